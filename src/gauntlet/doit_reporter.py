@@ -1,0 +1,135 @@
+"""A doit reporter: one line per task, whole lines only, and a run record on disk.
+
+Lines are written by the main process when a task finishes, so parallel runs
+(``doit -n 2``) never interleave partial output.  The run record (every task
+with its status and duration) is written as JSON when the run completes; it
+is what benchmarks and run history read, never the console text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from doit.reporter import ConsoleReporter
+
+from gauntlet.atomic import write_text_atomic
+
+RECORD_SCHEMA = 1
+
+
+def _describe(values: dict[str, Any]) -> str:
+    counts = values.get("counts")
+    if isinstance(counts, dict):
+        parts = [f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped")
+                 if counts.get(k)]  # fmt: skip
+        text = ", ".join(parts) or "no tests"
+        for failure in values.get("failures", [])[:3]:
+            text += f"\n      {failure['name']}: {failure['message']}"
+        return text
+    if "benchmarks" in values:
+        return values.get("message") or f"{values['benchmarks']} benchmark(s) recorded"
+    text = str(values.get("message", ""))
+    detail = str(values.get("detail", "")).strip()
+    if detail and values.get("status") == "error":
+        text += "\n" + "\n".join("      " + ln for ln in detail.splitlines()[:12])
+    return text
+
+
+class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
+    """Console lines for people, a JSON run record for programs."""
+
+    desc = "gauntlet console output and run record"
+    record_path: Path | None = None
+
+    def __init__(self, outstream: TextIO, options: dict[str, Any]) -> None:
+        super().__init__(outstream, options)
+        self.started = time.time()
+        self.clock = time.monotonic()
+        self.begun: dict[str, float] = {}
+        self.tasks: list[dict[str, Any]] = []
+        self.color = outstream.isatty() and not os.environ.get("NO_COLOR")
+
+    def _mark(self, mark: str, code: str) -> str:
+        return f"\033[{code}m{mark}\033[0m" if self.color else mark
+
+    def _record(self, task: Any, status: str, values: dict[str, Any] | None = None) -> float:
+        seconds = time.monotonic() - self.begun.pop(task.name, time.monotonic())
+        self.tasks.append(
+            {"name": task.name, "status": status, "seconds": round(seconds, 3),
+             "values": values or {}}  # fmt: skip
+        )
+        return seconds
+
+    def execute_task(self, task: Any) -> None:
+        """A task starts: remember when (printing waits for its end)."""
+        self.begun[task.name] = time.monotonic()
+
+    def add_success(self, task: Any) -> None:
+        """A task ended well; its result may still be a failing test."""
+        if not task.actions:  # a plain group of sub-tasks: nothing ran
+            self.begun.pop(task.name, None)
+            return
+        values = dict(task.values or {})
+        seconds = self._record(task, "executed", values)
+        if task.name.startswith("_"):
+            return
+        bad = values.get("status") in ("failed", "error")
+        mark = self._mark("✗", "31") if bad else self._mark("✓", "32")
+        detail = _describe(values)
+        self.write(f"{mark} {task.name}  ({seconds:.1f} s){'  ' + detail if detail else ''}\n")
+
+    def add_failure(self, task: Any, fail: Any) -> None:
+        """A task failed: show its message (and traceback only for internal errors)."""
+        self._record(task, "failed")
+        self.failures.append({"task": task, "exception": fail})
+        message = fail.get_msg().rstrip() if fail.__class__.__name__ == "TaskError" else (
+            str(getattr(fail, "message", "") or fail.get_msg()).rstrip()
+        )
+        self.write(f"{self._mark('✗', '31')} {task.name}: {message}\n")
+
+    def skip_uptodate(self, task: Any) -> None:
+        """An up-to-date task: counted, not printed."""
+        if task.actions:
+            self.tasks.append({"name": task.name, "status": "up-to-date", "seconds": 0.0})
+
+    def skip_ignore(self, task: Any) -> None:
+        """A task ignored by ``doit ignore``."""
+        self.tasks.append({"name": task.name, "status": "ignored", "seconds": 0.0})
+        self.write(f"!! {task.name} (ignored)\n")
+
+    def complete_run(self) -> None:
+        """Print the one-line tally and write the run record."""
+        counts: dict[str, int] = {}
+        for entry in self.tasks:
+            counts[entry["status"]] = counts.get(entry["status"], 0) + 1
+        wall = time.monotonic() - self.clock
+        self.write(
+            f"gauntlet: {counts.get('executed', 0)} task(s) ran, "
+            f"{counts.get('up-to-date', 0)} up to date, {counts.get('failed', 0)} failed "
+            f"in {wall:.1f} s\n"
+        )
+        if self.runtime_errors:
+            self.write("doit stopped: " + "\n".join(self.runtime_errors) + "\n")
+        if self.record_path is not None:
+            record = {
+                "schema_version": RECORD_SCHEMA,
+                "started_at": self.started,
+                "wall_s": round(wall, 3),
+                "argv": sys.argv[1:],
+                "counts": counts,
+                "tasks": self.tasks,
+            }
+            try:
+                write_text_atomic(self.record_path, json.dumps(record, indent=1) + "\n")
+            except OSError as exc:
+                self.write(f"gauntlet: could not write run record {self.record_path}: {exc}\n")
+
+
+def reporter_for(record_path: Path) -> type[GauntletReporter]:
+    """A reporter class bound to where its run record goes."""
+    return type("BoundGauntletReporter", (GauntletReporter,), {"record_path": record_path})

@@ -1,0 +1,144 @@
+"""The task plan: what to build, test and benchmark, and each step's content key.
+
+Pure: from a scanned project and the compiler identity to a list of steps.
+A step's key is a digest of everything that can change its outcome: the
+content of every file in its dependency closure, how imports resolved
+(including the ones that did not), the compiler identity, the flags and the
+relevant configuration.  Two runs with equal keys must give equal outcomes,
+which is what lets a later run skip the step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import PurePosixPath
+
+from gauntlet.project import Project
+
+# Bump when the meaning of a result file changes: every key changes with it.
+PLAN_SCHEMA = 1
+
+
+class StepKind(str, Enum):
+    """What a step produces."""
+
+    PACKAGE = "package"
+    EXECUTABLE = "executable"
+    EXTENSION = "extension"
+    TEST = "test"
+    BENCHMARK = "benchmark"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One unit of work in the graph, with the files it reads and writes."""
+
+    kind: StepKind
+    name: str
+    source: str
+    inputs: tuple[str, ...]
+    output: str
+    key: str
+    tags: frozenset[str] = frozenset()
+
+    @property
+    def slug(self) -> str:
+        """A file-name-safe form of ``name``."""
+        return self.name.replace("/", "__")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """All steps of one run, plus the tests left out by tag selection."""
+
+    steps: tuple[Step, ...]
+    deselected: tuple[str, ...]
+    toolchain: str
+
+    def of_kind(self, kind: StepKind) -> tuple[Step, ...]:
+        """Steps of one kind, in name order."""
+        return tuple(s for s in self.steps if s.kind is kind)
+
+    @property
+    def tests(self) -> tuple[Step, ...]:
+        """The test steps."""
+        return self.of_kind(StepKind.TEST)
+
+    @property
+    def report_key(self) -> str:
+        """Key of the merged report: the keys of every test it merges."""
+        return _digest({"tests": [(s.name, s.key) for s in self.tests]})
+
+
+def _digest(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _key(project: Project, kind: StepKind, source: str, inputs: tuple[str, ...],
+         toolchain: str, extra: dict[str, object]) -> str:  # fmt: skip
+    config = project.config
+    return _digest(
+        {
+            "schema": PLAN_SCHEMA,
+            "kind": kind.value,
+            "source": source,
+            "inputs": [(p, project.digest(p)) for p in inputs],
+            "unresolved": project.unresolved_in(inputs),
+            "toolchain": toolchain,
+            "include": config.include,
+            "flags": config.mojo_flags,
+            **extra,
+        }
+    )
+
+
+def select(tags: frozenset[str], skip: frozenset[str], only: frozenset[str]) -> bool:
+    """Whether a step with ``tags`` runs under a skip list and an only list."""
+    if tags & skip:
+        return False
+    return not only or bool(tags & only)
+
+
+def make_plan(
+    project: Project,
+    toolchain: str,
+    skip_tags: frozenset[str] = frozenset(),
+    only_tags: frozenset[str] = frozenset(),
+) -> Plan:
+    """Every step of the project's graph, each with its content key."""
+    config = project.config
+    steps: list[Step] = []
+    deselected: list[str] = []
+    timeout = {"timeout": config.timeout}
+    for package in project.packages:
+        inputs = project.closure(project.package_files(package))
+        name = PurePosixPath(package).name
+        key = _key(project, StepKind.PACKAGE, package, inputs, toolchain, {})
+        steps.append(Step(StepKind.PACKAGE, name, package, inputs, f"build/pkg/{name}.mojoc", key))
+    for exe in config.executables:
+        inputs = project.closure([exe])
+        key = _key(project, StepKind.EXECUTABLE, exe, inputs, toolchain, {})
+        out = f"build/bin/{PurePosixPath(exe).stem}"
+        steps.append(Step(StepKind.EXECUTABLE, exe, exe, inputs, out, key))
+    for ext in config.extensions:
+        inputs = project.closure([ext.source])
+        key = _key(project, StepKind.EXTENSION, ext.source, inputs, toolchain, {"name": ext.name})
+        out = f"build/python/{ext.name}.so"
+        steps.append(Step(StepKind.EXTENSION, ext.name, ext.source, inputs, out, key))
+    for kind, files in ((StepKind.TEST, project.tests), (StepKind.BENCHMARK, project.benchmarks)):
+        folder = "mojo" if kind is StepKind.TEST else "bench"
+        for path in files:
+            tags = config.tags_for(path)
+            if not select(tags, skip_tags, only_tags):
+                deselected.append(path)
+                continue
+            inputs = project.closure([path])
+            key = _key(project, kind, path, inputs, toolchain, timeout)
+            out = f"results/{folder}/{path.replace('/', '__')}.json"
+            steps.append(Step(kind, path, path, inputs, out, key, tags))
+    return Plan(tuple(steps), tuple(deselected), toolchain)
+
