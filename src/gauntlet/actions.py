@@ -31,6 +31,11 @@ def _include_args(include: list[str]) -> list[str]:
     return [arg for root in include for arg in ("-I", root)]
 
 
+def _relative(output: str, root: str) -> str:
+    """Compiler output with the project root stripped from paths."""
+    return output.replace(root.rstrip("/") + "/", "")
+
+
 def key_file(output: Path) -> Path:
     """The file that records which key an artifact was built for."""
     return output.with_name(output.name + ".key")
@@ -81,7 +86,7 @@ def build_artifact(
             os.replace(partial, target)
     if not done.ok:
         why = f"timed out after {timeout:g} s" if done.timed_out else "failed"
-        case = compile_error_case(source, done.stdout + "\n" + done.stderr)
+        case = compile_error_case(source, _relative(done.stdout + "\n" + done.stderr, root))
         return {"status": "error", "message": f"building {source} {why}: {case.message}",
                 "detail": case.detail}  # fmt: skip
     write_text_atomic(key_file(target), key)
@@ -105,7 +110,7 @@ def _compile_binary(
         message = f"compile timed out after {timeout:g} s"
         return TestCase(source, source, Status.ERROR, done.duration_s, message), done.duration_s
     if not done.ok:
-        output = done.stdout + "\n" + done.stderr
+        output = _relative(done.stdout + "\n" + done.stderr, root)
         return compile_error_case(source, output, done.duration_s), done.duration_s
     os.replace(partial, binary)
     _prune_siblings(binary)

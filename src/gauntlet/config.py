@@ -59,6 +59,7 @@ class Config:
     extensions: tuple[Extension, ...] = ()
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_tags: tuple[str, ...] = ()
+    python_tests: tuple[str, ...] = ()
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -143,7 +144,7 @@ def _version(value: object) -> str:
 
 
 def _relpath(value: object) -> str:
-    return _relpaths([value] if isinstance(value, str) else value)[0]
+    return _relpaths([_string(value, "a path string")])[0]
 
 
 _Parser = Callable[[object], Any]
@@ -162,6 +163,7 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "mojo-flags": ("mojo_flags", _strings),
     "build-dir": ("build_dir", _relpath),
     "skip-tags": ("skip_tags", _strings),
+    "python-tests": ("python_tests", _relpaths),
 }
 _TABLES = ("extensions", "tags")
 

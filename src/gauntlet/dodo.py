@@ -15,18 +15,20 @@ can be selected by tag with ``GAUNTLET_SKIP_TAGS`` / ``GAUNTLET_ONLY_TAGS``
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from doit.exceptions import TaskFailed
 
-from gauntlet import actions, toolchain
+from gauntlet import actions, runner, toolchain
 from gauntlet.config import Config, load_config
 from gauntlet.doit_reporter import reporter_for
-from gauntlet.errors import GauntletError
+from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.plan import Plan, Step, StepKind, make_plan
 from gauntlet.project import Project, build_project
 from gauntlet.report import collect, report_current, write_report
@@ -82,6 +84,16 @@ def _load_or_exit() -> Context:
         raise SystemExit(int(exc.exit_code)) from None
 
 
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C: kill running commands, write nothing half-done, exit 130."""
+    runner.interrupt_all()
+    sys.stderr.write("\ngauntlet: interrupted; unfinished tasks wrote no results\n")
+    raise SystemExit(int(ExitCode.INTERRUPTED))
+
+
+if threading.current_thread() is threading.main_thread():
+    signal.signal(signal.SIGINT, _on_interrupt)
+
 CONTEXT = _load_or_exit()
 OUT_DIR = CONTEXT.config.out_dir
 
@@ -125,26 +137,32 @@ def toolchain_ready(version: str) -> bool:
         return False
 
 
-def build(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
-    """Build one artifact."""
+def _guarded(work: Callable[..., dict[str, Any]], version: str, **kwargs: Any
+             ) -> dict[str, Any] | TaskFailed:  # fmt: skip
     mojo = _mojo(version)
     if isinstance(mojo, TaskFailed):
         return mojo
-    return actions.build_artifact(mojo=mojo, **kwargs)
+    try:
+        return work(mojo=mojo, **kwargs)
+    except runner.Interrupted:
+        return TaskFailed("interrupted; no result written")
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+
+
+def build(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
+    """Build one artifact."""
+    return _guarded(actions.build_artifact, version, **kwargs)
 
 
 def run_test(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
     """Compile and run one test file."""
-    mojo = _mojo(version)
-    return mojo if isinstance(mojo, TaskFailed) else actions.run_test_file(mojo=mojo, **kwargs)
+    return _guarded(actions.run_test_file, version, **kwargs)
 
 
 def run_benchmark(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
     """Compile and run one benchmark file."""
-    mojo = _mojo(version)
-    if isinstance(mojo, TaskFailed):
-        return mojo
-    return actions.run_benchmark_file(mojo=mojo, **kwargs)
+    return _guarded(actions.run_benchmark_file, version, **kwargs)
 
 
 def outcome_current(kind: str, output: str, key: str) -> bool:

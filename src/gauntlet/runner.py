@@ -25,6 +25,22 @@ from gauntlet.errors import ToolError
 _SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|WEBHOOK)", re.I)
 BACKOFF_S = (1.0, 2.0, 4.0)
 T = TypeVar("T")
+_live: set[int] = set()
+_interrupted = threading.Event()
+
+
+class Interrupted(BaseException):
+    """The run was interrupted (Ctrl-C); the command's output must not be used."""
+
+
+def interrupt_all() -> None:
+    """Kill every running command's process group; later runs raise Interrupted."""
+    _interrupted.set()
+    for pgid in list(_live):
+        try:
+            os.killpg(pgid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,8 @@ def run(
     With ``on_line``, stderr is merged into stdout and every line is passed
     on as it arrives (progress output for long steps), masked.
     """
+    if _interrupted.is_set():
+        raise Interrupted(f"interrupted before running {argv[0]}")
     full_env = dict(os.environ if env is None else env)
     secrets = secrets_in(full_env)
     started = time.monotonic()
@@ -91,6 +109,7 @@ def run(
         )
     except OSError as exc:
         raise ToolError(f"cannot start {argv[0]}: {exc.strerror or exc}") from None
+    _live.add(process.pid)
     streamed: list[bytes] = []
     reader = None
     if on_line is not None:
@@ -119,6 +138,10 @@ def run(
         _kill_group(process)
         process.wait()
         raise
+    finally:
+        _live.discard(process.pid)
+    if _interrupted.is_set():
+        raise Interrupted(f"interrupted while running {argv[0]}")
     return Completed(
         argv=tuple(argv),
         returncode=None if timed_out else process.returncode,
@@ -136,9 +159,10 @@ def _pump(
     secrets: Sequence[str],
 ) -> None:
     assert process.stdout is not None  # noqa: S101 - Popen was given stdout=PIPE
-    for raw in iter(process.stdout.readline, b""):
-        sink.append(raw)
-        on_line(mask(raw.decode("utf-8", errors="replace").rstrip(), secrets))
+    with process.stdout:
+        for raw in iter(process.stdout.readline, b""):
+            sink.append(raw)
+            on_line(mask(raw.decode("utf-8", errors="replace").rstrip(), secrets))
 
 
 def with_retries(

@@ -1,0 +1,18 @@
+"""nox sessions of this repository: gauntlet's own sessions, driven from its source tree."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nox
+
+# This repository is gauntlet itself: import the sessions from the source tree.
+sys.path.insert(0, str(Path(__file__).parent / "src"))
+
+from gauntlet.noxsessions import ci, mojo, tests  # noqa: E402
+
+__all__ = ["ci", "mojo", "tests"]
+
+nox.options.sessions = ["tests"]
+nox.options.reuse_existing_virtualenvs = True

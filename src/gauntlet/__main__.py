@@ -1,0 +1,9 @@
+"""``python -m gauntlet``."""
+
+from __future__ import annotations
+
+import sys
+
+from gauntlet.cli import main
+
+sys.exit(main())

@@ -1,0 +1,39 @@
+"""Shared fixtures: small Mojo projects written into tmp_path, and the real compiler."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from gauntlet import toolchain
+from gauntlet.config import DEFAULT_MOJO_VERSION
+
+WriteTree = Callable[[dict[str, str]], Path]
+
+SUITE_MAIN = """
+def main() raises:
+    TestSuite.discover_tests[__functions_in_module()]().run()
+"""
+
+
+@pytest.fixture
+def write_tree(tmp_path: Path) -> WriteTree:
+    """Write ``{relative path: text}`` under tmp_path (dedented) and return the root."""
+
+    def write(files: dict[str, str]) -> Path:
+        for rel, text in files.items():
+            path = tmp_path / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return tmp_path
+
+    return write
+
+
+@pytest.fixture(scope="session")
+def mojo() -> toolchain.Toolchain:
+    """The real Mojo compiler (installed into the shared cache on first use)."""
+    return toolchain.ensure(DEFAULT_MOJO_VERSION)
