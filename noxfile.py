@@ -10,7 +10,7 @@ import nox
 # This repository is gauntlet itself: import the sessions from the source tree.
 sys.path.insert(0, str(Path(__file__).parent / "src"))
 
-from gauntlet.noxsessions import ci, mojo, tests  # noqa: E402
+from gauntlet.noxsessions import ci, mojo, tests
 
 __all__ = ["ci", "mojo", "tests"]
 

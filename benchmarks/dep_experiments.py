@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -113,8 +113,8 @@ class Mojo:
             product.parent.mkdir(parents=True, exist_ok=True)
             self.compiles += 1
             rc, _, err, _ = self.call(
-                [self.exe, "precompile", str(package_dir), "-o", str(product)],
-                package_dir.parent)
+                [self.exe, "precompile", str(package_dir), "-o", str(product)], package_dir.parent
+            )
             if rc != 0:
                 raise RuntimeError(f"precompile {package_dir} failed: {err}")
         return product
@@ -145,7 +145,11 @@ class Mojo:
         return proc.returncode, proc.stdout, strip_noise(proc.stderr), elapsed
 
     def run(
-        self, test: str, roots: tuple[str, ...], cwd: Path, tree: Path,
+        self,
+        test: str,
+        roots: tuple[str, ...],
+        cwd: Path,
+        tree: Path,
         cache_home: Path | None = None,
     ) -> Outcome:
         self.compiles += 1
@@ -153,23 +157,25 @@ class Mojo:
         rc, out, err, secs = self.call(args, cwd, cache_home)
         if rc == 0:
             return Outcome("ok", summarize_stdout(out, tree), secs)
-        runtime = "execution exited with a non-zero result" in err or (
-            "Unhandled exception" in err
-        )
+        runtime = "execution exited with a non-zero result" in err or ("Unhandled exception" in err)
         phase = "runtime fails" if runtime else "compile fails"
         return Outcome(phase, summarize_error(err, tree), secs)
 
     def build(
-        self, test: str, roots: tuple[str, ...], cwd: Path, tree: Path,
-        binary: Path, cache_home: Path | None = None,
+        self,
+        test: str,
+        roots: tuple[str, ...],
+        cwd: Path,
+        tree: Path,
+        binary: Path,
+        cache_home: Path | None = None,
     ) -> tuple[Outcome, str | None]:
         """`mojo build` then run the binary (from cwd). Returns sha256 too."""
         self.compiles += 1
         binary.parent.mkdir(parents=True, exist_ok=True)
         if binary.exists():
             binary.unlink()
-        args = [self.exe, "build", *include_args(roots, tree), test,
-                "-o", str(binary)]
+        args = [self.exe, "build", *include_args(roots, tree), test, "-o", str(binary)]
         rc, _, err, secs = self.call(args, cwd, cache_home)
         if rc != 0 or not binary.exists():
             return Outcome("compile fails", summarize_error(err, tree), secs), None
@@ -177,8 +183,7 @@ class Mojo:
         rc, out, err, secs2 = self.call([str(binary)], cwd, cache_home)
         if rc == 0:
             return Outcome("ok", summarize_stdout(out, tree), secs + secs2), digest
-        return (Outcome("runtime fails", summarize_error(err, tree), secs + secs2),
-                digest)
+        return (Outcome("runtime fails", summarize_error(err, tree), secs + secs2), digest)
 
 
 def include_args(roots: tuple[str, ...], tree: Path) -> list[str]:
@@ -189,9 +194,7 @@ def include_args(roots: tuple[str, ...], tree: Path) -> list[str]:
 
 
 def strip_noise(stderr: str) -> str:
-    return "\n".join(
-        line for line in stderr.splitlines() if "Crashpad" not in line
-    )
+    return "\n".join(line for line in stderr.splitlines() if "Crashpad" not in line)
 
 
 def normalize(text: str, tree: Path) -> str:
@@ -202,7 +205,7 @@ def normalize(text: str, tree: Path) -> str:
 
 def summarize_stdout(stdout: str, tree: Path) -> str:
     lines = [ln.strip() for ln in normalize(stdout, tree).splitlines()]
-    results = [ln[len("RESULT="):] for ln in lines if ln.startswith("RESULT=")]
+    results = [ln[len("RESULT=") :] for ln in lines if ln.startswith("RESULT=")]
     if results:
         return ", ".join(results)
     lines = [ln for ln in lines if ln]
@@ -308,491 +311,956 @@ LAZY = "edit ignored (lazy): closure over-approximates here"
 def scenarios() -> list[Scenario]:
     out: list[Scenario] = []
 
-    out.append(Scenario(
-        "A", "TestSuite test does `from pkg.a import f`; "
-        "pkg/__init__.mojo has `from .b import g` and `comptime INIT_VAL = 1`",
-        {**PKG, "tests/t.mojo": TESTSUITE_A}, build=True, variants=(
-            Variant("a0", "control: a.mojo `f` returns 42", {
-                "src/pkg/a.mojo": fn("f", "42")},
-                "test fails", "harness detects a changed dependency",
-                "HARNESS BROKEN"),
-            Variant("a1", "__init__.mojo: top-level syntax error", {
-                "src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"] + GARBAGE},
-                "compile fails",
-                "enclosing __init__.mojo IS parsed when a submodule is "
-                "imported", "__init__.mojo not read"),
-            Variant("a2", "__init__.mojo: `comptime INIT_VAL = 2`", {
-                "src/pkg/__init__.mojo": "from .b import g\n\ncomptime INIT_VAL = 2\n"},
-                "output changes", MATTERS, LAZY),
-            Variant("a3", "__init__.mojo: `comptime INIT_VAL: Int = \"x\"` "
-                    "(type error)", {
-                "src/pkg/__init__.mojo": 'from .b import g\n\ncomptime INIT_VAL: Int = "x"\n'},
-                "compile fails", MATTERS, LAZY + " (not elaborated)"),
-            Variant("a4", "__init__.mojo: new fn with type error in body", {
-                "src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"]
-                + fn("h", '"x"')},
-                "compile fails", MATTERS, LAZY),
-            Variant("a5", "__init__.mojo: `from .nonexistent import zz`", {
-                "src/pkg/__init__.mojo": "from .nonexistent import zz\n"},
-                "compile fails", "__init__ imports are resolved",
-                "imports of __init__ NOT resolved for `pkg.a`"),
-            Variant("a6", "__init__.mojo defines `struct a` with f() -> 99", {
-                "src/pkg/__init__.mojo": "struct a:\n    @staticmethod\n"
-                "    def f() -> Int:\n        return 99\n"},
-                "output changes", "__init__ symbol shadows submodule",
-                "submodule `pkg.a` wins over an __init__ symbol `a`"),
-            Variant("a7", "delete __init__.mojo", {"src/pkg/__init__.mojo": None},
-                "compile fails", "__init__.mojo required",
-                "__init__.mojo optional for source imports"),
-        )))
+    out.append(
+        Scenario(
+            "A",
+            "TestSuite test does `from pkg.a import f`; "
+            "pkg/__init__.mojo has `from .b import g` and `comptime INIT_VAL = 1`",
+            {**PKG, "tests/t.mojo": TESTSUITE_A},
+            build=True,
+            variants=(
+                Variant(
+                    "a0",
+                    "control: a.mojo `f` returns 42",
+                    {"src/pkg/a.mojo": fn("f", "42")},
+                    "test fails",
+                    "harness detects a changed dependency",
+                    "HARNESS BROKEN",
+                ),
+                Variant(
+                    "a1",
+                    "__init__.mojo: top-level syntax error",
+                    {"src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"] + GARBAGE},
+                    "compile fails",
+                    "enclosing __init__.mojo IS parsed when a submodule is imported",
+                    "__init__.mojo not read",
+                ),
+                Variant(
+                    "a2",
+                    "__init__.mojo: `comptime INIT_VAL = 2`",
+                    {"src/pkg/__init__.mojo": "from .b import g\n\ncomptime INIT_VAL = 2\n"},
+                    "output changes",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "a3",
+                    '__init__.mojo: `comptime INIT_VAL: Int = "x"` (type error)',
+                    {"src/pkg/__init__.mojo": 'from .b import g\n\ncomptime INIT_VAL: Int = "x"\n'},
+                    "compile fails",
+                    MATTERS,
+                    LAZY + " (not elaborated)",
+                ),
+                Variant(
+                    "a4",
+                    "__init__.mojo: new fn with type error in body",
+                    {"src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"] + fn("h", '"x"')},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "a5",
+                    "__init__.mojo: `from .nonexistent import zz`",
+                    {"src/pkg/__init__.mojo": "from .nonexistent import zz\n"},
+                    "compile fails",
+                    "__init__ imports are resolved",
+                    "imports of __init__ NOT resolved for `pkg.a`",
+                ),
+                Variant(
+                    "a6",
+                    "__init__.mojo defines `struct a` with f() -> 99",
+                    {
+                        "src/pkg/__init__.mojo": "struct a:\n    @staticmethod\n"
+                        "    def f() -> Int:\n        return 99\n"
+                    },
+                    "output changes",
+                    "__init__ symbol shadows submodule",
+                    "submodule `pkg.a` wins over an __init__ symbol `a`",
+                ),
+                Variant(
+                    "a7",
+                    "delete __init__.mojo",
+                    {"src/pkg/__init__.mojo": None},
+                    "compile fails",
+                    "__init__.mojo required",
+                    "__init__.mojo optional for source imports",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "B", "same tree as A; test imports only `pkg.a` "
-        "(b.mojo is reachable only through __init__'s re-export)",
-        {**PKG, "tests/t.mojo": main_prog(
-            "from pkg.a import f", 'print("RESULT=" + String(f()))')},
-        build=True, variants=(
-            Variant("b1", "b.mojo: top-level syntax error", {
-                "src/pkg/b.mojo": fn("g", "7") + GARBAGE},
-                "compile fails", "re-exported module is parsed", LAZY),
-            Variant("b2", "b.mojo: type error in g", {
-                "src/pkg/b.mojo": fn("g", '"x"')},
-                "compile fails", MATTERS, LAZY),
-            Variant("b3", "b.mojo: g returns 8", {"src/pkg/b.mojo": fn("g", "8")},
-                "output changes", MATTERS, LAZY),
-            Variant("b4", "delete b.mojo", {"src/pkg/b.mojo": None},
-                "compile fails", MATTERS,
-                "even a dangling re-export is ignored"),
-        )))
+    out.append(
+        Scenario(
+            "B",
+            "same tree as A; test imports only `pkg.a` "
+            "(b.mojo is reachable only through __init__'s re-export)",
+            {
+                **PKG,
+                "tests/t.mojo": main_prog("from pkg.a import f", 'print("RESULT=" + String(f()))'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "b1",
+                    "b.mojo: top-level syntax error",
+                    {"src/pkg/b.mojo": fn("g", "7") + GARBAGE},
+                    "compile fails",
+                    "re-exported module is parsed",
+                    LAZY,
+                ),
+                Variant(
+                    "b2",
+                    "b.mojo: type error in g",
+                    {"src/pkg/b.mojo": fn("g", '"x"')},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "b3",
+                    "b.mojo: g returns 8",
+                    {"src/pkg/b.mojo": fn("g", "8")},
+                    "output changes",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "b4",
+                    "delete b.mojo",
+                    {"src/pkg/b.mojo": None},
+                    "compile fails",
+                    MATTERS,
+                    "even a dangling re-export is ignored",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "B2", "test does `from pkg import g` (through the re-export)",
-        {**PKG, "tests/t.mojo": main_prog(
-            "from pkg import g", 'print("RESULT=" + String(g()))')},
-        build=True, variants=(
-            Variant("b5", "b.mojo: top-level syntax error", {
-                "src/pkg/b.mojo": fn("g", "7") + GARBAGE},
-                "compile fails", MATTERS, LAZY),
-            Variant("b6", "b.mojo: g returns 8", {"src/pkg/b.mojo": fn("g", "8")},
-                "output changes", MATTERS, LAZY),
-            Variant("b7", "b.mojo: type error in g", {
-                "src/pkg/b.mojo": fn("g", '"x"')},
-                "compile fails", MATTERS, LAZY),
-            Variant("b8", "a.mojo (not re-exported): syntax error", {
-                "src/pkg/a.mojo": fn("f", "41") + GARBAGE},
-                "compile fails", "sibling submodule is read",
-                "non-imported sibling submodule ignored"),
-            Variant("b9", "__init__.mojo: change to `from .a import f as g`", {
-                "src/pkg/__init__.mojo": "from .a import f as g\n"},
-                "output changes", MATTERS, LAZY),
-        )))
+    out.append(
+        Scenario(
+            "B2",
+            "test does `from pkg import g` (through the re-export)",
+            {
+                **PKG,
+                "tests/t.mojo": main_prog("from pkg import g", 'print("RESULT=" + String(g()))'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "b5",
+                    "b.mojo: top-level syntax error",
+                    {"src/pkg/b.mojo": fn("g", "7") + GARBAGE},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "b6",
+                    "b.mojo: g returns 8",
+                    {"src/pkg/b.mojo": fn("g", "8")},
+                    "output changes",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "b7",
+                    "b.mojo: type error in g",
+                    {"src/pkg/b.mojo": fn("g", '"x"')},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "b8",
+                    "a.mojo (not re-exported): syntax error",
+                    {"src/pkg/a.mojo": fn("f", "41") + GARBAGE},
+                    "compile fails",
+                    "sibling submodule is read",
+                    "non-imported sibling submodule ignored",
+                ),
+                Variant(
+                    "b9",
+                    "__init__.mojo: change to `from .a import f as g`",
+                    {"src/pkg/__init__.mojo": "from .a import f as g\n"},
+                    "output changes",
+                    MATTERS,
+                    LAZY,
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "B3", "test does `from pkg import a` then `a.f()` "
-        "(a is a submodule; can __init__ shadow it?)",
-        {**PKG, "tests/t.mojo": main_prog(
-            "from pkg import a", 'print("RESULT=" + String(a.f()))')},
-        variants=(
-            Variant("b10", "__init__.mojo adds `struct a` with f() -> 99", {
-                "src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"]
-                + "struct a:\n    @staticmethod\n"
-                "    def f() -> Int:\n        return 99\n"},
-                "output changes",
-                "__init__ symbol beats submodule for `from pkg import a`",
-                "submodule wins"),
-        )))
+    out.append(
+        Scenario(
+            "B3",
+            "test does `from pkg import a` then `a.f()` "
+            "(a is a submodule; can __init__ shadow it?)",
+            {
+                **PKG,
+                "tests/t.mojo": main_prog("from pkg import a", 'print("RESULT=" + String(a.f()))'),
+            },
+            variants=(
+                Variant(
+                    "b10",
+                    "__init__.mojo adds `struct a` with f() -> 99",
+                    {
+                        "src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"]
+                        + "struct a:\n    @staticmethod\n"
+                        "    def f() -> Int:\n        return 99\n"
+                    },
+                    "output changes",
+                    "__init__ symbol beats submodule for `from pkg import a`",
+                    "submodule wins",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "C", "test does `import m` but never uses m (m in -I src)",
-        {"src/m.mojo": M_USED, "tests/t.mojo": main_prog(
-            "import m", 'print("RESULT=hello")')},
-        build=True, variants=(
-            Variant("c1", "m.mojo: top-level syntax error", {
-                "src/m.mojo": M_USED + GARBAGE},
-                "compile fails", MATTERS, LAZY + " (not even parsed)"),
-            Variant("c2", "m.mojo: type error in a fn", {
-                "src/m.mojo": M_USED + fn("bad", '"x"')},
-                "compile fails", MATTERS, LAZY),
-            Variant("c3", "m.mojo: `comptime X: Int = \"s\"`", {
-                "src/m.mojo": 'comptime X: Int = "s"\n' + M_USED},
-                "compile fails", MATTERS, LAZY),
-            Variant("c4", "m.mojo: `import does_not_exist`", {
-                "src/m.mojo": "import does_not_exist\n" + M_USED},
-                "compile fails", MATTERS, LAZY),
-            Variant("c5", "delete m.mojo", {"src/m.mojo": None},
-                "compile fails",
-                "imports of the test are resolved eagerly: existence matters",
-                "unresolvable import tolerated"),
-        )))
+    out.append(
+        Scenario(
+            "C",
+            "test does `import m` but never uses m (m in -I src)",
+            {"src/m.mojo": M_USED, "tests/t.mojo": main_prog("import m", 'print("RESULT=hello")')},
+            build=True,
+            variants=(
+                Variant(
+                    "c1",
+                    "m.mojo: top-level syntax error",
+                    {"src/m.mojo": M_USED + GARBAGE},
+                    "compile fails",
+                    MATTERS,
+                    LAZY + " (not even parsed)",
+                ),
+                Variant(
+                    "c2",
+                    "m.mojo: type error in a fn",
+                    {"src/m.mojo": M_USED + fn("bad", '"x"')},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c3",
+                    'm.mojo: `comptime X: Int = "s"`',
+                    {"src/m.mojo": 'comptime X: Int = "s"\n' + M_USED},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c4",
+                    "m.mojo: `import does_not_exist`",
+                    {"src/m.mojo": "import does_not_exist\n" + M_USED},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c5",
+                    "delete m.mojo",
+                    {"src/m.mojo": None},
+                    "compile fails",
+                    "imports of the test are resolved eagerly: existence matters",
+                    "unresolvable import tolerated",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "C1", "test does `from m import used` but never calls it",
-        {"src/m.mojo": M_USED, "tests/t.mojo": main_prog(
-            "from m import used", 'print("RESULT=hello")')},
-        variants=(
-            Variant("c6", "m.mojo: top-level syntax error", {
-                "src/m.mojo": M_USED + GARBAGE},
-                "compile fails", MATTERS, LAZY),
-        )))
+    out.append(
+        Scenario(
+            "C1",
+            "test does `from m import used` but never calls it",
+            {
+                "src/m.mojo": M_USED,
+                "tests/t.mojo": main_prog("from m import used", 'print("RESULT=hello")'),
+            },
+            variants=(
+                Variant(
+                    "c6",
+                    "m.mojo: top-level syntax error",
+                    {"src/m.mojo": M_USED + GARBAGE},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "C2", "test calls m.used(); m also has unused()",
-        {"src/m.mojo": M_USED, "tests/t.mojo": main_prog(
-            "import m", 'print("RESULT=" + String(m.used()))')},
-        build=True, variants=(
-            Variant("c7", "control: used() returns 5", {
-                "src/m.mojo": fn("used", "5") + fn("unused", "2")},
-                "output changes", "harness detects a changed dependency",
-                "HARNESS BROKEN"),
-            Variant("c8", "m.mojo: type error in unused()", {
-                "src/m.mojo": fn("used", "1") + fn("unused", '"x"')},
-                "compile fails", MATTERS, LAZY),
-            Variant("c9", "m.mojo: unused() has undefined param type", {
-                "src/m.mojo": fn("used", "1")
-                + "def unused(x: NoSuchType) -> Int:\n    return 2\n"},
-                "compile fails", MATTERS, LAZY),
-            Variant("c10", "m.mojo: malformed decl `def bad( :` after used()", {
-                "src/m.mojo": M_USED + "def bad( :\n"},
-                "compile fails", MATTERS,
-                LAZY + " (parser drops the bad decl)"),
-            Variant("c11", "m.mojo: top-level garbage statement", {
-                "src/m.mojo": M_USED + GARBAGE},
-                "compile fails", MATTERS + " (whole file parsed)", LAZY),
-            Variant("c12", "m.mojo: unreferenced `comptime X: Int = \"s\"`", {
-                "src/m.mojo": 'comptime X: Int = "s"\n' + M_USED},
-                "compile fails", MATTERS, LAZY),
-            Variant("c13", "m.mojo: top-level `import does_not_exist`", {
-                "src/m.mojo": "import does_not_exist\n" + M_USED},
-                "compile fails", "imports of a used module are resolved",
-                LAZY),
-            Variant("c14", "m.mojo: unused() body does `import does_not_exist`", {
-                "src/m.mojo": fn("used", "1")
-                + "def unused() -> Int:\n    import does_not_exist\n"
-                "    return 2\n"},
-                "compile fails", MATTERS, LAZY),
-        )))
+    out.append(
+        Scenario(
+            "C2",
+            "test calls m.used(); m also has unused()",
+            {
+                "src/m.mojo": M_USED,
+                "tests/t.mojo": main_prog("import m", 'print("RESULT=" + String(m.used()))'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "c7",
+                    "control: used() returns 5",
+                    {"src/m.mojo": fn("used", "5") + fn("unused", "2")},
+                    "output changes",
+                    "harness detects a changed dependency",
+                    "HARNESS BROKEN",
+                ),
+                Variant(
+                    "c8",
+                    "m.mojo: type error in unused()",
+                    {"src/m.mojo": fn("used", "1") + fn("unused", '"x"')},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c9",
+                    "m.mojo: unused() has undefined param type",
+                    {
+                        "src/m.mojo": fn("used", "1")
+                        + "def unused(x: NoSuchType) -> Int:\n    return 2\n"
+                    },
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c10",
+                    "m.mojo: malformed decl `def bad( :` after used()",
+                    {"src/m.mojo": M_USED + "def bad( :\n"},
+                    "compile fails",
+                    MATTERS,
+                    LAZY + " (parser drops the bad decl)",
+                ),
+                Variant(
+                    "c11",
+                    "m.mojo: top-level garbage statement",
+                    {"src/m.mojo": M_USED + GARBAGE},
+                    "compile fails",
+                    MATTERS + " (whole file parsed)",
+                    LAZY,
+                ),
+                Variant(
+                    "c12",
+                    'm.mojo: unreferenced `comptime X: Int = "s"`',
+                    {"src/m.mojo": 'comptime X: Int = "s"\n' + M_USED},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "c13",
+                    "m.mojo: top-level `import does_not_exist`",
+                    {"src/m.mojo": "import does_not_exist\n" + M_USED},
+                    "compile fails",
+                    "imports of a used module are resolved",
+                    LAZY,
+                ),
+                Variant(
+                    "c14",
+                    "m.mojo: unused() body does `import does_not_exist`",
+                    {
+                        "src/m.mojo": fn("used", "1")
+                        + "def unused() -> Int:\n    import does_not_exist\n"
+                        "    return 2\n"
+                    },
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D", "test does `from pkg.a import who`; -I src; src/pkg/ has NO "
-        "__init__.mojo (namespace-style dir); files appear elsewhere",
-        {"src/pkg/a.mojo": who("src"),
-         "tests/t.mojo": main_prog("from pkg.a import who",
-                                   'print("RESULT=" + who())')},
-        build=True, variants=(
-            Variant("d1", "new src/stray.mojo with syntax error", {
-                "src/stray.mojo": GARBAGE},
-                "compile fails", "unimported file is read",
-                "unimported file: no effect"),
-            Variant("d2", "new src/pkg/c.mojo with syntax error", {
-                "src/pkg/c.mojo": GARBAGE},
-                "compile fails", "unimported file is read",
-                "unimported file: no effect"),
-            Variant("d3", "new tests/pkg.mojo (file module next to the test)", {
-                "tests/pkg.mojo": who("sibling-file")},
-                "resolution changes",
-                "file module `pkg.mojo` hides a dir without __init__",
-                "package dir wins"),
-            Variant("d4", "new tests/pkg/a.mojo (same submodule, test's dir)", {
-                "tests/pkg/a.mojo": who("sibling-dir")},
-                "resolution changes",
-                "dirs without __init__ merge across roots; duplicate "
-                "submodule = error", "no effect"),
-            Variant("d5", "new tests/pkg/z.mojo (other submodule)", {
-                "tests/pkg/z.mojo": fn("z", "1")},
-                "resolution changes", "test-dir pkg/ shadows -I pkg/",
-                "dirs without __init__ merge: no effect"),
-            Variant("d6", "new src/pkg/__init__.mojo (empty)", {
-                "src/pkg/__init__.mojo": ""},
-                "resolution changes", "adding __init__ changes something",
-                "no effect here (single root; see D6/D4b)"),
-        )))
+    out.append(
+        Scenario(
+            "D",
+            "test does `from pkg.a import who`; -I src; src/pkg/ has NO "
+            "__init__.mojo (namespace-style dir); files appear elsewhere",
+            {
+                "src/pkg/a.mojo": who("src"),
+                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "d1",
+                    "new src/stray.mojo with syntax error",
+                    {"src/stray.mojo": GARBAGE},
+                    "compile fails",
+                    "unimported file is read",
+                    "unimported file: no effect",
+                ),
+                Variant(
+                    "d2",
+                    "new src/pkg/c.mojo with syntax error",
+                    {"src/pkg/c.mojo": GARBAGE},
+                    "compile fails",
+                    "unimported file is read",
+                    "unimported file: no effect",
+                ),
+                Variant(
+                    "d3",
+                    "new tests/pkg.mojo (file module next to the test)",
+                    {"tests/pkg.mojo": who("sibling-file")},
+                    "resolution changes",
+                    "file module `pkg.mojo` hides a dir without __init__",
+                    "package dir wins",
+                ),
+                Variant(
+                    "d4",
+                    "new tests/pkg/a.mojo (same submodule, test's dir)",
+                    {"tests/pkg/a.mojo": who("sibling-dir")},
+                    "resolution changes",
+                    "dirs without __init__ merge across roots; duplicate submodule = error",
+                    "no effect",
+                ),
+                Variant(
+                    "d5",
+                    "new tests/pkg/z.mojo (other submodule)",
+                    {"tests/pkg/z.mojo": fn("z", "1")},
+                    "resolution changes",
+                    "test-dir pkg/ shadows -I pkg/",
+                    "dirs without __init__ merge: no effect",
+                ),
+                Variant(
+                    "d6",
+                    "new src/pkg/__init__.mojo (empty)",
+                    {"src/pkg/__init__.mojo": ""},
+                    "resolution changes",
+                    "adding __init__ changes something",
+                    "no effect here (single root; see D6/D4b)",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D6", "`-I r1 -I r2`; test does `from pkg.a import who`; "
-        "base: r2/pkg/ has __init__.mojo and a.mojo, r1/ empty",
-        {"r1/": "", "r2/pkg/__init__.mojo": "", "r2/pkg/a.mojo": who("r2"),
-         "tests/t.mojo": main_prog("from pkg.a import who",
-                                   'print("RESULT=" + who())')},
-        roots=("r1", "r2"), variants=(
-            Variant("d17", "new r1/pkg/a.mojo (dir without __init__)", {
-                "r1/pkg/a.mojo": who("r1")},
-                "resolution changes", "earlier root's dir wins / ambiguous",
-                "a package WITH __init__ beats dirs without one"),
-            Variant("d18", "new r1/pkg/__init__.mojo only (empty)", {
-                "r1/pkg/__init__.mojo": ""},
-                "resolution changes",
-                "first root with a real package wins, no fallback to r2 "
-                "for `a`", "r2 keeps winning"),
-            Variant("d19", "new r1/pkg/__init__.mojo + r1/pkg/a.mojo", {
-                "r1/pkg/__init__.mojo": "", "r1/pkg/a.mojo": who("r1")},
-                "resolution changes",
-                "first root with a real package wins (no ambiguity error)",
-                "r2 keeps winning"),
-            Variant("d20", "new r1/pkg.mojo (file module, earlier root)", {
-                "r1/pkg.mojo": who("r1-file")},
-                "resolution changes",
-                "earlier root's file module beats later package",
-                "package beats file"),
-            Variant("d21", "r2/pkg/a/__init__.mojo added next to r2/pkg/a.mojo", {
-                "r2/pkg/a/__init__.mojo": who("r2-a-dir")},
-                "resolution changes",
-                "subpackage dir a/__init__.mojo beats a.mojo",
-                "a.mojo beats a/"),
-        )))
+    out.append(
+        Scenario(
+            "D6",
+            "`-I r1 -I r2`; test does `from pkg.a import who`; "
+            "base: r2/pkg/ has __init__.mojo and a.mojo, r1/ empty",
+            {
+                "r1/": "",
+                "r2/pkg/__init__.mojo": "",
+                "r2/pkg/a.mojo": who("r2"),
+                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
+            },
+            roots=("r1", "r2"),
+            variants=(
+                Variant(
+                    "d17",
+                    "new r1/pkg/a.mojo (dir without __init__)",
+                    {"r1/pkg/a.mojo": who("r1")},
+                    "resolution changes",
+                    "earlier root's dir wins / ambiguous",
+                    "a package WITH __init__ beats dirs without one",
+                ),
+                Variant(
+                    "d18",
+                    "new r1/pkg/__init__.mojo only (empty)",
+                    {"r1/pkg/__init__.mojo": ""},
+                    "resolution changes",
+                    "first root with a real package wins, no fallback to r2 for `a`",
+                    "r2 keeps winning",
+                ),
+                Variant(
+                    "d19",
+                    "new r1/pkg/__init__.mojo + r1/pkg/a.mojo",
+                    {"r1/pkg/__init__.mojo": "", "r1/pkg/a.mojo": who("r1")},
+                    "resolution changes",
+                    "first root with a real package wins (no ambiguity error)",
+                    "r2 keeps winning",
+                ),
+                Variant(
+                    "d20",
+                    "new r1/pkg.mojo (file module, earlier root)",
+                    {"r1/pkg.mojo": who("r1-file")},
+                    "resolution changes",
+                    "earlier root's file module beats later package",
+                    "package beats file",
+                ),
+                Variant(
+                    "d21",
+                    "r2/pkg/a/__init__.mojo added next to r2/pkg/a.mojo",
+                    {"r2/pkg/a/__init__.mojo": who("r2-a-dir")},
+                    "resolution changes",
+                    "subpackage dir a/__init__.mojo beats a.mojo",
+                    "a.mojo beats a/",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D2", "two include roots `-I r1 -I r2`; test does `import mod; mod.who()`; "
-        "base: only r2/mod.mojo",
-        {"r2/mod.mojo": who("r2"), "tests/t.mojo": main_prog(
-            "import mod", 'print("RESULT=" + mod.who())')},
-        roots=("r1", "r2"), variants=(
-            Variant("d7", "new r1/mod.mojo (earlier root)", {
-                "r1/mod.mojo": who("r1")},
-                "resolution changes", "first -I root wins for file modules",
-                "later root keeps winning"),
-            Variant("d8", "new tests/mod.mojo (test's dir)", {
-                "tests/mod.mojo": who("test-dir")},
-                "resolution changes",
-                "test's own dir is searched before every -I root",
-                "-I root wins"),
-            Variant("d9", "new r1/mod/__init__.mojo (package dir, earlier root)", {
-                "r1/mod/__init__.mojo": who("r1-pkg")},
-                "resolution changes", "dir in earlier root wins",
-                "file module beats a package dir of the same name"),
-        )))
+    out.append(
+        Scenario(
+            "D2",
+            "two include roots `-I r1 -I r2`; test does `import mod; mod.who()`; "
+            "base: only r2/mod.mojo",
+            {
+                "r2/mod.mojo": who("r2"),
+                "tests/t.mojo": main_prog("import mod", 'print("RESULT=" + mod.who())'),
+            },
+            roots=("r1", "r2"),
+            variants=(
+                Variant(
+                    "d7",
+                    "new r1/mod.mojo (earlier root)",
+                    {"r1/mod.mojo": who("r1")},
+                    "resolution changes",
+                    "first -I root wins for file modules",
+                    "later root keeps winning",
+                ),
+                Variant(
+                    "d8",
+                    "new tests/mod.mojo (test's dir)",
+                    {"tests/mod.mojo": who("test-dir")},
+                    "resolution changes",
+                    "test's own dir is searched before every -I root",
+                    "-I root wins",
+                ),
+                Variant(
+                    "d9",
+                    "new r1/mod/__init__.mojo (package dir, earlier root)",
+                    {"r1/mod/__init__.mojo": who("r1-pkg")},
+                    "resolution changes",
+                    "dir in earlier root wins",
+                    "file module beats a package dir of the same name",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D3", "same roots; base: only r1/mod.mojo",
-        {"r1/mod.mojo": who("r1"), "tests/t.mojo": main_prog(
-            "import mod", 'print("RESULT=" + mod.who())')},
-        roots=("r1", "r2"), variants=(
-            Variant("d10", "new r2/mod.mojo (later root)", {
-                "r2/mod.mojo": who("r2")},
-                "resolution changes", "later root wins / ambiguous",
-                "a later root is shadowed: no effect"),
-        )))
+    out.append(
+        Scenario(
+            "D3",
+            "same roots; base: only r1/mod.mojo",
+            {
+                "r1/mod.mojo": who("r1"),
+                "tests/t.mojo": main_prog("import mod", 'print("RESULT=" + mod.who())'),
+            },
+            roots=("r1", "r2"),
+            variants=(
+                Variant(
+                    "d10",
+                    "new r2/mod.mojo (later root)",
+                    {"r2/mod.mojo": who("r2")},
+                    "resolution changes",
+                    "later root wins / ambiguous",
+                    "a later root is shadowed: no effect",
+                ),
+            ),
+        )
+    )
 
     pc_src: Files = {
         "vendor_src/pkg/__init__.mojo": who("precompiled-init"),
         "vendor_src/pkg/a.mojo": who("precompiled"),
         "build/pkg.mojoc": Precompiled("vendor_src/pkg"),  # not a root
     }
-    out.append(Scenario(
-        "D4", "`-I src -I lib`; test does `from pkg.a import who`; "
-        "base: src/pkg/a.mojo WITHOUT __init__.mojo, lib/ empty",
-        {**pc_src, "src/pkg/a.mojo": who("src"), "lib/": "",
-         "tests/t.mojo": main_prog("from pkg.a import who",
-                                   'print("RESULT=" + who())')},
-        roots=("src", "lib"), variants=(
-            Variant("d11", "new lib/pkg.mojoc (`mojo precompile`, later root)", {
-                "lib/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes",
-                ".mojoc (later root) beats a dir without __init__",
-                "source dir wins"),
-            Variant("d12", "new src/pkg.mojoc (same root as the source dir)", {
-                "src/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes",
-                ".mojoc beats a dir without __init__ in the same root",
-                "source dir wins"),
-            Variant("d13", "new lib/pkg.mojopkg (same bytes as a .mojoc)", {
-                "lib/pkg.mojopkg": CopyOf("build/pkg.mojoc")},
-                "resolution changes", ".mojopkg is recognised",
-                ".mojopkg is NOT looked up by 1.2.0 (only .mojoc)"),
-        )))
+    out.append(
+        Scenario(
+            "D4",
+            "`-I src -I lib`; test does `from pkg.a import who`; "
+            "base: src/pkg/a.mojo WITHOUT __init__.mojo, lib/ empty",
+            {
+                **pc_src,
+                "src/pkg/a.mojo": who("src"),
+                "lib/": "",
+                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
+            },
+            roots=("src", "lib"),
+            variants=(
+                Variant(
+                    "d11",
+                    "new lib/pkg.mojoc (`mojo precompile`, later root)",
+                    {"lib/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    ".mojoc (later root) beats a dir without __init__",
+                    "source dir wins",
+                ),
+                Variant(
+                    "d12",
+                    "new src/pkg.mojoc (same root as the source dir)",
+                    {"src/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    ".mojoc beats a dir without __init__ in the same root",
+                    "source dir wins",
+                ),
+                Variant(
+                    "d13",
+                    "new lib/pkg.mojopkg (same bytes as a .mojoc)",
+                    {"lib/pkg.mojopkg": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    ".mojopkg is recognised",
+                    ".mojopkg is NOT looked up by 1.2.0 (only .mojoc)",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D4b", "`-I src -I lib`; base: src/pkg/ WITH __init__.mojo and "
-        "lib/pkg.mojoc both present",
-        {**pc_src, "src/pkg/__init__.mojo": "", "src/pkg/a.mojo": who("src"),
-         "lib/pkg.mojoc": CopyOf("build/pkg.mojoc"),
-         "tests/t.mojo": main_prog("from pkg.a import who",
-                                   'print("RESULT=" + who())')},
-        roots=("src", "lib"), variants=(
-            Variant("d22", "delete src/pkg/__init__.mojo", {
-                "src/pkg/__init__.mojo": None},
-                "resolution changes",
-                "existence of __init__.mojo decides package vs .mojoc",
-                "no effect"),
-            Variant("d23", "new src/pkg.mojoc next to src/pkg/", {
-                "src/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes", ".mojoc beats a real package, same root",
-                "a package WITH __init__ beats .mojoc in the same root"),
-        )))
+    out.append(
+        Scenario(
+            "D4b",
+            "`-I src -I lib`; base: src/pkg/ WITH __init__.mojo and lib/pkg.mojoc both present",
+            {
+                **pc_src,
+                "src/pkg/__init__.mojo": "",
+                "src/pkg/a.mojo": who("src"),
+                "lib/pkg.mojoc": CopyOf("build/pkg.mojoc"),
+                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
+            },
+            roots=("src", "lib"),
+            variants=(
+                Variant(
+                    "d22",
+                    "delete src/pkg/__init__.mojo",
+                    {"src/pkg/__init__.mojo": None},
+                    "resolution changes",
+                    "existence of __init__.mojo decides package vs .mojoc",
+                    "no effect",
+                ),
+                Variant(
+                    "d23",
+                    "new src/pkg.mojoc next to src/pkg/",
+                    {"src/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    ".mojoc beats a real package, same root",
+                    "a package WITH __init__ beats .mojoc in the same root",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "D5", "`-I lib -I lib2`; test does `import pkg; pkg.who()`; "
-        "base: file module lib/pkg.mojo",
-        {**pc_src, "lib/pkg.mojo": who("file"), "lib2/": "",
-         "tests/t.mojo": main_prog("import pkg",
-                                   'print("RESULT=" + pkg.who())')},
-        roots=("lib", "lib2"), variants=(
-            Variant("d14", "new lib/pkg.mojoc (same root as pkg.mojo)", {
-                "lib/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes", ".mojoc beats pkg.mojo in the same root",
-                "pkg.mojo wins"),
-            Variant("d15", "new lib2/pkg.mojoc (later root)", {
-                "lib2/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes", "later-root .mojoc beats pkg.mojo",
-                "first root holding pkg.mojo/.mojoc wins"),
-            Variant("d16", "new tests/pkg.mojoc (test's dir)", {
-                "tests/pkg.mojoc": CopyOf("build/pkg.mojoc")},
-                "resolution changes", "test's dir searched first (also .mojoc)",
-                "-I root wins"),
-        )))
+    out.append(
+        Scenario(
+            "D5",
+            "`-I lib -I lib2`; test does `import pkg; pkg.who()`; base: file module lib/pkg.mojo",
+            {
+                **pc_src,
+                "lib/pkg.mojo": who("file"),
+                "lib2/": "",
+                "tests/t.mojo": main_prog("import pkg", 'print("RESULT=" + pkg.who())'),
+            },
+            roots=("lib", "lib2"),
+            variants=(
+                Variant(
+                    "d14",
+                    "new lib/pkg.mojoc (same root as pkg.mojo)",
+                    {"lib/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    ".mojoc beats pkg.mojo in the same root",
+                    "pkg.mojo wins",
+                ),
+                Variant(
+                    "d15",
+                    "new lib2/pkg.mojoc (later root)",
+                    {"lib2/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    "later-root .mojoc beats pkg.mojo",
+                    "first root holding pkg.mojo/.mojoc wins",
+                ),
+                Variant(
+                    "d16",
+                    "new tests/pkg.mojoc (test's dir)",
+                    {"tests/pkg.mojoc": CopyOf("build/pkg.mojoc")},
+                    "resolution changes",
+                    "test's dir searched first (also .mojoc)",
+                    "-I root wins",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "E", "test dir has helpers.mojo; test does `import helpers`; "
-        "no -I; cwd = tree root",
-        {"tests/helpers.mojo": who("tests-dir"), "tests/t.mojo": main_prog(
-            "import helpers", 'print("RESULT=" + helpers.who())')},
-        roots=(), variants=(
-            Variant("e1", "run from another cwd (`cd elsewhere`)", {
-                "elsewhere/README": "x"},
-                "resolution changes", "cwd-relative",
-                "sibling imports are relative to the test FILE's folder",
-                cwd="elsewhere", test="../tests/t.mojo"),
-            Variant("e2", "new helpers.mojo in the cwd", {
-                "helpers.mojo": who("cwd")},
-                "resolution changes", "cwd searched",
-                "cwd is not searched"),
-            Variant("e3", "test moved to tests/sub/ (helpers stays in tests/)", {
-                "tests/t.mojo": None, "tests/sub/t.mojo": main_prog(
-                    "import helpers", 'print("RESULT=" + helpers.who())')},
-                "resolution changes",
-                "only the test's own folder is searched, not its parents",
-                "parent folders searched", test="tests/sub/t.mojo"),
-        )))
+    out.append(
+        Scenario(
+            "E",
+            "test dir has helpers.mojo; test does `import helpers`; no -I; cwd = tree root",
+            {
+                "tests/helpers.mojo": who("tests-dir"),
+                "tests/t.mojo": main_prog("import helpers", 'print("RESULT=" + helpers.who())'),
+            },
+            roots=(),
+            variants=(
+                Variant(
+                    "e1",
+                    "run from another cwd (`cd elsewhere`)",
+                    {"elsewhere/README": "x"},
+                    "resolution changes",
+                    "cwd-relative",
+                    "sibling imports are relative to the test FILE's folder",
+                    cwd="elsewhere",
+                    test="../tests/t.mojo",
+                ),
+                Variant(
+                    "e2",
+                    "new helpers.mojo in the cwd",
+                    {"helpers.mojo": who("cwd")},
+                    "resolution changes",
+                    "cwd searched",
+                    "cwd is not searched",
+                ),
+                Variant(
+                    "e3",
+                    "test moved to tests/sub/ (helpers stays in tests/)",
+                    {
+                        "tests/t.mojo": None,
+                        "tests/sub/t.mojo": main_prog(
+                            "import helpers", 'print("RESULT=" + helpers.who())'
+                        ),
+                    },
+                    "resolution changes",
+                    "only the test's own folder is searched, not its parents",
+                    "parent folders searched",
+                    test="tests/sub/t.mojo",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "E2", "src/pkg/a.mojo does plain `import helper`; "
-        "base: src/helper.mojo; test imports pkg.a (-I src)",
-        {"src/pkg/__init__.mojo": "",
-         "src/pkg/a.mojo": "import helper\n\n"
-         "def f() -> String:\n    return helper.who()\n",
-         "src/helper.mojo": who("src-root"),
-         "tests/t.mojo": main_prog("from pkg.a import f",
-                                   'print("RESULT=" + f())')},
-        variants=(
-            Variant("e4", "new src/pkg/helper.mojo (next to the importer)", {
-                "src/pkg/helper.mojo": who("importer-dir")},
-                "resolution changes", "importer's folder searched",
-                "a non-test module's own folder is NOT searched"),
-            Variant("e5", "new tests/helper.mojo (next to the TEST)", {
-                "tests/helper.mojo": who("test-dir")},
-                "resolution changes",
-                "absolute imports in ANY module resolve via the test's folder "
-                "first", "test's dir not used for library imports"),
-        )))
+    out.append(
+        Scenario(
+            "E2",
+            "src/pkg/a.mojo does plain `import helper`; "
+            "base: src/helper.mojo; test imports pkg.a (-I src)",
+            {
+                "src/pkg/__init__.mojo": "",
+                "src/pkg/a.mojo": "import helper\n\ndef f() -> String:\n    return helper.who()\n",
+                "src/helper.mojo": who("src-root"),
+                "tests/t.mojo": main_prog("from pkg.a import f", 'print("RESULT=" + f())'),
+            },
+            variants=(
+                Variant(
+                    "e4",
+                    "new src/pkg/helper.mojo (next to the importer)",
+                    {"src/pkg/helper.mojo": who("importer-dir")},
+                    "resolution changes",
+                    "importer's folder searched",
+                    "a non-test module's own folder is NOT searched",
+                ),
+                Variant(
+                    "e5",
+                    "new tests/helper.mojo (next to the TEST)",
+                    {"tests/helper.mojo": who("test-dir")},
+                    "resolution changes",
+                    "absolute imports in ANY module resolve via the test's folder first",
+                    "test's dir not used for library imports",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "F", "test's main never calls helper(); helper() body does `import m`",
-        {"src/m.mojo": M_USED, "tests/t.mojo":
-         "def helper() -> Int:\n    import m\n    return m.used()\n\n"
-         + main_prog("", 'print("RESULT=hello")')},
-        build=True, variants=(
-            Variant("f1", "m.mojo: top-level syntax error", {
-                "src/m.mojo": M_USED + GARBAGE},
-                "compile fails", MATTERS, LAZY),
-            Variant("f2", "delete m.mojo", {"src/m.mojo": None},
-                "compile fails",
-                "function-body imports are resolved even if never called",
-                "unresolved import tolerated"),
-        )))
+    out.append(
+        Scenario(
+            "F",
+            "test's main never calls helper(); helper() body does `import m`",
+            {
+                "src/m.mojo": M_USED,
+                "tests/t.mojo": "def helper() -> Int:\n    import m\n    return m.used()\n\n"
+                + main_prog("", 'print("RESULT=hello")'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "f1",
+                    "m.mojo: top-level syntax error",
+                    {"src/m.mojo": M_USED + GARBAGE},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "f2",
+                    "delete m.mojo",
+                    {"src/m.mojo": None},
+                    "compile fails",
+                    "function-body imports are resolved even if never called",
+                    "unresolved import tolerated",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "F2", "main calls helper(); helper() body does `from m import used`",
-        {"src/m.mojo": M_USED, "tests/t.mojo":
-         "def helper() -> Int:\n    from m import used\n    return used()\n\n"
-         + main_prog("", 'print("RESULT=" + String(helper()))')},
-        build=True, variants=(
-            Variant("f3", "m.mojo: used() returns 5", {
-                "src/m.mojo": fn("used", "5") + fn("unused", "2")},
-                "output changes", MATTERS, LAZY),
-            Variant("f4", "m.mojo: top-level syntax error", {
-                "src/m.mojo": M_USED + GARBAGE},
-                "compile fails", MATTERS, LAZY),
-        )))
+    out.append(
+        Scenario(
+            "F2",
+            "main calls helper(); helper() body does `from m import used`",
+            {
+                "src/m.mojo": M_USED,
+                "tests/t.mojo": "def helper() -> Int:\n    from m import used\n    return used()\n\n"
+                + main_prog("", 'print("RESULT=" + String(helper()))'),
+            },
+            build=True,
+            variants=(
+                Variant(
+                    "f3",
+                    "m.mojo: used() returns 5",
+                    {"src/m.mojo": fn("used", "5") + fn("unused", "2")},
+                    "output changes",
+                    MATTERS,
+                    LAZY,
+                ),
+                Variant(
+                    "f4",
+                    "m.mojo: top-level syntax error",
+                    {"src/m.mojo": M_USED + GARBAGE},
+                    "compile fails",
+                    MATTERS,
+                    LAZY,
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "G", "relative imports: src/pkg/sub/c.mojo does "
-        "`from ..x import y` and `from .d import z`",
-        {"src/pkg/__init__.mojo": "", "src/pkg/sub/__init__.mojo": "",
-         "src/pkg/x.mojo": fn("y", '"pkg/x"', "String"),
-         "src/pkg/sub/d.mojo": fn("z", '"pkg/sub/d"', "String"),
-         "src/pkg/sub/c.mojo": "from ..x import y\nfrom .d import z\n\n"
-         "def run() -> String:\n    return y() + \" \" + z()\n",
-         "tests/t.mojo": main_prog("from pkg.sub.c import run",
-                                   'print("RESULT=" + run())')},
-        variants=(
-            Variant("g1", "pkg/x.mojo: y() changed", {
-                "src/pkg/x.mojo": fn("y", '"pkg/x v2"', "String")},
-                "output changes", "`..x` resolves to pkg/x.mojo", "not used"),
-            Variant("g2", "new src/x.mojo and tests/x.mojo", {
-                "src/x.mojo": fn("y", '"root x"', "String"),
-                "tests/x.mojo": fn("y", '"tests x"', "String")},
-                "resolution changes", "relative import searched roots",
-                "relative imports ignore roots/test dir"),
-            Variant("g3", "pkg/sub/d.mojo: z() changed", {
-                "src/pkg/sub/d.mojo": fn("z", '"pkg/sub/d v2"', "String")},
-                "output changes", "`.d` resolves to pkg/sub/d.mojo", "not used"),
-            Variant("g4", "pkg/__init__.mojo: top-level syntax error", {
-                "src/pkg/__init__.mojo": GARBAGE},
-                "compile fails", "outer package __init__ is parsed", LAZY),
-            Variant("g5", "pkg/sub/__init__.mojo: top-level syntax error", {
-                "src/pkg/sub/__init__.mojo": GARBAGE},
-                "compile fails", "inner package __init__ is parsed", LAZY),
-            Variant("g6", "the TEST file uses `from .helpers import who`", {
-                "tests/helpers.mojo": who("h"),
-                "tests/t.mojo": main_prog("from .helpers import who",
-                                          'print("RESULT=" + who())')},
-                "compile fails",
-                "relative imports are invalid in a top-level test file",
-                "relative import allowed in a test"),
-        )))
+    out.append(
+        Scenario(
+            "G",
+            "relative imports: src/pkg/sub/c.mojo does `from ..x import y` and `from .d import z`",
+            {
+                "src/pkg/__init__.mojo": "",
+                "src/pkg/sub/__init__.mojo": "",
+                "src/pkg/x.mojo": fn("y", '"pkg/x"', "String"),
+                "src/pkg/sub/d.mojo": fn("z", '"pkg/sub/d"', "String"),
+                "src/pkg/sub/c.mojo": "from ..x import y\nfrom .d import z\n\n"
+                'def run() -> String:\n    return y() + " " + z()\n',
+                "tests/t.mojo": main_prog("from pkg.sub.c import run", 'print("RESULT=" + run())'),
+            },
+            variants=(
+                Variant(
+                    "g1",
+                    "pkg/x.mojo: y() changed",
+                    {"src/pkg/x.mojo": fn("y", '"pkg/x v2"', "String")},
+                    "output changes",
+                    "`..x` resolves to pkg/x.mojo",
+                    "not used",
+                ),
+                Variant(
+                    "g2",
+                    "new src/x.mojo and tests/x.mojo",
+                    {
+                        "src/x.mojo": fn("y", '"root x"', "String"),
+                        "tests/x.mojo": fn("y", '"tests x"', "String"),
+                    },
+                    "resolution changes",
+                    "relative import searched roots",
+                    "relative imports ignore roots/test dir",
+                ),
+                Variant(
+                    "g3",
+                    "pkg/sub/d.mojo: z() changed",
+                    {"src/pkg/sub/d.mojo": fn("z", '"pkg/sub/d v2"', "String")},
+                    "output changes",
+                    "`.d` resolves to pkg/sub/d.mojo",
+                    "not used",
+                ),
+                Variant(
+                    "g4",
+                    "pkg/__init__.mojo: top-level syntax error",
+                    {"src/pkg/__init__.mojo": GARBAGE},
+                    "compile fails",
+                    "outer package __init__ is parsed",
+                    LAZY,
+                ),
+                Variant(
+                    "g5",
+                    "pkg/sub/__init__.mojo: top-level syntax error",
+                    {"src/pkg/sub/__init__.mojo": GARBAGE},
+                    "compile fails",
+                    "inner package __init__ is parsed",
+                    LAZY,
+                ),
+                Variant(
+                    "g6",
+                    "the TEST file uses `from .helpers import who`",
+                    {
+                        "tests/helpers.mojo": who("h"),
+                        "tests/t.mojo": main_prog(
+                            "from .helpers import who", 'print("RESULT=" + who())'
+                        ),
+                    },
+                    "compile fails",
+                    "relative imports are invalid in a top-level test file",
+                    "relative import allowed in a test",
+                ),
+            ),
+        )
+    )
 
-    out.append(Scenario(
-        "H", "import cycle: ca imports cb, cb imports ca; test calls ca.fa(3)",
-        {"tests/ca.mojo": "import cb\n\ndef fa(n: Int) -> Int:\n"
-         "    if n == 0:\n        return 0\n    return cb.fb(n - 1) + 1\n",
-         "tests/cb.mojo": "from ca import fa\n\ndef fb(n: Int) -> Int:\n"
-         "    if n == 0:\n        return 0\n    return fa(n - 1) + 10\n",
-         "tests/t.mojo": main_prog("import ca",
-                                   'print("RESULT=" + String(ca.fa(3)))')},
-        roots=(), variants=(
-            Variant("h1", "cb.mojo: +10 -> +20", {
+    out.append(
+        Scenario(
+            "H",
+            "import cycle: ca imports cb, cb imports ca; test calls ca.fa(3)",
+            {
+                "tests/ca.mojo": "import cb\n\ndef fa(n: Int) -> Int:\n"
+                "    if n == 0:\n        return 0\n    return cb.fb(n - 1) + 1\n",
                 "tests/cb.mojo": "from ca import fa\n\ndef fb(n: Int) -> Int:\n"
-                "    if n == 0:\n        return 0\n    return fa(n - 1) + 20\n"},
-                "output changes", "cycles compile; both files in closure",
-                "not used"),
-        )))
+                "    if n == 0:\n        return 0\n    return fa(n - 1) + 10\n",
+                "tests/t.mojo": main_prog("import ca", 'print("RESULT=" + String(ca.fa(3)))'),
+            },
+            roots=(),
+            variants=(
+                Variant(
+                    "h1",
+                    "cb.mojo: +10 -> +20",
+                    {
+                        "tests/cb.mojo": "from ca import fa\n\ndef fb(n: Int) -> Int:\n"
+                        "    if n == 0:\n        return 0\n    return fa(n - 1) + 20\n"
+                    },
+                    "output changes",
+                    "cycles compile; both files in closure",
+                    "not used",
+                ),
+            ),
+        )
+    )
 
-    py_test = ("from std.python import Python\n\n"
-               "def never_called() raises:\n"
-               '    _ = Python.import_module("definitely_missing_xyz")\n\n'
-               + main_prog("", 'var sys = Python.import_module("sys")',
-                           'print("RESULT=sys.path[0]=" + String(sys.path[0]))',
-                           'var h = Python.import_module("pyhelper")',
-                           'print("RESULT=" + String(h.val()))'))
-    out.append(Scenario(
-        "I", "Python interop: test imports Python module `pyhelper` "
-        "(tests/pyhelper.py); an uncalled fn imports a missing Python module",
-        {"tests/pyhelper.py": "def val():\n    return 'py-v1'\n",
-         "tests/t.mojo": py_test},
-        roots=(), build=True, variants=(
-            Variant("i1", "tests/pyhelper.py: val() returns 'py-v2'", {
-                "tests/pyhelper.py": "def val():\n    return 'py-v2'\n"},
-                "output changes",
-                "runtime dependency on .py next to the test (run mode)",
-                "not used"),
-            Variant("i2", "main also imports missing Python module", {
-                "tests/t.mojo": py_test.replace(
-                    "def main() raises:\n",
-                    "def main() raises:\n    never_called()\n")},
-                "compile fails",
-                "fails only at RUN time: Python imports are not a compile-time "
-                "dependency", "n/a",
-                if_compile_fails="Python module checked at compile time"),
-        )))
+    py_test = (
+        "from std.python import Python\n\n"
+        "def never_called() raises:\n"
+        '    _ = Python.import_module("definitely_missing_xyz")\n\n'
+        + main_prog(
+            "",
+            'var sys = Python.import_module("sys")',
+            'print("RESULT=sys.path[0]=" + String(sys.path[0]))',
+            'var h = Python.import_module("pyhelper")',
+            'print("RESULT=" + String(h.val()))',
+        )
+    )
+    out.append(
+        Scenario(
+            "I",
+            "Python interop: test imports Python module `pyhelper` "
+            "(tests/pyhelper.py); an uncalled fn imports a missing Python module",
+            {"tests/pyhelper.py": "def val():\n    return 'py-v1'\n", "tests/t.mojo": py_test},
+            roots=(),
+            build=True,
+            variants=(
+                Variant(
+                    "i1",
+                    "tests/pyhelper.py: val() returns 'py-v2'",
+                    {"tests/pyhelper.py": "def val():\n    return 'py-v2'\n"},
+                    "output changes",
+                    "runtime dependency on .py next to the test (run mode)",
+                    "not used",
+                ),
+                Variant(
+                    "i2",
+                    "main also imports missing Python module",
+                    {
+                        "tests/t.mojo": py_test.replace(
+                            "def main() raises:\n", "def main() raises:\n    never_called()\n"
+                        )
+                    },
+                    "compile fails",
+                    "fails only at RUN time: Python imports are not a compile-time dependency",
+                    "n/a",
+                    if_compile_fails="Python module checked at compile time",
+                ),
+            ),
+        )
+    )
     return out
 
 
@@ -849,9 +1317,12 @@ def run_scenario(sc: Scenario, mojo: Mojo, work: Path, do_build: bool) -> list[R
     rows = []
     for v in sc.variants:
         r, b, digest = measure(v.files, v)
-        row = Row(sc, v, (base_run, r),
-                  (base_build, b) if base_build is not None and b is not None
-                  else None)
+        row = Row(
+            sc,
+            v,
+            (base_run, r),
+            (base_build, b) if base_build is not None and b is not None else None,
+        )
         if base_digest and digest:
             row.bin_same = base_digest == digest
         rows.append(row)
@@ -869,19 +1340,22 @@ def print_tables(rows: list[Row], do_build: bool) -> None:
         if row.scenario is not current:
             current = row.scenario
             roots = " ".join(f"-I {r}" for r in current.roots) or "(no -I)"
-            print(f"\n#### {current.id}: {md(current.title)} — `mojo run "
-                  f"{roots} {current.test}`\n")
-            print("| exp | changed | expected if it mattered | observed: "
-                  "`mojo run` | observed: `mojo build` + run | conclusion |")
+            print(f"\n#### {current.id}: {md(current.title)} — `mojo run {roots} {current.test}`\n")
+            print(
+                "| exp | changed | expected if it mattered | observed: "
+                "`mojo run` | observed: `mojo build` + run | conclusion |"
+            )
             print("|---|---|---|---|---|---|")
         b = "—"
         if row.build is not None:
             b = compare(*row.build)
             if row.bin_same is not None:
                 b += " (binary " + ("identical" if row.bin_same else "differs") + ")"
-        print(f"| {row.variant.id} | {md(row.variant.change)} | "
-              f"{md(row.variant.expected)} | {md(compare(*row.run))} | "
-              f"{md(b)} | {md(conclusion(row))} |")
+        print(
+            f"| {row.variant.id} | {md(row.variant.change)} | "
+            f"{md(row.variant.expected)} | {md(compare(*row.run))} | "
+            f"{md(b)} | {md(conclusion(row))} |"
+        )
 
 
 # --------------------------------------------------------------------------
@@ -910,7 +1384,8 @@ def main() raises:
 def timings(mojo: Mojo, work: Path) -> None:
     tree = work / "timing"
     passing = TIMING_TEST.replace(
-        "def test_fail_line() raises:\n    assert_equal(add(1, 1), 3)\n\n\n", "")
+        "def test_fail_line() raises:\n    assert_equal(add(1, 1), 3)\n\n\n", ""
+    )
     materialize(tree, {"t.mojo": passing}, {}, mojo)
     test = str(tree / "t.mojo")
     rows = []
@@ -923,8 +1398,7 @@ def timings(mojo: Mojo, work: Path) -> None:
     def timed_build(cache: Path) -> tuple[float, float]:
         mojo.compiles += 1
         binary = tree / "t.bin"
-        rc, _, err, secs = mojo.call(
-            [mojo.exe, "build", test, "-o", str(binary)], tree, cache)
+        rc, _, err, secs = mojo.call([mojo.exe, "build", test, "-o", str(binary)], tree, cache)
         assert rc == 0, err
         rc, _, err, exe_secs = mojo.call([str(binary)], tree, cache)
         assert rc == 0, err
@@ -940,10 +1414,11 @@ def timings(mojo: Mojo, work: Path) -> None:
     med = statistics.median
     rows.append(("`mojo run` (compile+JIT+run)", cold_run, med(warm_run), edit_run))
     rows.append(("`mojo build`", cold_build, med(w[0] for w in warm), edit_build))
-    rows.append(("running the built binary", cold_exec, med(w[1] for w in warm),
-                 None))
-    print("\n#### J: timings of one small TestSuite file (seconds; warm = "
-          "median of 3; 'after edit' = semantic one-line edit, warm cache)\n")
+    rows.append(("running the built binary", cold_exec, med(w[1] for w in warm), None))
+    print(
+        "\n#### J: timings of one small TestSuite file (seconds; warm = "
+        "median of 3; 'after edit' = semantic one-line edit, warm cache)\n"
+    )
     print("| step | cold cache | warm cache | after edit |")
     print("|---|---|---|---|")
     for name, c, w, e in rows:
@@ -958,22 +1433,26 @@ def binary_identity(mojo: Mojo, work: Path) -> None:
     used = fn("used", "1") + "\n" + fn("unused", "2")
     edits: list[tuple[str, str, str]] = [
         ("k0", "nothing (rebuild, fresh cache): determinism", base),
-        ("k1", "comment appended at end of the test (no line shift)",
-         base + "# trailing comment\n"),
-        ("k2", "2 comment lines inserted at top (lines shift)",
-         "# comment\n# comment\n" + base),
-        ("k3", "extra spaces inside an expression (columns shift)",
-         base.replace("add(2, 3), 5", "add(2,  3),  5")),
-        ("k4", "rename a local helper (`add` -> `plus`)",
-         base.replace("add(", "plus(")),
+        (
+            "k1",
+            "comment appended at end of the test (no line shift)",
+            base + "# trailing comment\n",
+        ),
+        ("k2", "2 comment lines inserted at top (lines shift)", "# comment\n# comment\n" + base),
+        (
+            "k3",
+            "extra spaces inside an expression (columns shift)",
+            base.replace("add(2, 3), 5", "add(2,  3),  5"),
+        ),
+        ("k4", "rename a local helper (`add` -> `plus`)", base.replace("add(", "plus(")),
     ]
 
-    def build(text: str, cache: Path, extra: Files | None = None
-              ) -> tuple[str | None, str]:
+    def build(text: str, cache: Path, extra: Files | None = None) -> tuple[str | None, str]:
         files: Files = {"t.mojo": text, "src/m.mojo": used}
         materialize(tree, {**files, **(extra or {})}, {}, mojo)
-        out, digest = mojo.build(str(tree / "t.mojo"), ("src",), tree, tree,
-                                 work / "hashbin" / "t", cache_home=cache)
+        out, digest = mojo.build(
+            str(tree / "t.mojo"), ("src",), tree, tree, work / "hashbin" / "t", cache_home=cache
+        )
         return digest, out.summary
 
     n = [0]
@@ -983,28 +1462,34 @@ def binary_identity(mojo: Mojo, work: Path) -> None:
         return work / f"cache-k{n[0]}"
 
     base_digest, base_msg = build(base, fresh())
-    print("\n#### K: is the built binary byte-identical after an edit? "
-          "(each build with a FRESH Mojo cache unless noted)\n")
+    print(
+        "\n#### K: is the built binary byte-identical after an edit? "
+        "(each build with a FRESH Mojo cache unless noted)\n"
+    )
     print("| exp | edit | binary vs. base | failing-assert message of the binary |")
     print("|---|---|---|---|")
     print(f"| base | — | — | {md(base_msg)} |")
     for kid, what, text in edits:
         d, msg = build(text, fresh())
-        print(f"| {kid} | {md(what)} | {'identical' if d == base_digest else 'differs'}"
-              f" | {md(msg)} |")
+        print(
+            f"| {kid} | {md(what)} | {'identical' if d == base_digest else 'differs'} | {md(msg)} |"
+        )
     # test imports m and uses m.used(); edit m.unused()
     imp = "import m\n" + base.replace("add(2, 3), 5", "add(2, 3) + m.used(), 6")
     d0, _ = build(imp, fresh())
-    d1, msg = build(imp, fresh(),
-                    {"src/m.mojo": fn("used", "1") + "\n" + fn("unused", "3")})
-    print(f"| k5 | body of unused fn in an imported, used module | "
-          f"{'identical' if d0 == d1 else 'differs'} | {md(msg)} |")
+    d1, msg = build(imp, fresh(), {"src/m.mojo": fn("used", "1") + "\n" + fn("unused", "3")})
+    print(
+        f"| k5 | body of unused fn in an imported, used module | "
+        f"{'identical' if d0 == d1 else 'differs'} | {md(msg)} |"
+    )
     # The same comment edit as k2, but with one shared warm cache.
     shared = fresh()
     build(base, shared)
     d, msg = build("# comment\n# comment\n" + base, shared)
-    print(f"| k6 | as k2, but SHARED warm Mojo cache | "
-          f"{'identical' if d == base_digest else 'differs'} | {md(msg)} |")
+    print(
+        f"| k6 | as k2, but SHARED warm Mojo cache | "
+        f"{'identical' if d == base_digest else 'differs'} | {md(msg)} |"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -1021,22 +1506,23 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mojo", help="path to the mojo binary")
     ap.add_argument("--only", help="comma-separated scenario ids (e.g. A,B2,J,K)")
-    ap.add_argument("--no-build", action="store_true",
-                    help="skip the `mojo build` column")
+    ap.add_argument("--no-build", action="store_true", help="skip the `mojo build` column")
     ap.add_argument("--keep", action="store_true", help="keep the temp dir")
     args = ap.parse_args()
     exe = find_mojo(args.mojo)
     only = set(args.only.split(",")) if args.only else None
     work = Path(tempfile.mkdtemp(prefix="mojo-dep-exp-"))
     mojo = Mojo(exe, work / "cache")
-    version = subprocess.run([exe, "--version"], capture_output=True, text=True,
-                             check=False).stdout.strip()
+    version = subprocess.run(
+        [exe, "--version"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     start = time.perf_counter()
-    print(f"# Mojo dependency experiments — {version}, "
-          f"{os.cpu_count()} cpu(s)\n")
-    print("Each row: materialize the base tree, compile+run; apply ONE edit, "
-          "compile+run again. `same (...)` = identical outcome; `X → Y` = "
-          "outcome changed. Paths are relative to the experiment tree.")
+    print(f"# Mojo dependency experiments — {version}, {os.cpu_count()} cpu(s)\n")
+    print(
+        "Each row: materialize the base tree, compile+run; apply ONE edit, "
+        "compile+run again. `same (...)` = identical outcome; `X → Y` = "
+        "outcome changed. Paths are relative to the experiment tree."
+    )
     try:
         rows: list[Row] = []
         for sc in scenarios():
@@ -1054,8 +1540,7 @@ def main() -> int:
             print(f"\n(kept {work})", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{mojo.compiles} compiler invocations, "
-          f"{time.perf_counter() - start:.0f} s total.")
+    print(f"\n{mojo.compiles} compiler invocations, {time.perf_counter() - start:.0f} s total.")
     return 0
 
 

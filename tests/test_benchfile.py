@@ -1,9 +1,12 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gauntlet.benchfile import BenchRun, parse_bench_output, read_bench_key, write_bench
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 MARKDOWN = """Running matmul_64
 Running relu_1k

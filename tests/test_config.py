@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gauntlet.config import Config, load_config, parse_config
 from gauntlet.errors import ConfigError, ExitCode
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 def _parse(tmp_path: Path, body: str) -> Config:
@@ -80,7 +83,7 @@ needs-data = ["checks/test_data.mojo"]
         ("include = [1]", "'include': expected an array of non-empty strings"),
         ('mojo-version = "latest"', "'mojo-version': expected a version string"),
         ('tests = ["../elsewhere"]', "'tests': expected paths inside the project"),
-        ('tmeout = 3', "'tmeout': unknown key \\(did you mean 'timeout'\\?\\)"),
+        ("tmeout = 3", "'tmeout': unknown key \\(did you mean 'timeout'\\?\\)"),
         ("zzz = 3", "'zzz': unknown key; known keys: root, mojo-version"),
         ("tags = 3", "'tags': expected a table, got 3"),
         ('tags = { slow = "x" }', r"\[tool.gauntlet.tags\] 'slow': expected an array"),
@@ -126,7 +129,7 @@ def test_load_config_searches_upwards(tmp_path: Path) -> None:
 
 
 def test_missing_pyproject(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="no pyproject.toml"):
+    with pytest.raises(ConfigError, match=r"no pyproject\.toml"):
         load_config(tmp_path / "nowhere")
 
 

@@ -10,17 +10,20 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from conftest import SUITE_MAIN, WriteTree
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
-from gauntlet import toolchain
 from gauntlet.results import Status, read_result
+
+if TYPE_CHECKING:
+    from pathlib import Path
+    from types import ModuleType
+
+    from gauntlet import toolchain
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +138,8 @@ def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
     assert 'name="test_add_negative"' in junit
     bench = json.loads((project / ".gauntlet/results/bench/benchmarks__bench_add.mojo.json")
                        .read_text())  # fmt: skip
-    assert bench["ok"] and bench["rows"][0]["name"] == "add"
+    assert bench["ok"]
+    assert bench["rows"][0]["name"] == "add"
 
     code, record = run_doit(project)
     assert code == 0
@@ -164,7 +168,9 @@ def test_failures_errors_and_the_report(project: Path) -> None:
     (project / "tests/test_fails.mojo").write_text(
         "from std.testing import assert_equal, TestSuite\n\n"
         "def test_bad() raises:\n    assert_equal(1, 2)\n\n"
-        "def test_good() raises:\n    assert_equal(1, 1)\n" + SUITE_MAIN, encoding="utf-8")  # fmt: skip
+        "def test_good() raises:\n    assert_equal(1, 1)\n" + SUITE_MAIN,
+        encoding="utf-8",
+    )
     code, record = run_doit(project, "test", "report")
     assert code == 1
     broken = result(project, "tests/test_broken.mojo")
@@ -172,7 +178,8 @@ def test_failures_errors_and_the_report(project: Path) -> None:
     assert broken.cases[0].line == 4
     assert "compile error at" in broken.cases[0].message
     missing = result(project, "tests/test_missing.mojo")
-    assert missing.status is Status.ERROR and missing.cases[0].line == 2
+    assert missing.status is Status.ERROR
+    assert missing.cases[0].line == 2
     fails = result(project, "tests/test_fails.mojo")
     assert [(c.name, c.status) for c in fails.cases] == [
         ("test_bad", Status.FAILED), ("test_good", Status.PASSED)]  # fmt: skip

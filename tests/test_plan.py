@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
-
-from conftest import WriteTree
+from typing import TYPE_CHECKING
 
 from gauntlet.config import parse_config
 from gauntlet.plan import Plan, StepKind, make_plan, select
 from gauntlet.project import build_project
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import WriteTree
 
 FILES = {
     "src/lib/__init__.mojo": "",
@@ -91,7 +94,9 @@ def test_flags_and_timeout_change_keys(write_tree: WriteTree) -> None:
     base = _keys(_plan(root))
     text = CONFIG.replace("[tool.gauntlet]\n", "[tool.gauntlet]\nmojo-flags = ['-O3']\n")
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
-    flagged = _keys(make_plan(build_project(parse_config(root / "pyproject.toml", text)), "mojo 1.2.0"))
+    flagged = _keys(
+        make_plan(build_project(parse_config(root / "pyproject.toml", text)), "mojo 1.2.0")
+    )
     assert all(base[name] != flagged[name] for name in base)
 
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import WriteTree
+from typing import TYPE_CHECKING
 
 from gauntlet.config import parse_config
 from gauntlet.project import Project, build_project
 from gauntlet.scancache import ScanCache, digest_bytes
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from conftest import WriteTree
 
 
 def _project(root: Path, body: str = "", cache: ScanCache | None = None) -> Project:
@@ -24,16 +27,15 @@ LIB = {
     "src/core/ops/add.mojo": "from ..tensor import Tensor\n",
     "src/core/unused.mojo": "def nothing(): pass\n",
     "src/nn/__init__.mojo": "from core import ops\n",
-    "src/nn/layer.mojo": (
-        "import core.ops.add as add\n"
-        "def lazy():\n    from nn.loss import mse\n"
-    ),
+    "src/nn/layer.mojo": ("import core.ops.add as add\ndef lazy():\n    from nn.loss import mse\n"),
     "src/nn/loss.mojo": "from core.tensor import Tensor\n",
     "tests/helpers.mojo": "def close(): pass\n",
     "tests/test_layer.mojo": "from nn.layer import lazy\nfrom helpers import close\n",
     "tests/test_shape.mojo": "from core.shape import Shape\nfrom std.testing import TestSuite\n",
     "tests/sub/test_deep.mojo": "from core import Tensor\n",
-    "benchmarks/bench_add.mojo": "from core.ops.add import Tensor\nfrom std.benchmark import Bench\n",
+    "benchmarks/bench_add.mojo": (
+        "from core.ops.add import Tensor\nfrom std.benchmark import Bench\n"
+    ),
 }
 
 
@@ -155,7 +157,7 @@ def test_corrupt_scan_cache_is_rebuilt(write_tree: WriteTree) -> None:
     assert cache.parsed == len(LIB)
     source = root / "src" / "nn" / "loss.mojo"
     digest = digest_bytes(source.read_bytes())
-    bad_row = '{"schema_version": 1, "files": {"%s": [5, [], []]}}' % digest
+    bad_row = f'{{"schema_version": 1, "files": {{"{digest}": [5, [], []]}}}}'
     cache_file.write_text(bad_row, encoding="utf-8")
     again = ScanCache(cache_file)
     scanned = again.scan(root, ["src/nn/loss.mojo"])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -17,6 +17,9 @@ from gauntlet.results import (
     worst,
     write_result,
 )
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RESULT = FileResult(
     file="tests/test_x.mojo",
@@ -60,7 +63,8 @@ def test_malformed_files_name_the_file(tmp_path: Path) -> None:
 def test_worst_and_ok() -> None:
     assert worst([]) is Status.PASSED
     assert worst([Status.SKIPPED, Status.FAILED, Status.PASSED]) is Status.FAILED
-    assert Status.SKIPPED.ok and not Status.ERROR.ok
+    assert Status.SKIPPED.ok
+    assert not Status.ERROR.ok
 
 
 def test_junit(tmp_path: Path) -> None:
@@ -71,11 +75,13 @@ def test_junit(tmp_path: Path) -> None:
     assert (root.get("tests"), root.get("failures"), root.get("errors"),
             root.get("skipped")) == ("8", "2", "2", "2")  # fmt: skip
     suite = root.find("testsuite")
-    assert suite is not None and suite.get("name") == "tests/test_x.mojo"
+    assert suite is not None
+    assert suite.get("name") == "tests/test_x.mojo"
     cases = suite.findall("testcase")
     assert cases[0].get("classname") == "tests.test_x"
     failure = cases[1].find("failure")
-    assert failure is not None and failure.get("message") == "boom"
+    assert failure is not None
+    assert failure.get("message") == "boom"
     assert failure.text == "At x:3:1: boom"
     assert cases[1].get("line") == "3"
     assert cases[2].find("skipped") is not None

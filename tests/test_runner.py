@@ -2,16 +2,21 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from gauntlet import runner
 from gauntlet.errors import ToolError
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
 
 def test_captures_output_and_exit_code() -> None:
-    done = runner.run([sys.executable, "-c", "import sys; print('out'); sys.stderr.write('err'); sys.exit(3)"])
+    done = runner.run(
+        [sys.executable, "-c", "import sys; print('out'); sys.stderr.write('err'); sys.exit(3)"]
+    )
     assert (done.returncode, done.stdout.strip(), done.stderr, done.ok) == (3, "out", "err", False)
 
 
@@ -19,12 +24,14 @@ def test_timeout_kills_the_whole_process_group(tmp_path: Path) -> None:
     marker = tmp_path / "child-alive"
     script = (
         "import subprocess, sys, time\n"
-        f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(3); open(r\"{marker}\", \"w\")'])\n"
+        "subprocess.Popen([sys.executable, '-c',\n"
+        f'    \'import time; time.sleep(3); open(r"{marker}", "w")\'])\n'
         "print('started', flush=True)\n"
         "time.sleep(60)\n"
     )
     done = runner.run([sys.executable, "-c", script], timeout=1.0)
-    assert done.timed_out and done.returncode is None
+    assert done.timed_out
+    assert done.returncode is None
     assert "started" in done.stdout
     time.sleep(3.5)
     assert not marker.exists()  # the grandchild died with the group

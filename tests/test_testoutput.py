@@ -45,15 +45,16 @@ def test_testsuite_failure_on_stderr_keeps_location_and_message() -> None:
     ]  # fmt: skip
     failed = cases[1]
     assert failed.line == 7
-    assert failed.message == (
-        "AssertionError: `left == right` comparison failed: left: 2 right: 3"
-    )
+    assert failed.message == ("AssertionError: `left == right` comparison failed: left: 2 right: 3")
     assert "right: 3" in failed.detail
     assert "Summary" not in failed.detail
 
 
 def test_legacy_main_style() -> None:
-    out = "✓ test_one\n✗ test_two\n  expected 3 got 4\n✓ test_three\nResults: 2 / 3 passed, 1 failed\n"
+    out = (
+        "✓ test_one\n✗ test_two\n  expected 3 got 4\n✓ test_three\n"
+        "Results: 2 / 3 passed, 1 failed\n"
+    )
     cases = parse_test_output("tests/test_legacy.mojo", out, "", 1)
     assert [(c.name, c.status) for c in cases] == [
         ("test_one", Status.PASSED), ("test_two", Status.FAILED), ("test_three", Status.PASSED),

@@ -10,7 +10,7 @@ def bench_matmul[n: Int](mut b: Bencher) raises:
     var x = rand_uniform(n, n, rng, -1.0, 1.0)
     var y = rand_uniform(n, n, rng, -1.0, 1.0)
 
-    def call() raises:
+    def call() raises {imm}:
         var z = matmul(x, y)
         keep(z.data[0])
 
@@ -22,7 +22,7 @@ def bench_matmul_naive[n: Int](mut b: Bencher) raises:
     var x = rand_uniform(n, n, rng, -1.0, 1.0)
     var y = rand_uniform(n, n, rng, -1.0, 1.0)
 
-    def call() raises:
+    def call() raises {imm}:
         var z = matmul_naive(x, y)
         keep(z.data[0])
 

@@ -223,4 +223,3 @@ def run_benchmark_file(
     write_bench(Path(output), run)
     return {"status": "passed" if run.ok else "error", "message": run.message,
             "benchmarks": len(run.rows)}  # fmt: skip
-

@@ -13,10 +13,12 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?([eE][-+]?\d+)?$")
@@ -77,7 +79,7 @@ def _markdown_rows(lines: list[str]) -> list[Row]:
             header = cells
             continue
         if len(cells) == len(header):
-            rows.append({name: _cell(value) for name, value in zip(header, cells)})
+            rows.append({name: _cell(value) for name, value in zip(header, cells, strict=False)})
     return rows
 
 

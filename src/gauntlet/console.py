@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from rich.console import Console
 from rich.table import Table
 
-from gauntlet.report import Summary
 from gauntlet.results import Status
+
+if TYPE_CHECKING:
+    from gauntlet.report import Summary
 
 _STYLE = {
     Status.PASSED: "green",

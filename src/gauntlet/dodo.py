@@ -18,14 +18,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from doit.exceptions import TaskFailed
 
 from gauntlet import actions, runner, toolchain
+from gauntlet.benchfile import read_bench_key
 from gauntlet.config import Config, load_config
 from gauntlet.doit_reporter import reporter_for
 from gauntlet.errors import ExitCode, GauntletError
@@ -33,8 +33,10 @@ from gauntlet.plan import Plan, Step, StepKind, make_plan
 from gauntlet.project import Project, build_project
 from gauntlet.report import collect, report_current, write_report
 from gauntlet.results import current_result
-from gauntlet.benchfile import read_bench_key
 from gauntlet.scancache import ScanCache
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
 
 __all__ = [
     "DOIT_CONFIG",
@@ -123,7 +125,7 @@ def _mojo(version: str) -> str | TaskFailed:
 def ensure_toolchain(version: str) -> dict[str, Any] | TaskFailed:
     """Find or install the configured compiler."""
     try:
-        found = toolchain.ensure(version, echo=lambda line: print(line, flush=True))
+        found = toolchain.ensure(version, echo=lambda line: print(line, flush=True))  # noqa: T201
     except GauntletError as exc:
         return TaskFailed(str(exc))
     return {"message": f"Mojo {found.version} at {found.mojo}"}
@@ -249,7 +251,7 @@ def _builds() -> tuple[Step, ...]:
 def task_build() -> Iterator[dict[str, Any]]:
     """Build Mojo packages (.mojoc), executables and Python extension modules."""
     items = _items("build", _builds())
-    for step, (name, output, key) in zip(_builds(), items):
+    for step, (name, output, key) in zip(_builds(), items, strict=False):
         yield {
             "basename": name,
             "doc": f"{step.kind.value} {step.source}",

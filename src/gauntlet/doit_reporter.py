@@ -12,12 +12,14 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from doit.reporter import ConsoleReporter
 
 from gauntlet.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 RECORD_SCHEMA = 1
 
@@ -60,8 +62,12 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
     def _record(self, task: Any, status: str, values: dict[str, Any] | None = None) -> float:
         seconds = time.monotonic() - self.begun.pop(task.name, time.monotonic())
         self.tasks.append(
-            {"name": task.name, "status": status, "seconds": round(seconds, 3),
-             "values": values or {}}  # fmt: skip
+            {
+                "name": task.name,
+                "status": status,
+                "seconds": round(seconds, 3),
+                "values": values or {},
+            }
         )
         return seconds
 
@@ -87,8 +93,10 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         """A task failed: show its message (and traceback only for internal errors)."""
         self._record(task, "failed")
         self.failures.append({"task": task, "exception": fail})
-        message = fail.get_msg().rstrip() if fail.__class__.__name__ == "TaskError" else (
-            str(getattr(fail, "message", "") or fail.get_msg()).rstrip()
+        message = (
+            fail.get_msg().rstrip()
+            if fail.__class__.__name__ == "TaskError"
+            else (str(getattr(fail, "message", "") or fail.get_msg()).rstrip())
         )
         self.write(f"{self._mark('✗', '31')} {task.name}: {message}\n")
 

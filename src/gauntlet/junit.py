@@ -7,12 +7,15 @@ line time>`` and ``<failure>``, ``<error>`` or ``<skipped>`` children.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - we only write XML here
-from collections.abc import Iterable
+import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from gauntlet.atomic import write_bytes_atomic
 from gauntlet.results import FileResult, Status
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 _CHILD = {Status.FAILED: "failure", Status.ERROR: "error", Status.SKIPPED: "skipped"}
 

@@ -16,6 +16,7 @@ load it before gauntlet's own dependencies are installed anywhere.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import nox
@@ -98,10 +99,11 @@ def ci(session: nox.Session) -> None:
     _install(session)
     config = _config()
     failed = []
-    for name, stage in (
+    stages: list[tuple[str, Callable[[], None]]] = [
         ("python tests", lambda: run_pytest(session, config, everything=True)),
         ("mojo graph", lambda: run_mojo_graph(session, config)),
-    ):
+    ]
+    for name, stage in stages:
         try:
             stage()
         except CommandFailed:

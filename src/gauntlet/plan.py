@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from gauntlet.project import Project
+if TYPE_CHECKING:
+    from gauntlet.project import Project
 
 # Bump when the meaning of a result file changes: every key changes with it.
 PLAN_SCHEMA = 1
@@ -79,7 +82,7 @@ def _digest(value: object) -> str:
 
 
 def _key(project: Project, kind: StepKind, source: str, inputs: tuple[str, ...],
-         toolchain: str, extra: dict[str, object]) -> str:  # fmt: skip
+         toolchain: str, extra: Mapping[str, object]) -> str:  # fmt: skip
     config = project.config
     return _digest(
         {
@@ -141,4 +144,3 @@ def make_plan(
             out = f"results/{folder}/{path.replace('/', '__')}.json"
             steps.append(Step(kind, path, path, inputs, out, key, tags))
     return Plan(tuple(steps), tuple(deselected), toolchain)
-

@@ -15,13 +15,17 @@ file later changes the set (and so the task's key).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
-from gauntlet.config import Config
 from gauntlet.scancache import ScanCache, SourceFile
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from gauntlet.config import Config
 
 # Top-level names of Mojo's standard library (``std`` in Mojo 1.x, bare names
 # in 0.26 and older) and of the libraries shipped with the compiler.
@@ -117,7 +121,7 @@ def _walk(root: str, skip_dirs: frozenset[str]) -> Iterable[str]:
 
 def _under(path: str, places: Iterable[str]) -> bool:
     for place in places:
-        if place == "." or path == place or path.startswith(place + "/"):
+        if place in (".", path) or path.startswith(place + "/"):
             return True
         if fnmatchcase(path, place):
             return True
@@ -183,9 +187,9 @@ class _Resolver:
                 found.append(hit)
         return found
 
-    def resolve(self, importer: str, module: str, level: int, names: tuple[str, ...]) -> (
-        list[str] | None
-    ):
+    def resolve(
+        self, importer: str, module: str, level: int, names: tuple[str, ...]
+    ) -> list[str] | None:
         here = str(PurePosixPath(importer).parent)
         if level:
             folder = PurePosixPath(here)
@@ -203,8 +207,8 @@ class _Resolver:
                 return extra + [hit for hit in named if hit]
             return extra + loaded + self.submodules(loaded, names)
         parts = module.split(".")
-        for folder in (here, *self.include):
-            loaded = self.walk(folder, parts)
+        for root in (here, *self.include):
+            loaded = self.walk(root, parts)
             if loaded is not None:
                 return loaded + self.submodules(loaded, names)
         return None
@@ -214,9 +218,7 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     """Scan the project's Mojo sources and resolve every import."""
     root = str(config.root)
     skip = frozenset({config.build_dir})
-    paths = [
-        p for p in _walk(root, skip) if not any(fnmatchcase(p, pat) for pat in config.exclude)
-    ]
+    paths = [p for p in _walk(root, skip) if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     cache = cache or ScanCache(None)
     sources = [p for p in paths if p.endswith(MOJO_SUFFIXES)]
     files = cache.scan(config.root, sources)
@@ -265,9 +267,9 @@ def _search_text(path: str, config: Config) -> str:
     return "searched " + ", ".join(f"{f}/" for f in dict.fromkeys(folders))
 
 
-def _discover_packages(files: Mapping[str, SourceFile], include: tuple[str, ...]) -> tuple[
-    str, ...
-]:
+def _discover_packages(
+    files: Mapping[str, SourceFile], include: tuple[str, ...]
+) -> tuple[str, ...]:
     """Top-level packages: folders directly under an include root with ``__init__.mojo``."""
     found = []
     for root in include:

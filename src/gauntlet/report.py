@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError
 from gauntlet.junit import write_junit
-from gauntlet.plan import Plan
 from gauntlet.results import FileResult, Status, TestCase, read_result, worst
+
+if TYPE_CHECKING:
+    from gauntlet.plan import Plan
 
 SUMMARY_SCHEMA = 1
 JUNIT_NAME = "junit-mojo.xml"
@@ -65,10 +67,15 @@ class Summary:
             "status": self.status.value,
             "totals": self.totals(),
             "files": [
-                {"file": r.file, "status": r.status.value, "compile_s": r.compile_s,
-                 "run_s": r.run_s, "tests": len(r.cases)}
+                {
+                    "file": r.file,
+                    "status": r.status.value,
+                    "compile_s": r.compile_s,
+                    "run_s": r.run_s,
+                    "tests": len(r.cases),
+                }
                 for r in self.results
-            ],  # fmt: skip
+            ],
             "failures": [c.to_json() for c in self.failures()],
             "slowest": [c.to_json() for c in self.slowest()],
             "deselected": list(self.deselected),

@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import Enum
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 
@@ -152,7 +154,9 @@ def read_result(path: Path) -> FileResult:
         data = json.loads(path.read_text(encoding="utf-8"))
         return FileResult.from_json(data)
     except FileNotFoundError:
-        raise ResultError(f"{path}: result file is missing; rerun the task that writes it") from None
+        raise ResultError(
+            f"{path}: result file is missing; rerun the task that writes it"
+        ) from None
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ResultError(f"{path}: malformed result file ({exc}); delete it and rerun") from None
 

@@ -9,20 +9,25 @@ backoff: 1 s, 2 s, 4 s, at most 3 retries.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from gauntlet.errors import ToolError
 
-_SECRET_NAME = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|WEBHOOK)", re.I)
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from pathlib import Path
+
+_SECRET_NAME = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|WEBHOOK)", re.I
+)
 BACKOFF_S = (1.0, 2.0, 4.0)
 T = TypeVar("T")
 _live: set[int] = set()
@@ -37,10 +42,8 @@ def interrupt_all() -> None:
     """Kill every running command's process group; later runs raise Interrupted."""
     _interrupted.set()
     for pgid in list(_live):
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,13 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.scan import Import, parse_imports
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 SCHEMA_VERSION = 1
 
@@ -46,8 +49,8 @@ def _encode(source: SourceFile) -> list[object]:
 
 def _decode(path: str, digest: str, row: list[object]) -> SourceFile:
     imports, python, problems = row
-    assert isinstance(imports, list) and isinstance(python, list)  # noqa: S101
-    assert isinstance(problems, list)  # noqa: S101
+    if not (isinstance(imports, list) and isinstance(python, list) and isinstance(problems, list)):
+        raise TypeError("malformed cache row")
     return SourceFile(
         path=path,
         digest=digest,
@@ -78,7 +81,7 @@ class ScanCache:
         result: dict[str, SourceFile] = {}
         seen: dict[str, list[object]] = {}
         for rel in paths:
-            with open(os.path.join(root, rel), "rb") as handle:
+            with open(os.path.join(root, rel), "rb") as handle:  # noqa: PTH123 - hot loop
                 data = handle.read()
             digest = digest_bytes(data)
             row = self._rows.get(digest)
@@ -86,7 +89,7 @@ class ScanCache:
             if row is not None:
                 try:
                     source = _decode(rel, digest, row)
-                except (AssertionError, ValueError, TypeError):
+                except (ValueError, TypeError):
                     source = None
             if source is None:
                 parsed = parse_imports(data.decode("utf-8", errors="replace"))

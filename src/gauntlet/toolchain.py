@@ -191,13 +191,10 @@ def provision(version: str, echo: Echo = print, *, timeout: float = 1800) -> Too
                     raise ToolError(_install_failure(argv, done, version))
                 return done
 
-            runner.with_retries(
-                attempt,
-                (ToolError,),
-                on_retry=lambda n, exc, delay: echo(
-                    f"{name} failed (try {n}); retrying in {delay:g} s: {str(exc)[-200:]}"
-                ),
-            )
+            def retrying(number: int, exc: BaseException, delay: float, name: str = name) -> None:
+                echo(f"{name} failed (try {number}); retrying in {delay:g} s: {str(exc)[-200:]}")
+
+            runner.with_retries(attempt, (ToolError,), on_retry=retrying)
         mojo = folder / "bin" / "mojo"
         found = probe_version(mojo)
         if not version_matches(found, version):
