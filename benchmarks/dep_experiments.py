@@ -200,7 +200,7 @@ def strip_noise(stderr: str) -> str:
 def normalize(text: str, tree: Path) -> str:
     text = text.replace(str(tree) + "/", "").replace(str(tree), "<T>")
     text = text.replace(str(tree.parent), "<work>")
-    return re.sub(r"\[ *[0-9.]+ *\]", "[t]", text)
+    return re.sub(r"\[ *[0-9]+\.[0-9]+ *\]", "[t]", text)
 
 
 def summarize_stdout(stdout: str, tree: Path) -> str:

@@ -68,8 +68,9 @@ def generate(root: Path, modules: int = 500, packages: int = 10, seed: int = 7) 
     for t in range(20):
         pkg, mod = names[rng.randrange(len(names))]
         path = tests / f"test_{t}.mojo"
-        path.write_text(f"from {pkg}.{mod} import f\nfrom std.testing import TestSuite\n",
-                        encoding="utf-8")  # fmt: skip
+        path.write_text(
+            f"from {pkg}.{mod} import f\nfrom std.testing import TestSuite\n", encoding="utf-8"
+        )
         written.append(path)
     (root / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
     return written

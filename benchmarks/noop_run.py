@@ -27,8 +27,13 @@ HERE = Path(__file__).resolve().parent.parent
 def doit(project: Path, dodo: Path, *args: str) -> tuple[float, int, dict[str, int]]:
     """Run doit; return wall seconds, exit code and the record's task counts."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "doit", "-f", str(dodo), *args], cwd=project,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "doit", "-f", str(dodo), *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - started
     out_dir = load_config(project).out_dir
     record = json.loads((out_dir / "runs" / "last-doit-run.json").read_text(encoding="utf-8"))

@@ -28,13 +28,20 @@ def cold_run(project: Path, jobs: int) -> tuple[float, int]:
     """Wall seconds and exit code of one cold `doit -n jobs`."""
     shutil.rmtree(load_config(project).out_dir, ignore_errors=True)
     with tempfile.TemporaryDirectory(prefix="mojo-cache-") as fresh:
-        env = {**os.environ, "XDG_CACHE_HOME": fresh,
-               "GAUNTLET_CACHE_DIR": str(toolchain.cache_dir())}  # fmt: skip
+        env = {
+            **os.environ,
+            "XDG_CACHE_HOME": fresh,
+            "GAUNTLET_CACHE_DIR": str(toolchain.cache_dir()),
+        }
         started = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "doit", "-f", str(project / "dodo.py"), "-n", str(jobs)],
-            cwd=project, env=env, capture_output=True, text=True, check=False,
-        )  # fmt: skip
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         wall = time.perf_counter() - started
     if done.returncode != 0:
         print(done.stdout[-3000:], done.stderr[-3000:])

@@ -47,8 +47,10 @@ def main() -> None:
             warm.append(time.perf_counter() - started)
             parsed_warm = cache.parsed
         edges = sum(len(d) for d in project.deps.values())
-        print(f"tree: {len(files)} Mojo files, {edges} resolved import edges, "
-              f"{len(project.diagnostics)} diagnostics")  # fmt: skip
+        print(
+            f"tree: {len(files)} Mojo files, {edges} resolved import edges, "
+            f"{len(project.diagnostics)} diagnostics"
+        )
         print(
             f"cold scan (no cache, {parsed_cold} files parsed): "
             f"median {statistics.median(cold):.3f} s  (min {min(cold):.3f}, max {max(cold):.3f})"

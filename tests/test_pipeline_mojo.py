@@ -92,8 +92,9 @@ PROJECT = {
 
 
 @pytest.fixture
-def project(write_tree: WriteTree, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
-            ) -> Path:  # fmt: skip
+def project(
+    write_tree: WriteTree, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     root = write_tree(PROJECT)
     monkeypatch.chdir(root)
     monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
@@ -124,20 +125,28 @@ def result(root: Path, test: str) -> Any:
 def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
     code, record = run_doit(project)
     assert code == 0, record
-    assert {"build:mathx", "test:tests/test_add.mojo", "test:tests/test_extra.mojo",
-            "test:tests/test_legacy.mojo", "benchmark:benchmarks/bench_add.mojo",
-            "report"} <= executed(record)  # fmt: skip
+    assert {
+        "build:mathx",
+        "test:tests/test_add.mojo",
+        "test:tests/test_extra.mojo",
+        "test:tests/test_legacy.mojo",
+        "benchmark:benchmarks/bench_add.mojo",
+        "report",
+    } <= executed(record)
     add = result(project, "tests/test_add.mojo")
     assert [(c.name, c.status) for c in add.cases] == [
-        ("test_add", Status.PASSED), ("test_add_negative", Status.PASSED)]  # fmt: skip
+        ("test_add", Status.PASSED),
+        ("test_add_negative", Status.PASSED),
+    ]
     legacy = result(project, "tests/test_legacy.mojo")
     assert [(c.name, c.status) for c in legacy.cases] == [("test_one_plus_one", Status.PASSED)]
     summary = json.loads((project / ".gauntlet/results/summary.json").read_text())
     assert summary["totals"]["passed"] == 4
     junit = (project / ".gauntlet/results/junit-mojo.xml").read_text()
     assert 'name="test_add_negative"' in junit
-    bench = json.loads((project / ".gauntlet/results/bench/benchmarks__bench_add.mojo.json")
-                       .read_text())  # fmt: skip
+    bench = json.loads(
+        (project / ".gauntlet/results/bench/benchmarks__bench_add.mojo.json").read_text()
+    )
     assert bench["ok"]
     assert bench["rows"][0]["name"] == "add"
 
@@ -160,11 +169,14 @@ def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
 
 def test_failures_errors_and_the_report(project: Path) -> None:
     (project / "tests/test_broken.mojo").write_text(
-        "from std.testing import TestSuite\n\ndef test_x() raises:\n    var y: Int = \"no\"\n"
-        + SUITE_MAIN, encoding="utf-8")  # fmt: skip
+        'from std.testing import TestSuite\n\ndef test_x() raises:\n    var y: Int = "no"\n'
+        + SUITE_MAIN,
+        encoding="utf-8",
+    )
     (project / "tests/test_missing.mojo").write_text(
         "from std.testing import TestSuite\nfrom nosuch.module import f\n" + SUITE_MAIN,
-        encoding="utf-8")  # fmt: skip
+        encoding="utf-8",
+    )
     (project / "tests/test_fails.mojo").write_text(
         "from std.testing import assert_equal, TestSuite\n\n"
         "def test_bad() raises:\n    assert_equal(1, 2)\n\n"
@@ -182,7 +194,9 @@ def test_failures_errors_and_the_report(project: Path) -> None:
     assert missing.cases[0].line == 2
     fails = result(project, "tests/test_fails.mojo")
     assert [(c.name, c.status) for c in fails.cases] == [
-        ("test_bad", Status.FAILED), ("test_good", Status.PASSED)]  # fmt: skip
+        ("test_bad", Status.FAILED),
+        ("test_good", Status.PASSED),
+    ]
     assert fails.cases[0].line == 4
     assert result(project, "tests/test_add.mojo").status is Status.PASSED  # others still ran
     summary = json.loads((project / ".gauntlet/results/summary.json").read_text())
@@ -197,8 +211,10 @@ def test_hanging_test_is_killed_at_its_timeout(project: Path) -> None:
     config = project / "pyproject.toml"
     config.write_text("[tool.gauntlet]\ntimeout = 30\n", encoding="utf-8")
     (project / "tests/test_hang.mojo").write_text(
-        "from std.time import sleep\n\ndef main() raises:\n    print(\"waiting\")\n"
-        "    sleep(600.0)\n", encoding="utf-8")  # fmt: skip
+        'from std.time import sleep\n\ndef main() raises:\n    print("waiting")\n'
+        "    sleep(600.0)\n",
+        encoding="utf-8",
+    )
     code, _ = run_doit(project, "test:tests/test_hang.mojo")
     hang = result(project, "tests/test_hang.mojo")
     assert hang.status is Status.ERROR
@@ -210,7 +226,8 @@ def test_hanging_test_is_killed_at_its_timeout(project: Path) -> None:
 
 
 def test_interrupted_run_leaves_nothing_taken_as_done(project: Path) -> None:
-    (project / "tests/test_sleepy.mojo").write_text(_suite("""
+    (project / "tests/test_sleepy.mojo").write_text(
+        _suite("""
         from std.testing import assert_equal, TestSuite
         from std.time import sleep
 
@@ -218,12 +235,18 @@ def test_interrupted_run_leaves_nothing_taken_as_done(project: Path) -> None:
         def test_sleepy() raises:
             sleep(8.0)
             assert_equal(1, 1)
-    """), encoding="utf-8")  # fmt: skip
+    """),
+        encoding="utf-8",
+    )
     (project / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n")
     doit = [sys.executable, "-m", "doit", "-f", str(project / "dodo.py")]
     binaries = project / ".gauntlet/build/tests/tests__test_sleepy.mojo"
-    process = subprocess.Popen([*doit, "test:tests/test_sleepy.mojo"], cwd=project,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
+    process = subprocess.Popen(
+        [*doit, "test:tests/test_sleepy.mojo"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 120
     while not list(binaries.glob("*/test_sleepy")) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -235,8 +258,14 @@ def test_interrupted_run_leaves_nothing_taken_as_done(project: Path) -> None:
     assert b"interrupted; unfinished tasks wrote no results" in out
     result_file = project / ".gauntlet/results/mojo/tests__test_sleepy.mojo.json"
     assert not result_file.exists()
-    done = subprocess.run([*doit, "test:tests/test_sleepy.mojo"], cwd=project,
-                          capture_output=True, text=True, timeout=300, check=False)  # fmt: skip
+    done = subprocess.run(
+        [*doit, "test:tests/test_sleepy.mojo"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert read_result(result_file).status is Status.PASSED
 

@@ -34,8 +34,9 @@ slow = ["tests/test_slow.mojo"]
 """
 
 
-def _plan(root: Path, toolchain: str = "mojo 1.2.0", extra: str = "", **tags: frozenset[str]
-          ) -> Plan:  # fmt: skip
+def _plan(
+    root: Path, toolchain: str = "mojo 1.2.0", extra: str = "", **tags: frozenset[str]
+) -> Plan:
     text = CONFIG + extra
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
     project = build_project(parse_config(root / "pyproject.toml", text))
@@ -56,9 +57,12 @@ def test_steps_and_outputs(write_tree: WriteTree) -> None:
         (StepKind.TEST, "tests/test_b.mojo", "results/mojo/tests__test_b.mojo.json"),
         (StepKind.TEST, "tests/test_o.mojo", "results/mojo/tests__test_o.mojo.json"),
         (StepKind.TEST, "tests/test_slow.mojo", "results/mojo/tests__test_slow.mojo.json"),
-        (StepKind.BENCHMARK, "benchmarks/bench_b.mojo",
-         "results/bench/benchmarks__bench_b.mojo.json"),
-    ]  # fmt: skip
+        (
+            StepKind.BENCHMARK,
+            "benchmarks/bench_b.mojo",
+            "results/bench/benchmarks__bench_b.mojo.json",
+        ),
+    ]
     assert plan.tests[3].tags == frozenset({"slow"})
 
 
@@ -69,9 +73,11 @@ def test_editing_a_leaf_changes_exactly_its_dependents(write_tree: WriteTree) ->
     after = _keys(_plan(root))
     changed = {name for name in before if before[name] != after[name]}
     assert changed == {
-        "package:lib", "test:tests/test_a.mojo", "test:tests/test_b.mojo",
+        "package:lib",
+        "test:tests/test_a.mojo",
+        "test:tests/test_b.mojo",
         "benchmark:benchmarks/bench_b.mojo",
-    }  # fmt: skip
+    }
 
 
 def test_mtime_only_changes_nothing(write_tree: WriteTree) -> None:

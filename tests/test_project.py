@@ -41,8 +41,11 @@ LIB = {
 
 def test_resolution_and_closures(write_tree: WriteTree) -> None:
     project = _project(write_tree(LIB))
-    assert project.tests == ("tests/sub/test_deep.mojo", "tests/test_layer.mojo",
-                             "tests/test_shape.mojo")  # fmt: skip
+    assert project.tests == (
+        "tests/sub/test_deep.mojo",
+        "tests/test_layer.mojo",
+        "tests/test_shape.mojo",
+    )
     assert project.benchmarks == ("benchmarks/bench_add.mojo",)
     assert project.packages == ("src/core", "src/nn")
     assert project.diagnostics == ()
@@ -64,42 +67,64 @@ def test_resolution_and_closures(write_tree: WriteTree) -> None:
 
 def test_relative_and_submodule_imports(write_tree: WriteTree) -> None:
     project = _project(write_tree(LIB))
-    assert project.deps["src/core/ops/add.mojo"] == ("src/core/__init__.mojo",
-                                                     "src/core/tensor.mojo")  # fmt: skip
-    assert project.deps["src/nn/__init__.mojo"] == ("src/core/__init__.mojo",
-                                                    "src/core/ops/__init__.mojo")  # fmt: skip
+    assert project.deps["src/core/ops/add.mojo"] == (
+        "src/core/__init__.mojo",
+        "src/core/tensor.mojo",
+    )
+    assert project.deps["src/nn/__init__.mojo"] == (
+        "src/core/__init__.mojo",
+        "src/core/ops/__init__.mojo",
+    )
     assert project.deps["src/core/__init__.mojo"] == ("src/core/tensor.mojo",)
 
 
 def test_from_dot_import_names(write_tree: WriteTree) -> None:
-    project = _project(write_tree({
-        "src/p/__init__.mojo": "",
-        "src/p/a.mojo": "from . import b, sub\n",
-        "src/p/b.mojo": "",
-        "src/p/sub/__init__.mojo": "",
-        "top.mojo": "from . import other\n",
-        "other.mojo": "",
-    }))  # fmt: skip
-    assert project.deps["src/p/a.mojo"] == ("src/p/__init__.mojo", "src/p/b.mojo",
-                                            "src/p/sub/__init__.mojo")  # fmt: skip
+    project = _project(
+        write_tree(
+            {
+                "src/p/__init__.mojo": "",
+                "src/p/a.mojo": "from . import b, sub\n",
+                "src/p/b.mojo": "",
+                "src/p/sub/__init__.mojo": "",
+                "top.mojo": "from . import other\n",
+                "other.mojo": "",
+            }
+        )
+    )
+    assert project.deps["src/p/a.mojo"] == (
+        "src/p/__init__.mojo",
+        "src/p/b.mojo",
+        "src/p/sub/__init__.mojo",
+    )
     assert project.deps["top.mojo"] == ("other.mojo",)
 
 
 def test_cycles_terminate(write_tree: WriteTree) -> None:
-    project = _project(write_tree({
-        "src/a.mojo": "import b\n",
-        "src/b.mojo": "def f():\n    import a\n",
-        "tests/test_c.mojo": "import a\n",
-    }))  # fmt: skip
-    assert project.closure(["tests/test_c.mojo"]) == ("src/a.mojo", "src/b.mojo",
-                                                      "tests/test_c.mojo")  # fmt: skip
+    project = _project(
+        write_tree(
+            {
+                "src/a.mojo": "import b\n",
+                "src/b.mojo": "def f():\n    import a\n",
+                "tests/test_c.mojo": "import a\n",
+            }
+        )
+    )
+    assert project.closure(["tests/test_c.mojo"]) == (
+        "src/a.mojo",
+        "src/b.mojo",
+        "tests/test_c.mojo",
+    )
 
 
 def test_missing_imports_are_reported_with_file_and_line(write_tree: WriteTree) -> None:
-    project = _project(write_tree({
-        "tests/test_x.mojo": "from std.testing import TestSuite\n\nimport nosuch.module\n",
-        "src/p/a.mojo": "from .gone import f\n",
-    }))  # fmt: skip
+    project = _project(
+        write_tree(
+            {
+                "tests/test_x.mojo": "from std.testing import TestSuite\n\nimport nosuch.module\n",
+                "src/p/a.mojo": "from .gone import f\n",
+            }
+        )
+    )
     messages = [str(d) for d in project.diagnostics]
     assert messages == [
         "src/p/a.mojo:1: cannot resolve import '.gone' (relative to its package)",
@@ -109,21 +134,27 @@ def test_missing_imports_are_reported_with_file_and_line(write_tree: WriteTree) 
 
 
 def test_sibling_file_shadows_include_root(write_tree: WriteTree) -> None:
-    project = _project(write_tree({
-        "src/util.mojo": "",
-        "tests/util.mojo": "",
-        "tests/test_u.mojo": "import util\n",
-    }))  # fmt: skip
+    project = _project(
+        write_tree(
+            {
+                "src/util.mojo": "",
+                "tests/util.mojo": "",
+                "tests/test_u.mojo": "import util\n",
+            }
+        )
+    )
     assert project.deps["tests/test_u.mojo"] == ("tests/util.mojo",)
 
 
 def test_precompiled_packages_and_excludes(write_tree: WriteTree) -> None:
-    root = write_tree({
-        "tests/test_p.mojo": "from vendored import thing\n",
-        "tests/test_skip.mojo": "",
-        ".hidden/test_h.mojo": "",
-        ".gauntlet/build/test_b.mojo": "",
-    })  # fmt: skip
+    root = write_tree(
+        {
+            "tests/test_p.mojo": "from vendored import thing\n",
+            "tests/test_skip.mojo": "",
+            ".hidden/test_h.mojo": "",
+            ".gauntlet/build/test_b.mojo": "",
+        }
+    )
     (root / "src").mkdir()
     (root / "src" / "vendored.mojoc").write_bytes(b"\x00binary")
     project = _project(root, 'exclude = ["tests/test_skip.mojo"]\n')

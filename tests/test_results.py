@@ -72,8 +72,12 @@ def test_junit(tmp_path: Path) -> None:
     write_junit(path, [RESULT, RESULT], name="mojo")
     root = ET.parse(path).getroot()
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors"),
-            root.get("skipped")) == ("8", "2", "2", "2")  # fmt: skip
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == (
+        "8",
+        "2",
+        "2",
+        "2",
+    )
     suite = root.find("testsuite")
     assert suite is not None
     assert suite.get("name") == "tests/test_x.mojo"

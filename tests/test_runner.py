@@ -53,8 +53,9 @@ def test_streaming_lines_are_passed_on_and_kept() -> None:
 
 
 def test_streaming_timeout() -> None:
-    done = runner.run([sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5,
-                      on_line=lambda _: None)  # fmt: skip
+    done = runner.run(
+        [sys.executable, "-c", "import time; time.sleep(30)"], timeout=0.5, on_line=lambda _: None
+    )
     assert done.timed_out
 
 
@@ -87,7 +88,8 @@ def test_retry_succeeds_and_reports() -> None:
             raise error
         return "ok"
 
-    result = runner.with_retries(once, (ToolError,), sleep=lambda _: None,
-                                 on_retry=lambda n, _e, d: notes.append((n, d)))  # fmt: skip
+    result = runner.with_retries(
+        once, (ToolError,), sleep=lambda _: None, on_retry=lambda n, _e, d: notes.append((n, d))
+    )
     assert result == "ok"
     assert notes == [(1, 1.0)]

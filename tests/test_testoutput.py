@@ -32,8 +32,10 @@ Test suite' /p/tests/test_x.mojo 'failed!
 def test_testsuite_passing_run() -> None:
     cases = parse_test_output("tests/test_x.mojo", PASSING, "", 0)
     assert [(c.name, c.status) for c in cases] == [
-        ("test_add", Status.PASSED), ("test_mul", Status.PASSED), ("test_later", Status.SKIPPED),
-    ]  # fmt: skip
+        ("test_add", Status.PASSED),
+        ("test_mul", Status.PASSED),
+        ("test_later", Status.SKIPPED),
+    ]
     assert cases[1].duration_s == 0.0025  # reported in milliseconds
     assert all(c.file == "tests/test_x.mojo" for c in cases)
 
@@ -41,8 +43,9 @@ def test_testsuite_passing_run() -> None:
 def test_testsuite_failure_on_stderr_keeps_location_and_message() -> None:
     cases = parse_test_output("tests/test_x.mojo", "", FAILING_STDERR, 1)
     assert [(c.name, c.status) for c in cases] == [
-        ("test_add", Status.PASSED), ("test_fail", Status.FAILED),
-    ]  # fmt: skip
+        ("test_add", Status.PASSED),
+        ("test_fail", Status.FAILED),
+    ]
     failed = cases[1]
     assert failed.line == 7
     assert failed.message == ("AssertionError: `left == right` comparison failed: left: 2 right: 3")
@@ -57,9 +60,15 @@ def test_legacy_main_style() -> None:
     )
     cases = parse_test_output("tests/test_legacy.mojo", out, "", 1)
     assert [(c.name, c.status) for c in cases] == [
-        ("test_one", Status.PASSED), ("test_two", Status.FAILED), ("test_three", Status.PASSED),
-    ]  # fmt: skip
+        ("test_one", Status.PASSED),
+        ("test_two", Status.FAILED),
+        ("test_three", Status.PASSED),
+    ]
     assert cases[1].message == "expected 3 got 4"
+    out = "✗ test_four - At t.mojo:27:17: AssertionError: differ\n   left: 14.0\n  right: 15.0\n"
+    (case,) = parse_test_output("t.mojo", out, "", 1)
+    assert (case.name, case.line) == ("test_four", 27)
+    assert case.message == "AssertionError: differ left: 14.0 right: 15.0"
 
 
 def test_no_per_test_lines_is_one_result() -> None:
@@ -82,8 +91,9 @@ def test_crash_after_some_tests_adds_an_error_case() -> None:
 
 def test_timeout_is_an_error_with_output_tail() -> None:
     out = "    PASS [ 0.001 ] test_one\nstill working\n"
-    cases = parse_test_output("tests/test_h.mojo", out, "", None, duration_s=5.0, timed_out=True,
-                              timeout_s=5)  # fmt: skip
+    cases = parse_test_output(
+        "tests/test_h.mojo", out, "", None, duration_s=5.0, timed_out=True, timeout_s=5
+    )
     assert cases[-1].status is Status.ERROR
     assert cases[-1].message == "timed out after 5 s and was killed"
     assert "still working" in cases[-1].detail

@@ -33,5 +33,7 @@ def main() raises:
     var bench = Bench(BenchConfig(max_iters=50, max_runtime_secs=0.5))
     bench.bench_function(bench_matmul[16], BenchId("matmul", "16x16"))
     bench.bench_function(bench_matmul[64], BenchId("matmul", "64x64"))
-    bench.bench_function(bench_matmul_naive[64], BenchId("matmul_naive", "64x64"))
+    bench.bench_function(
+        bench_matmul_naive[64], BenchId("matmul_naive", "64x64")
+    )
     bench.dump_report()

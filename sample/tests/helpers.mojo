@@ -18,7 +18,9 @@ def assert_close(
 ) raises:
     if not is_close(actual, expected, tol):
         raise Error(
-            String("assert_close: ", actual, " != ", expected, " (tol ", tol, ")")
+            String(
+                "assert_close: ", actual, " != ", expected, " (tol ", tol, ")"
+            )
         )
 
 

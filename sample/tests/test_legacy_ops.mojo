@@ -54,7 +54,9 @@ def test_dataset_batch() raises:
     assert_equal(batch.y[1, 0], 0.0)
 
 
-def run[test: def() raises thin -> None](name: String, mut passed: Int, mut failed: Int):
+def run[
+    test: def() raises thin -> None
+](name: String, mut passed: Int, mut failed: Int):
     try:
         test()
         print("✓", name)
@@ -73,7 +75,9 @@ def main():
     run[test_gram_matrix_is_symmetric](
         "test_gram_matrix_is_symmetric", passed, failed
     )
-    run[test_frobenius_of_identity]("test_frobenius_of_identity", passed, failed)
+    run[test_frobenius_of_identity](
+        "test_frobenius_of_identity", passed, failed
+    )
     run[test_softmax_of_uniform_row](
         "test_softmax_of_uniform_row", passed, failed
     )

@@ -18,9 +18,7 @@ def test_forward_hand_computed() raises:
     # row 0: [1 + 1 + 0, -1 + 4 + 3] + b = [2.1, 5.8]
     # row 1: [-1 + 0 + 0, 1 + 0 + 1] + b = [-0.9, 1.8]
     var y = layer.forward(x)
-    assert_matrix_close(
-        y, Matrix.from_list(2, 2, [2.1, 5.8, -0.9, 1.8]), 1e-12
-    )
+    assert_matrix_close(y, Matrix.from_list(2, 2, [2.1, 5.8, -0.9, 1.8]), 1e-12)
     assert_equal(layer.parameter_count(), 8)
 
 

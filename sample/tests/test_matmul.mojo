@@ -51,7 +51,9 @@ def test_transpose_identity() raises:
 
 
 def test_shape_mismatch() raises:
-    with assert_raises(contains="matmul: inner dimensions differ (2, 3) @ (2, 3)"):
+    with assert_raises(
+        contains="matmul: inner dimensions differ (2, 3) @ (2, 3)"
+    ):
         _ = matmul(Matrix(2, 3), Matrix(2, 3))
 
 

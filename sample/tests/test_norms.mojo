@@ -28,7 +28,9 @@ def test_max_abs_diff() raises:
 
 
 def test_trace() raises:
-    var m = Matrix.from_list(3, 3, [1.0, 9.0, 9.0, 9.0, 2.0, 9.0, 9.0, 9.0, 3.0])
+    var m = Matrix.from_list(
+        3, 3, [1.0, 9.0, 9.0, 9.0, 2.0, 9.0, 9.0, 9.0, 3.0]
+    )
     assert_equal(trace(m), 6.0)
     with assert_raises(contains="not square"):
         _ = trace(Matrix(2, 3))

@@ -44,7 +44,9 @@ def test_row_and_column_sums() raises:
 
 
 def test_argmax_rows() raises:
-    var m = Matrix.from_list(3, 3, [0.1, 0.7, 0.2, 9.0, 1.0, 1.0, 2.0, 2.0, 1.0])
+    var m = Matrix.from_list(
+        3, 3, [0.1, 0.7, 0.2, 9.0, 1.0, 1.0, 2.0, 2.0, 1.0]
+    )
     var idx = argmax_rows(m)
     assert_equal(len(idx), 3)
     assert_equal(idx[0], 1)

@@ -87,16 +87,24 @@ def build_artifact(
     if not done.ok:
         why = f"timed out after {timeout:g} s" if done.timed_out else "failed"
         case = compile_error_case(source, _relative(done.stdout + "\n" + done.stderr, root))
-        return {"status": "error", "message": f"building {source} {why}: {case.message}",
-                "detail": case.detail}  # fmt: skip
+        return {
+            "status": "error",
+            "message": f"building {source} {why}: {case.message}",
+            "detail": case.detail,
+        }
     write_text_atomic(key_file(target), key)
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": output}
 
 
 def _compile_binary(
-    mojo: str, root: str, source: str, binary: Path, include: list[str], flags: list[str],
+    mojo: str,
+    root: str,
+    source: str,
+    binary: Path,
+    include: list[str],
+    flags: list[str],
     timeout: float,
-) -> tuple[TestCase | None, float]:  # fmt: skip
+) -> tuple[TestCase | None, float]:
     """Compile a test or benchmark program unless this key's binary exists."""
     if binary.exists():
         return None, 0.0
@@ -156,14 +164,25 @@ def run_test_file(
         done = runner.run([str(binary)], cwd=root, timeout=timeout)
         run_s, exit_code = done.duration_s, done.returncode
         cases = parse_test_output(
-            source, done.stdout, done.stderr, done.returncode,
-            duration_s=done.duration_s, timed_out=done.timed_out, timeout_s=timeout,
-        )  # fmt: skip
+            source,
+            done.stdout,
+            done.stderr,
+            done.returncode,
+            duration_s=done.duration_s,
+            timed_out=done.timed_out,
+            timeout_s=timeout,
+        )
         output_tail = tail(clean(done.stdout + "\n" + done.stderr))
     result = FileResult(
-        file=source, key=key, cases=cases, compile_s=compile_s, run_s=run_s,
-        exit_code=exit_code, toolchain=toolchain, output_tail=output_tail,
-    )  # fmt: skip
+        file=source,
+        key=key,
+        cases=cases,
+        compile_s=compile_s,
+        run_s=run_s,
+        exit_code=exit_code,
+        toolchain=toolchain,
+        output_tail=output_tail,
+    )
     target = Path(output)
     write_junit(target.with_suffix(".xml"), [result], name=source)
     write_result(target, result)
@@ -203,8 +222,15 @@ def run_benchmark_file(
     error, _ = _compile_binary(mojo, root, source, binary, include, flags, timeout)
     started = time.time()
     if error is not None:
-        run = BenchRun(source, key, toolchain, started, ok=False, message=error.message,
-                       raw_output=error.detail)  # fmt: skip
+        run = BenchRun(
+            source,
+            key,
+            toolchain,
+            started,
+            ok=False,
+            message=error.message,
+            raw_output=error.detail,
+        )
     else:
         done = runner.run([str(binary)], cwd=root, timeout=timeout)
         stdout = clean(done.stdout)
@@ -218,8 +244,20 @@ def run_benchmark_file(
             message = "; ".join(problems)
         elif not rows:
             message = "printed no benchmark table (call dump_report() at the end of main)"
-        run = BenchRun(source, key, toolchain, started, ok=not message, message=message,
-                       rows=rows, raw_output=stdout, seconds=done.duration_s)  # fmt: skip
+        run = BenchRun(
+            source,
+            key,
+            toolchain,
+            started,
+            ok=not message,
+            message=message,
+            rows=rows,
+            raw_output=stdout,
+            seconds=done.duration_s,
+        )
     write_bench(Path(output), run)
-    return {"status": "passed" if run.ok else "error", "message": run.message,
-            "benchmarks": len(run.rows)}  # fmt: skip
+    return {
+        "status": "passed" if run.ok else "error",
+        "message": run.message,
+        "benchmarks": len(run.rows),
+    }

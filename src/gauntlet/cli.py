@@ -8,6 +8,7 @@ traceback, and then a crash log is written too.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,7 +29,12 @@ def cmd_mojo(args: argparse.Namespace) -> int:
     if found is None and args.install:
         found = toolchain.provision(config.mojo_version, echo=lambda ln: print(ln, flush=True))
     if found is None:
+        print(
+            f"Mojo {config.mojo_version} is not installed. Run `gauntlet mojo --install` "
+            "(or just `doit`, which installs it) or set GAUNTLET_MOJO to a mojo binary."
+        )
         return ExitCode.TOOL_ERROR
+    print(f"Mojo {found.version} at {found.mojo}")
     return ExitCode.OK
 
 
@@ -39,7 +45,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     project = build_project(config, cache)
     plan = make_plan(project, toolchain.identity(config.mojo_version))
     if args.json:
-        {
+        data = {
             "files": len(project.files),
             "diagnostics": [str(d) for d in project.diagnostics],
             "steps": [
@@ -47,13 +53,16 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 for s in plan.steps
             ],
         }
+        print(json.dumps(data, indent=1))
     else:
+        print(f"{len(project.files)} Mojo files, {cache.parsed} parsed (the rest from cache)")
         for step in plan.steps:
+            print(f"{step.kind.value:10} {step.name}  ({len(step.inputs)} files)")
             if args.verbose:
-                for _path in step.inputs:
-                    pass
-        for _problem in project.diagnostics:
-            pass
+                for path in step.inputs:
+                    print(f"             {path}")
+        for problem in project.diagnostics:
+            print(f"warning: {problem}")
     return ExitCode.OK
 
 
@@ -106,13 +115,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args))
     except GauntletError as exc:
+        print(f"gauntlet: error: {exc}", file=sys.stderr)
         return int(exc.exit_code)
     except KeyboardInterrupt:
+        print("gauntlet: interrupted", file=sys.stderr)
         return int(ExitCode.INTERRUPTED)
     except Exception:  # a bug: keep the evidence  # noqa: BLE001
         log = Path.cwd() / "gauntlet-crash.log"
         log.write_text(traceback.format_exc(), encoding="utf-8")
         traceback.print_exc()
+        print(f"gauntlet: internal error; details in {log}", file=sys.stderr)
         return int(ExitCode.TOOL_ERROR)
 
 

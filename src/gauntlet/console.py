@@ -41,10 +41,13 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
     for column in ("files", "tests", "passed", "failed", "errors", "skipped"):
         table.add_column(column, justify="right")
     table.add_row(
-        str(len(summary.results)), str(totals["total"]),
-        f"[green]{totals['passed']}[/]", f"[red]{totals['failed']}[/]",
-        f"[red]{totals['error']}[/]", f"[yellow]{totals['skipped']}[/]",
-    )  # fmt: skip
+        str(len(summary.results)),
+        str(totals["total"]),
+        f"[green]{totals['passed']}[/]",
+        f"[red]{totals['failed']}[/]",
+        f"[red]{totals['error']}[/]",
+        f"[yellow]{totals['skipped']}[/]",
+    )
     console.print(table)
     failures = summary.failures()
     if failures:
@@ -68,7 +71,9 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
             table.add_row(f"{case.duration_s * 1000:.1f}", case.name, case.file)
         console.print(table)
     if summary.deselected:
-        console.print(f"{len(summary.deselected)} test file(s) deselected by tags: "
-                      + ", ".join(summary.deselected))  # fmt: skip
+        console.print(
+            f"{len(summary.deselected)} test file(s) deselected by tags: "
+            + ", ".join(summary.deselected)
+        )
     style = _STYLE[summary.status]
     console.print(f"[{style}]Mojo tests {summary.status.value}[/]")

@@ -139,8 +139,9 @@ def toolchain_ready(version: str) -> bool:
         return False
 
 
-def _guarded(work: Callable[..., dict[str, Any]], version: str, **kwargs: Any
-             ) -> dict[str, Any] | TaskFailed:  # fmt: skip
+def _guarded(
+    work: Callable[..., dict[str, Any]], version: str, **kwargs: Any
+) -> dict[str, Any] | TaskFailed:
     mojo = _mojo(version)
     if isinstance(mojo, TaskFailed):
         return mojo
@@ -273,8 +274,11 @@ def task_test() -> Iterator[dict[str, Any]]:
     steps = CONTEXT.plan.tests
     items = _items("test", steps)
     for step in steps:
-        kwargs = {**_step_kwargs(step), "out_dir": str(OUT_DIR),
-                  "toolchain": CONTEXT.plan.toolchain}  # fmt: skip
+        kwargs = {
+            **_step_kwargs(step),
+            "out_dir": str(OUT_DIR),
+            "toolchain": CONTEXT.plan.toolchain,
+        }
         yield {
             "basename": f"test:{step.name}",
             "doc": f"test {step.source} ({len(step.inputs)} files in its closure)",
@@ -296,8 +300,11 @@ def task_benchmark() -> Iterator[dict[str, Any]]:
     steps = CONTEXT.plan.of_kind(StepKind.BENCHMARK)
     items = _items("benchmark", steps)
     for step in steps:
-        kwargs = {**_step_kwargs(step), "out_dir": str(OUT_DIR),
-                  "toolchain": CONTEXT.plan.toolchain}  # fmt: skip
+        kwargs = {
+            **_step_kwargs(step),
+            "out_dir": str(OUT_DIR),
+            "toolchain": CONTEXT.plan.toolchain,
+        }
         yield {
             "basename": f"benchmark:{step.name}",
             "doc": f"benchmark {step.source}",

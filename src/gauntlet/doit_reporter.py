@@ -27,8 +27,9 @@ RECORD_SCHEMA = 1
 def _describe(values: dict[str, Any]) -> str:
     counts = values.get("counts")
     if isinstance(counts, dict):
-        parts = [f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped")
-                 if counts.get(k)]  # fmt: skip
+        parts = [
+            f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts.get(k)
+        ]
         text = ", ".join(parts) or "no tests"
         for failure in values.get("failures", [])[:3]:
             text += f"\n      {failure['name']}: {failure['message']}"

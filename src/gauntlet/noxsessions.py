@@ -71,12 +71,14 @@ def run_mojo_graph(session: nox.Session, config: Config) -> None:
         results = _results(config)
         session.run(
             "pytest",
-            "-p", "no:cacheprovider",
-            "--rootdir", str(config.root),
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(config.root),
             f"--junitxml={results / 'junit-extensions.xml'}",
             *(str(config.root / p) for p in config.python_tests),
             env={"GAUNTLET_EXT_DIR": str(ext_dir)},
-        )  # fmt: skip
+        )
 
 
 @nox.session(venv_backend=VENV_BACKEND)

@@ -81,8 +81,14 @@ def _digest(value: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _key(project: Project, kind: StepKind, source: str, inputs: tuple[str, ...],
-         toolchain: str, extra: Mapping[str, object]) -> str:  # fmt: skip
+def _key(
+    project: Project,
+    kind: StepKind,
+    source: str,
+    inputs: tuple[str, ...],
+    toolchain: str,
+    extra: Mapping[str, object],
+) -> str:
     config = project.config
     return _digest(
         {

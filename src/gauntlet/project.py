@@ -31,13 +31,46 @@ if TYPE_CHECKING:
 # in 0.26 and older) and of the libraries shipped with the compiler.
 STDLIB = frozenset(
     {
-        "std", "builtin", "collections", "memory", "python", "testing", "benchmark",
-        "math", "sys", "os", "time", "random", "utils", "algorithm", "bit", "buffer",
-        "complex", "hashlib", "logger", "pathlib", "pwd", "runtime", "subprocess",
-        "tempfile", "gpu", "itertools", "compile", "documentation", "io", "prelude",
-        "reflection", "stat", "ffi", "base64", "max", "layout", "tensor", "kv_cache",
+        "std",
+        "builtin",
+        "collections",
+        "memory",
+        "python",
+        "testing",
+        "benchmark",
+        "math",
+        "sys",
+        "os",
+        "time",
+        "random",
+        "utils",
+        "algorithm",
+        "bit",
+        "buffer",
+        "complex",
+        "hashlib",
+        "logger",
+        "pathlib",
+        "pwd",
+        "runtime",
+        "subprocess",
+        "tempfile",
+        "gpu",
+        "itertools",
+        "compile",
+        "documentation",
+        "io",
+        "prelude",
+        "reflection",
+        "stat",
+        "ffi",
+        "base64",
+        "max",
+        "layout",
+        "tensor",
+        "kv_cache",
     }
-)  # fmt: skip
+)
 
 MOJO_SUFFIXES = (".mojo", ".🔥")
 INIT_FILES = ("__init__.mojo", "__init__.🔥")

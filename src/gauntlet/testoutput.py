@@ -89,7 +89,10 @@ def _per_test(lines: list[str]) -> list[_Case]:
             cases.append(current)
         elif legacy:
             mark, name = legacy.groups()
-            current = _Case(name, _STATUS[mark], 0.0)
+            name, _, message = name.partition(" - ")
+            current = _Case(name.strip(), _STATUS[mark], 0.0)
+            if message.strip():
+                current.detail.append(message.strip())
             cases.append(current)
         elif _END_OF_DETAIL.match(line):
             current = None
@@ -158,8 +161,13 @@ def compile_error_case(file: str, output: str, duration_s: float = 0.0) -> TestC
             where, number, column, message = found.groups()
             located = f"{where}:{number}:{column}"
             return TestCase(
-                file, file, Status.ERROR, duration_s,
-                f"compile error at {located}: {message}", tail(text), int(number),
-            )  # fmt: skip
+                file,
+                file,
+                Status.ERROR,
+                duration_s,
+                f"compile error at {located}: {message}",
+                tail(text),
+                int(number),
+            )
     message = f"compile failed: {unhandled_message(text) or 'no compiler output'}"
     return TestCase(file, file, Status.ERROR, duration_s, message, tail(text))

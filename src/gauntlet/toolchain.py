@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -165,7 +166,13 @@ def _install_commands(folder: Path, version: str) -> list[list[str]]:
     ]
 
 
-def provision(version: str, echo: Echo = print, *, timeout: float = 1800) -> Toolchain:
+def provision(
+    version: str,
+    echo: Echo = print,
+    *,
+    timeout: float = 1800,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Toolchain:
     """Install Mojo ``version`` into the shared cache (once), and return it."""
     if os.environ.get("GAUNTLET_NO_PROVISION"):
         raise ToolError(
@@ -194,7 +201,7 @@ def provision(version: str, echo: Echo = print, *, timeout: float = 1800) -> Too
             def retrying(number: int, exc: BaseException, delay: float, name: str = name) -> None:
                 echo(f"{name} failed (try {number}); retrying in {delay:g} s: {str(exc)[-200:]}")
 
-            runner.with_retries(attempt, (ToolError,), on_retry=retrying)
+            runner.with_retries(attempt, (ToolError,), on_retry=retrying, sleep=sleep)
         mojo = folder / "bin" / "mojo"
         found = probe_version(mojo)
         if not version_matches(found, version):

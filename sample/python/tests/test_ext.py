@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 # Mojo's exp() differs from libm's in the last few ulps, so compare
 # floating results with a tight relative tolerance, not exact equality.
