@@ -27,10 +27,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
 
 TIMEOUT_S = 180
 
@@ -53,7 +54,7 @@ class CopyOf:
     source: str
 
 
-Content = Union[str, Precompiled, CopyOf, None]  # None deletes the path
+Content = str | Precompiled | CopyOf | None  # None deletes the path
 Files = dict[str, Content]
 
 
@@ -100,7 +101,8 @@ class Mojo:
     def __init__(self, exe: str, cache_home: Path) -> None:
         self.exe = exe
         self.cache_home = cache_home
-        self.compiles = 0
+        self.compiles = 0  # compiler invocations (mojo run/build/precompile)
+        self.lock = threading.Lock()
 
     def precompile(self, package_dir: Path) -> Path:
         """`mojo precompile`, memoized on the package's content."""
@@ -109,14 +111,17 @@ class Mojo:
             h.update(str(f.relative_to(package_dir)).encode() + f.read_bytes())
         product = self.cache_home.parent / "precompiled" / f"{h.hexdigest()[:16]}"
         product = product / f"{package_dir.name}.mojoc"
-        if not product.exists():
-            product.parent.mkdir(parents=True, exist_ok=True)
-            self.compiles += 1
-            rc, _, err, _ = self.call(
-                [self.exe, "precompile", str(package_dir), "-o", str(product)], package_dir.parent
-            )
-            if rc != 0:
-                raise RuntimeError(f"precompile {package_dir} failed: {err}")
+        with self.lock:  # two groups may need the same package
+            if not product.exists():
+                product.parent.mkdir(parents=True, exist_ok=True)
+                rc, _, err, _ = self.call(
+                    [self.exe, "precompile", str(package_dir), "-o", str(product)],
+                    package_dir.parent,
+                    count=False,
+                )
+                self.compiles += 1
+                if rc != 0:
+                    raise RuntimeError(f"precompile {package_dir} failed: {err}")
         return product
 
     def env(self, cache_home: Path | None = None) -> dict[str, str]:
@@ -126,8 +131,12 @@ class Mojo:
         return env
 
     def call(
-        self, args: list[str], cwd: Path, cache_home: Path | None = None
+        self, args: list[str], cwd: Path, cache_home: Path | None = None, *, count: bool = True
     ) -> tuple[int, str, str, float]:
+        """Run one process; returns (exit code, stdout, stderr without noise, seconds)."""
+        if count and args[0] == self.exe:
+            with self.lock:
+                self.compiles += 1
         start = time.perf_counter()
         try:
             proc = subprocess.run(
@@ -152,7 +161,6 @@ class Mojo:
         tree: Path,
         cache_home: Path | None = None,
     ) -> Outcome:
-        self.compiles += 1
         args = [self.exe, "run", *include_args(roots, tree), test]
         rc, out, err, secs = self.call(args, cwd, cache_home)
         if rc == 0:
@@ -171,7 +179,6 @@ class Mojo:
         cache_home: Path | None = None,
     ) -> tuple[Outcome, str | None]:
         """`mojo build` then run the binary (from cwd). Returns sha256 too."""
-        self.compiles += 1
         binary.parent.mkdir(parents=True, exist_ok=True)
         if binary.exists():
             binary.unlink()
@@ -295,8 +302,9 @@ def main() raises:
     TestSuite.discover_tests[__functions_in_module()]().run()
 """
 
+PKG_INIT = "from .b import g\n\ncomptime INIT_VAL = 1\n"
 PKG: Files = {
-    "src/pkg/__init__.mojo": "from .b import g\n\ncomptime INIT_VAL = 1\n",
+    "src/pkg/__init__.mojo": PKG_INIT,
     "src/pkg/a.mojo": fn("f", "41"),
     "src/pkg/b.mojo": fn("g", "7"),
 }
@@ -330,7 +338,7 @@ def scenarios() -> list[Scenario]:
                 Variant(
                     "a1",
                     "__init__.mojo: top-level syntax error",
-                    {"src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"] + GARBAGE},
+                    {"src/pkg/__init__.mojo": PKG_INIT + GARBAGE},
                     "compile fails",
                     "enclosing __init__.mojo IS parsed when a submodule is imported",
                     "__init__.mojo not read",
@@ -354,7 +362,7 @@ def scenarios() -> list[Scenario]:
                 Variant(
                     "a4",
                     "__init__.mojo: new fn with type error in body",
-                    {"src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"] + fn("h", '"x"')},
+                    {"src/pkg/__init__.mojo": PKG_INIT + fn("h", '"x"')},
                     "compile fails",
                     MATTERS,
                     LAZY,
@@ -505,8 +513,7 @@ def scenarios() -> list[Scenario]:
                     "b10",
                     "__init__.mojo adds `struct a` with f() -> 99",
                     {
-                        "src/pkg/__init__.mojo": PKG["src/pkg/__init__.mojo"]
-                        + "struct a:\n    @staticmethod\n"
+                        "src/pkg/__init__.mojo": PKG_INIT + "struct a:\n    @staticmethod\n"
                         "    def f() -> Int:\n        return 99\n"
                     },
                     "output changes",
@@ -563,6 +570,17 @@ def scenarios() -> list[Scenario]:
                     "compile fails",
                     "imports of the test are resolved eagerly: existence matters",
                     "unresolvable import tolerated",
+                ),
+                Variant(
+                    "c15",
+                    "test gets a docstring containing `import does_not_exist`",
+                    {
+                        "tests/t.mojo": '"""Example:\n    import does_not_exist\n"""\n'
+                        + main_prog("import m", 'print("RESULT=hello")')
+                    },
+                    "compile fails",
+                    "import-like text in docstrings is resolved",
+                    "docstring text is not an import (scanner must skip it)",
                 ),
             ),
         )
@@ -683,7 +701,6 @@ def scenarios() -> list[Scenario]:
                 "src/pkg/a.mojo": who("src"),
                 "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
             },
-            build=True,
             variants=(
                 Variant(
                     "d1",
@@ -732,63 +749,6 @@ def scenarios() -> list[Scenario]:
                     "resolution changes",
                     "adding __init__ changes something",
                     "no effect here (single root; see D6/D4b)",
-                ),
-            ),
-        )
-    )
-
-    out.append(
-        Scenario(
-            "D6",
-            "`-I r1 -I r2`; test does `from pkg.a import who`; "
-            "base: r2/pkg/ has __init__.mojo and a.mojo, r1/ empty",
-            {
-                "r1/": "",
-                "r2/pkg/__init__.mojo": "",
-                "r2/pkg/a.mojo": who("r2"),
-                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
-            },
-            roots=("r1", "r2"),
-            variants=(
-                Variant(
-                    "d17",
-                    "new r1/pkg/a.mojo (dir without __init__)",
-                    {"r1/pkg/a.mojo": who("r1")},
-                    "resolution changes",
-                    "earlier root's dir wins / ambiguous",
-                    "a package WITH __init__ beats dirs without one",
-                ),
-                Variant(
-                    "d18",
-                    "new r1/pkg/__init__.mojo only (empty)",
-                    {"r1/pkg/__init__.mojo": ""},
-                    "resolution changes",
-                    "first root with a real package wins, no fallback to r2 for `a`",
-                    "r2 keeps winning",
-                ),
-                Variant(
-                    "d19",
-                    "new r1/pkg/__init__.mojo + r1/pkg/a.mojo",
-                    {"r1/pkg/__init__.mojo": "", "r1/pkg/a.mojo": who("r1")},
-                    "resolution changes",
-                    "first root with a real package wins (no ambiguity error)",
-                    "r2 keeps winning",
-                ),
-                Variant(
-                    "d20",
-                    "new r1/pkg.mojo (file module, earlier root)",
-                    {"r1/pkg.mojo": who("r1-file")},
-                    "resolution changes",
-                    "earlier root's file module beats later package",
-                    "package beats file",
-                ),
-                Variant(
-                    "d21",
-                    "r2/pkg/a/__init__.mojo added next to r2/pkg/a.mojo",
-                    {"r2/pkg/a/__init__.mojo": who("r2-a-dir")},
-                    "resolution changes",
-                    "subpackage dir a/__init__.mojo beats a.mojo",
-                    "a.mojo beats a/",
                 ),
             ),
         )
@@ -976,6 +936,63 @@ def scenarios() -> list[Scenario]:
 
     out.append(
         Scenario(
+            "D6",
+            "`-I r1 -I r2`; test does `from pkg.a import who`; "
+            "base: r2/pkg/ has __init__.mojo and a.mojo, r1/ empty",
+            {
+                "r1/": "",
+                "r2/pkg/__init__.mojo": "",
+                "r2/pkg/a.mojo": who("r2"),
+                "tests/t.mojo": main_prog("from pkg.a import who", 'print("RESULT=" + who())'),
+            },
+            roots=("r1", "r2"),
+            variants=(
+                Variant(
+                    "d17",
+                    "new r1/pkg/a.mojo (dir without __init__)",
+                    {"r1/pkg/a.mojo": who("r1")},
+                    "resolution changes",
+                    "earlier root's dir wins / ambiguous",
+                    "a package WITH __init__ beats dirs without one",
+                ),
+                Variant(
+                    "d18",
+                    "new r1/pkg/__init__.mojo only (empty)",
+                    {"r1/pkg/__init__.mojo": ""},
+                    "resolution changes",
+                    "first root with a real package wins, no fallback to r2 for `a`",
+                    "r2 keeps winning",
+                ),
+                Variant(
+                    "d19",
+                    "new r1/pkg/__init__.mojo + r1/pkg/a.mojo",
+                    {"r1/pkg/__init__.mojo": "", "r1/pkg/a.mojo": who("r1")},
+                    "resolution changes",
+                    "first root with a real package wins (no ambiguity error)",
+                    "r2 keeps winning",
+                ),
+                Variant(
+                    "d20",
+                    "new r1/pkg.mojo (file module, earlier root)",
+                    {"r1/pkg.mojo": who("r1-file")},
+                    "resolution changes",
+                    "earlier root's file module beats later package",
+                    "package beats file",
+                ),
+                Variant(
+                    "d21",
+                    "r2/pkg/a/__init__.mojo added next to r2/pkg/a.mojo",
+                    {"r2/pkg/a/__init__.mojo": who("r2-a-dir")},
+                    "resolution changes",
+                    "subpackage dir a/__init__.mojo beats a.mojo",
+                    "a.mojo beats a/",
+                ),
+            ),
+        )
+    )
+
+    out.append(
+        Scenario(
             "E",
             "test dir has helpers.mojo; test does `import helpers`; no -I; cwd = tree root",
             {
@@ -1054,6 +1071,37 @@ def scenarios() -> list[Scenario]:
 
     out.append(
         Scenario(
+            "E3",
+            "tests/t.mojo does `import helpers`; tests/helpers.mojo and a "
+            "top-level helpers.mojo both exist; no -I",
+            {
+                "tests/helpers.mojo": who("tests-dir"),
+                "helpers.mojo": who("top-level"),
+                "tests/t.mojo": main_prog("import helpers", 'print("RESULT=" + helpers.who())'),
+            },
+            roots=(),
+            variants=(
+                Variant(
+                    "e6",
+                    "new EMPTY tests/__init__.mojo",
+                    {"tests/__init__.mojo": ""},
+                    "resolution changes",
+                    "implicit root = first ancestor of the test WITHOUT __init__.mojo",
+                    "implicit root = the test's folder",
+                ),
+                Variant(
+                    "e7",
+                    "new tests/__init__.mojo with a syntax error",
+                    {"tests/__init__.mojo": GARBAGE},
+                    "compile fails",
+                    "implicit root moves; this __init__ is not parsed (see output)",
+                    "no effect",
+                ),
+            ),
+        )
+    )
+    out.append(
+        Scenario(
             "F",
             "test's main never calls helper(); helper() body does `import m`",
             {
@@ -1089,7 +1137,8 @@ def scenarios() -> list[Scenario]:
             "main calls helper(); helper() body does `from m import used`",
             {
                 "src/m.mojo": M_USED,
-                "tests/t.mojo": "def helper() -> Int:\n    from m import used\n    return used()\n\n"
+                "tests/t.mojo": "def helper() -> Int:\n"
+                "    from m import used\n    return used()\n\n"
                 + main_prog("", 'print("RESULT=" + String(helper()))'),
             },
             build=True,
@@ -1298,31 +1347,30 @@ def conclusion(row: Row) -> str:
     return ("CHANGED: " if any_change else "no change: ") + text
 
 
+Measured = tuple[Outcome, Outcome | None, str | None]
+
+
 def run_scenario(sc: Scenario, mojo: Mojo, work: Path, do_build: bool) -> list[Row]:
     tree = work / sc.id
     binary = work / "bin" / sc.id / "t"
 
-    def measure(overlay: Files, v: Variant | None):
+    def measure(overlay: Files, v: Variant | None) -> Measured:
         materialize(tree, sc.files, overlay, mojo)
         cwd = tree / ((v.cwd if v and v.cwd else None) or sc.cwd)
         test = (v.test if v and v.test else None) or sc.test
         test_arg = test if (v and v.cwd) else str(tree / test)
         r = mojo.run(test_arg, sc.roots, cwd, tree)
-        b = digest = None
-        if do_build and sc.build:
-            b, digest = mojo.build(test_arg, sc.roots, cwd, tree, binary)
+        if not (do_build and sc.build):
+            return r, None, None
+        b, digest = mojo.build(test_arg, sc.roots, cwd, tree, binary)
         return r, b, digest
 
     base_run, base_build, base_digest = measure({}, None)
     rows = []
     for v in sc.variants:
         r, b, digest = measure(v.files, v)
-        row = Row(
-            sc,
-            v,
-            (base_run, r),
-            (base_build, b) if base_build is not None and b is not None else None,
-        )
+        build_pair = (base_build, b) if base_build is not None and b is not None else None
+        row = Row(sc, v, (base_run, r), build_pair)
         if base_digest and digest:
             row.bin_same = base_digest == digest
         rows.append(row)
@@ -1334,28 +1382,27 @@ def md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def print_tables(rows: list[Row], do_build: bool) -> None:
-    current = None
+def render_scenario(sc: Scenario, rows: list[Row]) -> list[str]:
+    roots = " ".join(f"-I {r}" for r in sc.roots) or "(no -I)"
+    out = [
+        f"\n#### {sc.id}: {md(sc.title)} — `mojo run {roots} {sc.test}`\n",
+        (
+            "| exp | changed | expected if it mattered | observed: `mojo run` "
+            "| observed: `mojo build` + run | conclusion |"
+        ),
+        "|---|---|---|---|---|---|",
+    ]
     for row in rows:
-        if row.scenario is not current:
-            current = row.scenario
-            roots = " ".join(f"-I {r}" for r in current.roots) or "(no -I)"
-            print(f"\n#### {current.id}: {md(current.title)} — `mojo run {roots} {current.test}`\n")
-            print(
-                "| exp | changed | expected if it mattered | observed: "
-                "`mojo run` | observed: `mojo build` + run | conclusion |"
-            )
-            print("|---|---|---|---|---|---|")
         b = "—"
         if row.build is not None:
             b = compare(*row.build)
             if row.bin_same is not None:
                 b += " (binary " + ("identical" if row.bin_same else "differs") + ")"
-        print(
-            f"| {row.variant.id} | {md(row.variant.change)} | "
-            f"{md(row.variant.expected)} | {md(compare(*row.run))} | "
-            f"{md(b)} | {md(conclusion(row))} |"
+        out.append(
+            f"| {row.variant.id} | {md(row.variant.change)} | {md(row.variant.expected)} "
+            f"| {md(compare(*row.run))} | {md(b)} | {md(conclusion(row))} |"
         )
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -1380,116 +1427,127 @@ def main() raises:
     TestSuite.discover_tests[__functions_in_module()]().run()
 """
 
+PASSING_TEST = TIMING_TEST.replace(
+    "def test_fail_line() raises:\n    assert_equal(add(1, 1), 3)\n\n\n", ""
+)
 
-def timings(mojo: Mojo, work: Path) -> None:
+
+def timings(mojo: Mojo, work: Path) -> list[str]:
+    """j: cold vs warm `mojo run` and `mojo build` of one small test file."""
     tree = work / "timing"
-    passing = TIMING_TEST.replace(
-        "def test_fail_line() raises:\n    assert_equal(add(1, 1), 3)\n\n\n", ""
-    )
-    materialize(tree, {"t.mojo": passing}, {}, mojo)
+    materialize(tree, {"t.mojo": PASSING_TEST}, {}, mojo)
     test = str(tree / "t.mojo")
-    rows = []
 
     def timed_run(cache: Path) -> float:
         o = mojo.run(test, (), tree, tree, cache_home=cache)
-        assert o.phase == "ok", o
+        if o.phase != "ok":
+            raise RuntimeError(f"timing run failed: {o.text()}")
         return o.seconds
 
     def timed_build(cache: Path) -> tuple[float, float]:
-        mojo.compiles += 1
         binary = tree / "t.bin"
         rc, _, err, secs = mojo.call([mojo.exe, "build", test, "-o", str(binary)], tree, cache)
-        assert rc == 0, err
+        if rc != 0:
+            raise RuntimeError(f"timing build failed: {err}")
         rc, _, err, exe_secs = mojo.call([str(binary)], tree, cache)
-        assert rc == 0, err
+        if rc != 0:
+            raise RuntimeError(f"timing binary failed: {err}")
         return secs, exe_secs
 
     cold_run = timed_run(work / "cache-run")
     warm_run = [timed_run(work / "cache-run") for _ in range(3)]
     cold_build, cold_exec = timed_build(work / "cache-build")
     warm = [timed_build(work / "cache-build") for _ in range(3)]
-    (tree / "t.mojo").write_text(passing.replace("a + b", "b + a"))
+    (tree / "t.mojo").write_text(PASSING_TEST.replace("a + b", "b + a"))
     edit_run = timed_run(work / "cache-run")
     edit_build, _ = timed_build(work / "cache-build")
     med = statistics.median
-    rows.append(("`mojo run` (compile+JIT+run)", cold_run, med(warm_run), edit_run))
-    rows.append(("`mojo build`", cold_build, med(w[0] for w in warm), edit_build))
-    rows.append(("running the built binary", cold_exec, med(w[1] for w in warm), None))
-    print(
-        "\n#### J: timings of one small TestSuite file (seconds; warm = "
-        "median of 3; 'after edit' = semantic one-line edit, warm cache)\n"
-    )
-    print("| step | cold cache | warm cache | after edit |")
-    print("|---|---|---|---|")
+    rows: list[tuple[str, float, float, float | None]] = [
+        ("`mojo run` (compile + JIT + run)", cold_run, med(warm_run), edit_run),
+        ("`mojo build`", cold_build, med(w[0] for w in warm), edit_build),
+        ("running the built binary", cold_exec, med(w[1] for w in warm), None),
+    ]
+    out = [
+        (
+            "\n#### J: timings of one small TestSuite file (seconds; measured alone; "
+            "warm = median of 3; 'after edit' = one-line semantic edit of the test, warm cache)\n"
+        ),
+        "| step | cold Mojo cache | warm Mojo cache | warm, after edit |",
+        "|---|---|---|---|",
+    ]
     for name, c, w, e in rows:
         es = f"{e:.2f}" if e is not None else "—"
-        print(f"| {name} | {c:.2f} | {w:.2f} | {es} |")
+        out.append(f"| {name} | {c:.2f} | {w:.2f} | {es} |")
+    return out
 
 
-def binary_identity(mojo: Mojo, work: Path) -> None:
+def binary_identity(mojo: Mojo, work: Path) -> list[str]:
     """k: which edits change the bytes of the built binary?"""
     tree = work / "hash"
-    base = TIMING_TEST
     used = fn("used", "1") + "\n" + fn("unused", "2")
+    base = TIMING_TEST
     edits: list[tuple[str, str, str]] = [
-        ("k0", "nothing (rebuild, fresh cache): determinism", base),
-        (
-            "k1",
-            "comment appended at end of the test (no line shift)",
-            base + "# trailing comment\n",
-        ),
-        ("k2", "2 comment lines inserted at top (lines shift)", "# comment\n# comment\n" + base),
+        ("k0", "nothing (rebuild): determinism", base),
+        ("k1", "comment appended at the end of the test (no line shift)", base + "# c\n"),
+        ("k2", "2 comment lines inserted at the top (lines shift)", "# c\n# c\n" + base),
         (
             "k3",
-            "extra spaces inside an expression (columns shift)",
+            "extra spaces inside an argument list (call's line:col unchanged)",
             base.replace("add(2, 3), 5", "add(2,  3),  5"),
         ),
-        ("k4", "rename a local helper (`add` -> `plus`)", base.replace("add(", "plus(")),
+        ("k4", "rename a helper fn (`add` -> `plus`)", base.replace("add(", "plus(")),
     ]
-
-    def build(text: str, cache: Path, extra: Files | None = None) -> tuple[str | None, str]:
-        files: Files = {"t.mojo": text, "src/m.mojo": used}
-        materialize(tree, {**files, **(extra or {})}, {}, mojo)
-        out, digest = mojo.build(
-            str(tree / "t.mojo"), ("src",), tree, tree, work / "hashbin" / "t", cache_home=cache
-        )
-        return digest, out.summary
-
     n = [0]
 
     def fresh() -> Path:
         n[0] += 1
         return work / f"cache-k{n[0]}"
 
+    def build(text: str, cache: Path, m_text: str = used) -> tuple[str | None, str]:
+        materialize(tree, {"t.mojo": text, "src/m.mojo": m_text}, {}, mojo)
+        out, digest = mojo.build(
+            str(tree / "t.mojo"), ("src",), tree, tree, work / "hashbin" / "t", cache_home=cache
+        )
+        return digest, out.summary
+
+    def same(a: str | None, b: str | None) -> str:
+        return "identical" if a is not None and a == b else "differs"
+
+    out = [
+        (
+            "\n#### K: is the built binary byte-identical after an edit? (every build uses a "
+            "FRESH, empty Mojo cache unless noted)\n"
+        ),
+        "| exp | edit | binary vs. base | failing-assert message printed by the binary |",
+        "|---|---|---|---|",
+    ]
     base_digest, base_msg = build(base, fresh())
-    print(
-        "\n#### K: is the built binary byte-identical after an edit? "
-        "(each build with a FRESH Mojo cache unless noted)\n"
-    )
-    print("| exp | edit | binary vs. base | failing-assert message of the binary |")
-    print("|---|---|---|---|")
-    print(f"| base | — | — | {md(base_msg)} |")
+    out.append(f"| base | — | — | {md(base_msg)} |")
     for kid, what, text in edits:
         d, msg = build(text, fresh())
-        print(
-            f"| {kid} | {md(what)} | {'identical' if d == base_digest else 'differs'} | {md(msg)} |"
-        )
-    # test imports m and uses m.used(); edit m.unused()
+        out.append(f"| {kid} | {md(what)} | {same(base_digest, d)} | {md(msg)} |")
     imp = "import m\n" + base.replace("add(2, 3), 5", "add(2, 3) + m.used(), 6")
     d0, _ = build(imp, fresh())
-    d1, msg = build(imp, fresh(), {"src/m.mojo": fn("used", "1") + "\n" + fn("unused", "3")})
-    print(
-        f"| k5 | body of unused fn in an imported, used module | "
-        f"{'identical' if d0 == d1 else 'differs'} | {md(msg)} |"
+    d1, msg = build(imp, fresh(), fn("used", "1") + "\n" + fn("unused", "3"))
+    out.append(
+        f"| k5 | test uses m.used(); edit the body of m.unused() | {same(d0, d1)} | {md(msg)} |"
     )
-    # The same comment edit as k2, but with one shared warm cache.
     shared = fresh()
     build(base, shared)
-    d, msg = build("# comment\n# comment\n" + base, shared)
-    print(
-        f"| k6 | as k2, but SHARED warm Mojo cache | "
-        f"{'identical' if d == base_digest else 'differs'} | {md(msg)} |"
+    d, msg = build("# c\n# c\n" + base, shared)
+    out.append(
+        "| k6 | as k2, but built with the SAME warm Mojo cache as the base | "
+        f"{same(base_digest, d)} | {md(msg)} |"
     )
+    # Same bytes at another path, same warm cache: which path does the binary report?
+    build(base, shared)
+    tree = work / "hash-moved"
+    d, msg = build(base, shared)
+    out.append(
+        "| k7 | base copied to another directory (`hash-moved/`), SAME warm cache | "
+        f"{same(base_digest, d)} | {md(msg)} |"
+    )
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -1503,11 +1561,12 @@ def find_mojo(arg: str | None) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--mojo", help="path to the mojo binary")
-    ap.add_argument("--only", help="comma-separated scenario ids (e.g. A,B2,J,K)")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    ap.add_argument("--mojo", help="path to the mojo binary (default: $GAUNTLET_MOJO, PATH)")
+    ap.add_argument("--only", help="comma-separated experiment groups, e.g. A,B2,J,K")
     ap.add_argument("--no-build", action="store_true", help="skip the `mojo build` column")
-    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
+    ap.add_argument("--jobs", type=int, default=2, help="groups run in parallel (default 2)")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = ap.parse_args()
     exe = find_mojo(args.mojo)
     only = set(args.only.split(",")) if args.only else None
@@ -1517,30 +1576,38 @@ def main() -> int:
         [exe, "--version"], capture_output=True, text=True, check=False
     ).stdout.strip()
     start = time.perf_counter()
-    print(f"# Mojo dependency experiments — {version}, {os.cpu_count()} cpu(s)\n")
-    print(
-        "Each row: materialize the base tree, compile+run; apply ONE edit, "
-        "compile+run again. `same (...)` = identical outcome; `X → Y` = "
-        "outcome changed. Paths are relative to the experiment tree."
-    )
+    selected = [sc for sc in scenarios() if not only or sc.id in only]
     try:
-        rows: list[Row] = []
-        for sc in scenarios():
-            if only and sc.id not in only:
-                continue
-            print(f"scenario {sc.id}", file=sys.stderr)
-            rows += run_scenario(sc, mojo, work, not args.no_build)
-        print_tables(rows, not args.no_build)
-        if not only or "J" in only:
-            timings(mojo, work)
-        if not only or "K" in only:
-            binary_identity(mojo, work)
+        # Timings first and alone, so parallel jobs do not distort them.
+        timing = timings(mojo, work) if not only or "J" in only else []
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            futures = {
+                sc.id: pool.submit(run_scenario, sc, mojo, work, not args.no_build)
+                for sc in selected
+            }
+            k_future = pool.submit(binary_identity, mojo, work) if not only or "K" in only else None
+            tables = [render_scenario(sc, futures[sc.id].result()) for sc in selected]
+            identity = k_future.result() if k_future else []
     finally:
         if args.keep:
-            print(f"\n(kept {work})", file=sys.stderr)
+            print(f"(kept {work})", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{mojo.compiles} compiler invocations, {time.perf_counter() - start:.0f} s total.")
+    print(f"# Mojo dependency experiments — {version}, {os.cpu_count()} cpu(s)\n")
+    print(
+        "Each row: build the base tree, compile + run; apply ONE edit, compile + run "
+        "again. `same (...)` = identical outcome; `X → Y` = outcome changed. Paths are "
+        "relative to the experiment's tree. Binary identity in these tables is under a "
+        "warm Mojo cache; see K for fresh-cache builds."
+    )
+    for lines in tables:
+        print("\n".join(lines))
+    print("\n".join(timing))
+    print("\n".join(identity))
+    print(
+        f"\n{mojo.compiles} compiler invocations, {time.perf_counter() - start:.0f} s "
+        f"wall time, {args.jobs} job(s)."
+    )
     return 0
 
 

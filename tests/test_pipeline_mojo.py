@@ -36,7 +36,9 @@ PROJECT = {
     "pyproject.toml": """
         [tool.gauntlet]
         timeout = 60
+        executables = ["src/app.mojo"]
     """,
+    "src/app.mojo": "from mathx import add\n\n\ndef main():\n    print(add(40, 2))\n",
     "src/mathx/__init__.mojo": "from .core import add\n",
     "src/mathx/core.mojo": "def add(a: Int, b: Int) -> Int:\n    return a + b\n",
     "src/mathx/extra.mojo": "def triple(a: Int) -> Int:\n    return 3 * a\n",
@@ -125,6 +127,10 @@ def result(root: Path, test: str) -> Any:
 def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
     code, record = run_doit(project)
     assert code == 0, record
+    app = subprocess.run(
+        [str(project / ".gauntlet/build/bin/app")], capture_output=True, text=True, check=True
+    )
+    assert app.stdout.strip() == "42"
     assert {
         "build:mathx",
         "test:tests/test_add.mojo",
@@ -165,6 +171,19 @@ def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
     code, record = run_doit(project)
     assert code == 0
     assert executed(record) == {"build:mathx", "test:tests/test_extra.mojo", "report"}
+    # editing the module the executable uses rebuilds it, and its dependants
+    core = project / "src/mathx/core.mojo"
+    core.write_text(core.read_text() + "\n\ndef unused() -> Int:\n    return 0\n")
+    code, record = run_doit(project)
+    assert executed(record) == {
+        "build:mathx",
+        "build:app",
+        "test:tests/test_add.mojo",
+        "test:tests/test_extra.mojo",
+        "test:tests/test_legacy.mojo",
+        "benchmark:benchmarks/bench_add.mojo",
+        "report",
+    }
 
 
 def test_failures_errors_and_the_report(project: Path) -> None:

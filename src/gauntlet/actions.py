@@ -13,7 +13,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -25,6 +28,32 @@ from gauntlet.results import FileResult, Status, TestCase, write_result
 from gauntlet.testoutput import clean, compile_error_case, parse_test_output, tail
 
 KEEP_BINARIES = 3
+_slot_lock = threading.Lock()
+_busy_slots: set[int] = set()
+
+
+@contextmanager
+def compile_slot() -> Iterator[dict[str, str]]:
+    """Environment for one concurrent compile.
+
+    Measured here: two `mojo build`s sharing one compilation cache serialise on
+    it (two builds 15.4 s in parallel vs 15.7 s one after the other), while with
+    separate caches they take 7.7 s together.  So each concurrent compile slot
+    gets its own long-lived Mojo cache; slot 0 keeps the user's default one.
+    """
+    with _slot_lock:
+        slot = next(i for i in range(len(_busy_slots) + 1) if i not in _busy_slots)
+        _busy_slots.add(slot)
+    try:
+        if slot == 0:
+            yield dict(os.environ)
+        else:
+            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+            cache = Path(base) / "gauntlet-mojo-slots" / f"slot-{slot}"
+            yield {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    finally:
+        with _slot_lock:
+            _busy_slots.discard(slot)
 
 
 def _include_args(include: list[str]) -> list[str]:
@@ -81,7 +110,8 @@ def build_artifact(
     with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
         argv = compile_command(mojo, kind, source, str(partial), include, flags)
-        done = runner.run(argv, cwd=root, timeout=timeout)
+        with compile_slot() as env:
+            done = runner.run(argv, cwd=root, env=env, timeout=timeout)
         if done.ok:
             os.replace(partial, target)
     if not done.ok:
@@ -109,9 +139,11 @@ def _compile_binary(
     if binary.exists():
         return None, 0.0
     binary.parent.mkdir(parents=True, exist_ok=True)
-    partial = binary.with_name(binary.name + ".partial")
+    # A name private to this process and thread: two doit runs may build the same key.
+    partial = binary.with_name(f"{binary.name}.{os.getpid()}-{threading.get_ident()}.partial")
     argv = compile_command(mojo, "executable", source, str(partial), include, flags)
-    done = runner.run(argv, cwd=root, timeout=timeout)
+    with compile_slot() as env:
+        done = runner.run(argv, cwd=root, env=env, timeout=timeout)
     if not done.ok:
         partial.unlink(missing_ok=True)
     if done.timed_out:
