@@ -39,8 +39,13 @@ HERE = Path(__file__).resolve().parent.parent
 
 def run_doit(project: Path) -> set[str]:
     """Run doit on the project; the set of tasks that executed."""
-    subprocess.run([sys.executable, "-m", "doit", "-n", "2"], cwd=project, check=False,
-                   capture_output=True, text=True)
+    subprocess.run(
+        [sys.executable, "-m", "doit", "-n", "2"],
+        cwd=project,
+        check=False,
+        capture_output=True,
+        text=True,
+    )
     out_dir = load_config(project).out_dir
     record = json.loads((out_dir / "runs" / "last-doit-run.json").read_text(encoding="utf-8"))
     return {t["name"] for t in record["tasks"] if t["status"] == "executed"}
@@ -63,8 +68,14 @@ def compiler_truth(project: Path, leaf: str) -> list[str]:
     try:
         with tempfile.TemporaryDirectory() as out:
             for step in plan.of_kind(StepKind.TEST) + plan.of_kind(StepKind.BENCHMARK):
-                argv = [str(mojo.mojo), "build", *(a for r in config.include for a in ("-I", r)),
-                        step.source, "-o", os.path.join(out, "bin")]
+                argv = [
+                    str(mojo.mojo),
+                    "build",
+                    *(a for r in config.include for a in ("-I", r)),
+                    step.source,
+                    "-o",
+                    os.path.join(out, "bin"),
+                ]
                 done = subprocess.run(argv, cwd=config.root, capture_output=True, check=False)
                 if done.returncode != 0:
                     prefix = "test" if step.kind is StepKind.TEST else "benchmark"
@@ -78,8 +89,11 @@ def closure_set(project: Path, path: str) -> list[str]:
     """Tasks whose dependency closure (gauntlet's rule) contains ``path``."""
     config = load_config(project)
     plan = make_plan(build_project(config), toolchain.identity(config.mojo_version))
-    return sorted(f"{s.kind.value}:{s.name}" for s in plan.steps
-                  if s.kind in (StepKind.TEST, StepKind.BENCHMARK) and path in s.inputs)
+    return sorted(
+        f"{s.kind.value}:{s.name}"
+        for s in plan.steps
+        if s.kind in (StepKind.TEST, StepKind.BENCHMARK) and path in s.inputs
+    )
 
 
 def main() -> None:
@@ -97,15 +111,18 @@ def main() -> None:
         (project / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n")
         started = time.perf_counter()
         first = run_doit(project)
-        print(f"bring up to date: {len(first)} task(s) ran in {time.perf_counter() - started:.0f} s")
+        print(
+            f"bring up to date: {len(first)} task(s) ran in {time.perf_counter() - started:.0f} s"
+        )
         print(f"no-op check: {items(run_doit(project))} executed")
 
         leaf = project / args.leaf
         truth = compiler_truth(project, args.leaf)
         closure = closure_set(project, args.leaf)
         original = leaf.read_text(encoding="utf-8")
-        leaf.write_text(original + "\n\ndef edited_marker() -> Int:\n    return 1\n",
-                        encoding="utf-8")
+        leaf.write_text(
+            original + "\n\ndef edited_marker() -> Int:\n    return 1\n", encoding="utf-8"
+        )
         rerun = items(run_doit(project))
         print(f"\n1. content edit of leaf module {args.leaf}")
         print(f"   reran:                     {rerun}")

@@ -15,9 +15,7 @@ can be selected by tag with ``GAUNTLET_SKIP_TAGS`` / ``GAUNTLET_ONLY_TAGS``
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,7 +26,7 @@ from gauntlet import actions, runner, toolchain
 from gauntlet.benchfile import read_bench_key
 from gauntlet.config import Config, load_config
 from gauntlet.doit_reporter import reporter_for
-from gauntlet.errors import ExitCode, GauntletError
+from gauntlet.errors import GauntletError
 from gauntlet.plan import Plan, Step, StepKind, make_plan
 from gauntlet.project import Project, build_project
 from gauntlet.report import collect, report_current, write_report
@@ -85,16 +83,6 @@ def _load_or_exit() -> Context:
         sys.stderr.write(f"gauntlet: error: {exc}\n")
         raise SystemExit(int(exc.exit_code)) from None
 
-
-def _on_interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C: kill running commands, write nothing half-done, exit 130."""
-    runner.interrupt_all()
-    sys.stderr.write("\ngauntlet: interrupted; unfinished tasks wrote no results\n")
-    raise SystemExit(int(ExitCode.INTERRUPTED))
-
-
-if threading.current_thread() is threading.main_thread():
-    signal.signal(signal.SIGINT, _on_interrupt)
 
 CONTEXT = _load_or_exit()
 OUT_DIR = CONTEXT.config.out_dir

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
+from doit.exceptions import TaskFailed
 from doit.reporter import ConsoleReporter
 
+from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
+from gauntlet.errors import ExitCode
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,6 +48,13 @@ def _describe(values: dict[str, Any]) -> str:
     return text
 
 
+def _on_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C during a run: kill running commands, write nothing half-done, exit 130."""
+    runner.interrupt_all()
+    sys.stderr.write("\ngauntlet: interrupted; unfinished tasks wrote no results\n")
+    raise SystemExit(int(ExitCode.INTERRUPTED))
+
+
 class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
     """Console lines for people, a JSON run record for programs."""
 
@@ -56,6 +68,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.begun: dict[str, float] = {}
         self.tasks: list[dict[str, Any]] = []
         self.color = outstream.isatty() and not os.environ.get("NO_COLOR")
+        self.previous_handler: Any = None
 
     def _mark(self, mark: str, code: str) -> str:
         return f"\033[{code}m{mark}\033[0m" if self.color else mark
@@ -71,6 +84,11 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             }
         )
         return seconds
+
+    def initialize(self, tasks: Any, selected_tasks: Any) -> None:
+        """Tasks are about to run: take over Ctrl-C until the run completes."""
+        if threading.current_thread() is threading.main_thread():
+            self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)
 
     def execute_task(self, task: Any) -> None:
         """A task starts: remember when (printing waits for its end)."""
@@ -94,11 +112,9 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         """A task failed: show its message (and traceback only for internal errors)."""
         self._record(task, "failed")
         self.failures.append({"task": task, "exception": fail})
-        message = (
-            fail.get_msg().rstrip()
-            if fail.__class__.__name__ == "TaskError"
-            else (str(getattr(fail, "message", "") or fail.get_msg()).rstrip())
-        )
+        # Our own failures carry a message for people; anything else (an exception
+        # inside an action, a dependency doit could not check) keeps doit's details.
+        message = str(fail.message if isinstance(fail, TaskFailed) else fail.get_msg()).rstrip()
         self.write(f"{self._mark('✗', '31')} {task.name}: {message}\n")
 
     def skip_uptodate(self, task: Any) -> None:
@@ -113,6 +129,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
 
     def complete_run(self) -> None:
         """Print the one-line tally and write the run record."""
+        if self.previous_handler is not None:
+            signal.signal(signal.SIGINT, self.previous_handler)
         counts: dict[str, int] = {}
         for entry in self.tasks:
             counts[entry["status"]] = counts.get(entry["status"], 0) + 1
