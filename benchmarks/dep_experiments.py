@@ -394,6 +394,29 @@ def scenarios() -> list[Scenario]:
                     "__init__.mojo required",
                     "__init__.mojo optional for source imports",
                 ),
+                Variant(
+                    "a8",
+                    "new tests/std/__init__.mojo + tests/std/testing.mojo (fake assert_equal)",
+                    {
+                        "tests/std/__init__.mojo": "",
+                        "tests/std/testing.mojo": "def assert_equal(a: Int, b: Int) raises:\n"
+                        '    print("RESULT=hijacked")\n',
+                    },
+                    "output changes",
+                    "a local std/ shadows the standard library",
+                    "the standard library `std` cannot be shadowed",
+                ),
+                Variant(
+                    "a9",
+                    "new tests/std.mojo (fake assert_equal)",
+                    {
+                        "tests/std.mojo": "def assert_equal(a: Int, b: Int) raises:\n"
+                        '    print("RESULT=hijacked")\n'
+                    },
+                    "output changes",
+                    "a local std.mojo shadows the standard library",
+                    "the standard library `std` cannot be shadowed",
+                ),
             ),
         )
     )
@@ -524,6 +547,29 @@ def scenarios() -> list[Scenario]:
         )
     )
 
+    out.append(
+        Scenario(
+            "B4",
+            "test does `import pkg.a` and calls `pkg.a.f()` and `pkg.g()` "
+            "(g comes from __init__'s re-export of b)",
+            {
+                **PKG,
+                "tests/t.mojo": main_prog(
+                    "import pkg.a", 'print("RESULT=" + String(pkg.a.f() + pkg.g()))'
+                ),
+            },
+            variants=(
+                Variant(
+                    "b11",
+                    "b.mojo: g returns 8",
+                    {"src/pkg/b.mojo": fn("g", "8")},
+                    "output changes",
+                    "`import pkg.a` binds `pkg`: __init__ and its imports are reachable",
+                    LAZY,
+                ),
+            ),
+        )
+    )
     out.append(
         Scenario(
             "C",
@@ -929,6 +975,14 @@ def scenarios() -> list[Scenario]:
                     "resolution changes",
                     "test's dir searched first (also .mojoc)",
                     "-I root wins",
+                ),
+                Variant(
+                    "d24",
+                    "new lib/pkg/__init__.mojo next to lib/pkg.mojo (same root)",
+                    {"lib/pkg/__init__.mojo": who("package-init")},
+                    "resolution changes",
+                    "a package dir with __init__ beats pkg.mojo in the same root",
+                    "pkg.mojo wins",
                 ),
             ),
         )

@@ -177,7 +177,7 @@ def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:
     code, record = run_doit(project)
     assert executed(record) == {
         "build:mathx",
-        "build:app",
+        "build:src/app.mojo",
         "test:tests/test_add.mojo",
         "test:tests/test_extra.mojo",
         "test:tests/test_legacy.mojo",
