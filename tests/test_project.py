@@ -48,34 +48,53 @@ def test_resolution_and_closures(write_tree: WriteTree) -> None:
     )
     assert project.benchmarks == ("benchmarks/bench_add.mojo",)
     assert project.packages == ("src/core", "src/nn")
-    assert project.diagnostics == ()
-    # importing core.shape loads the package's __init__, which re-exports tensor
+    assert project.diagnostics(project.programs()) == ()
+    # `from core.shape import ...` parses core/__init__ but does not follow its
+    # re-export of tensor [a2-a5, b1-b4]
     assert project.closure(["tests/test_shape.mojo"]) == (
         "src/core/__init__.mojo",
         "src/core/shape.mojo",
-        "src/core/tensor.mojo",
         "tests/test_shape.mojo",
     )
-    layer = project.closure(["tests/test_layer.mojo"])
-    assert "src/nn/loss.mojo" in layer  # import inside a function body
-    assert "src/core/ops/add.mojo" in layer  # aliased dotted import
-    assert "src/core/ops/__init__.mojo" in layer  # `from core import ops` in nn/__init__
-    assert "tests/helpers.mojo" in layer  # sibling import
-    assert "src/core/unused.mojo" not in layer
+    # `from core import Tensor` imports the package itself: its imports are followed
+    assert project.closure(["tests/sub/test_deep.mojo"]) == (
+        "src/core/__init__.mojo",
+        "src/core/shape.mojo",
+        "src/core/tensor.mojo",
+        "tests/sub/test_deep.mojo",
+    )
+    assert project.closure(["tests/test_layer.mojo"]) == (
+        "src/core/__init__.mojo",  # `import core.ops.add` binds core: followed [b11]
+        "src/core/ops/__init__.mojo",
+        "src/core/ops/add.mojo",
+        "src/core/shape.mojo",
+        "src/core/tensor.mojo",  # relative `from ..tensor import`
+        "src/nn/__init__.mojo",  # parsed only
+        "src/nn/layer.mojo",
+        "src/nn/loss.mojo",  # imported inside a function body
+        "tests/helpers.mojo",  # sibling import
+        "tests/test_layer.mojo",
+    )
     assert "src/core/unused.mojo" not in project.closure(project.tests)
 
 
-def test_relative_and_submodule_imports(write_tree: WriteTree) -> None:
+def test_parse_only_and_followed_edges(write_tree: WriteTree) -> None:
     project = _project(write_tree(LIB))
-    assert project.deps["src/core/ops/add.mojo"] == (
-        "src/core/__init__.mojo",
-        "src/core/tensor.mojo",
-    )
-    assert project.deps["src/nn/__init__.mojo"] == (
+    roots = project.roots_for("tests/test_layer.mojo")
+    assert roots == ("tests", "src")
+    edges, missing = project.imports_of("src/nn/layer.mojo", roots)
+    assert edges.follow == (
         "src/core/__init__.mojo",
         "src/core/ops/__init__.mojo",
+        "src/core/ops/add.mojo",
+        "src/nn/loss.mojo",
     )
-    assert project.deps["src/core/__init__.mojo"] == ("src/core/tensor.mojo",)
+    assert edges.parse_only == ("src/nn/__init__.mojo",)
+    assert missing == ()
+    edges, _ = project.imports_of("src/nn/__init__.mojo", roots)
+    # `from core import ops` imports the package core itself, and its submodule ops
+    assert edges.follow == ("src/core/__init__.mojo", "src/core/ops/__init__.mojo")
+    assert edges.parse_only == ()
 
 
 def test_from_dot_import_names(write_tree: WriteTree) -> None:
@@ -86,17 +105,14 @@ def test_from_dot_import_names(write_tree: WriteTree) -> None:
                 "src/p/a.mojo": "from . import b, sub\n",
                 "src/p/b.mojo": "",
                 "src/p/sub/__init__.mojo": "",
-                "top.mojo": "from . import other\n",
-                "other.mojo": "",
+                "src/p/sub/deep.mojo": "from .. import b\n",
             }
         )
     )
-    assert project.deps["src/p/a.mojo"] == (
-        "src/p/__init__.mojo",
-        "src/p/b.mojo",
-        "src/p/sub/__init__.mojo",
-    )
-    assert project.deps["top.mojo"] == ("other.mojo",)
+    edges, _ = project.imports_of("src/p/a.mojo", ("src",))
+    assert edges.follow == ("src/p/__init__.mojo", "src/p/b.mojo", "src/p/sub/__init__.mojo")
+    edges, _ = project.imports_of("src/p/sub/deep.mojo", ("src",))
+    assert edges.follow == ("src/p/__init__.mojo", "src/p/b.mojo")
 
 
 def test_cycles_terminate(write_tree: WriteTree) -> None:
@@ -120,47 +136,108 @@ def test_missing_imports_are_reported_with_file_and_line(write_tree: WriteTree) 
     project = _project(
         write_tree(
             {
-                "tests/test_x.mojo": "from std.testing import TestSuite\n\nimport nosuch.module\n",
+                "tests/test_x.mojo": (
+                    "from std.testing import TestSuite\n\nimport nosuch.module\nimport p.a\n"
+                ),
+                "src/p/__init__.mojo": "",
                 "src/p/a.mojo": "from .gone import f\n",
             }
         )
     )
-    messages = [str(d) for d in project.diagnostics]
+    messages = [str(d) for d in project.diagnostics(project.programs())]
     assert messages == [
         "src/p/a.mojo:1: cannot resolve import '.gone' (relative to its package)",
         "tests/test_x.mojo:3: cannot resolve import 'nosuch.module' (searched tests/, src/)",
     ]
-    assert project.unresolved_in(["tests/test_x.mojo"]) == ("tests/test_x.mojo:nosuch.module",)
+    assert project.unresolved(["tests/test_x.mojo"]) == (
+        "src/p/a.mojo:1:.gone",
+        "tests/test_x.mojo:3:nosuch.module",
+    )
 
 
-def test_sibling_file_shadows_include_root(write_tree: WriteTree) -> None:
+def test_the_entry_folder_is_searched_for_every_module(write_tree: WriteTree) -> None:
+    # [e5]: `import helper` inside a library module resolves against the
+    # *program's* roots, so the same file can depend on different helpers.
     project = _project(
         write_tree(
             {
-                "src/util.mojo": "",
-                "tests/util.mojo": "",
-                "tests/test_u.mojo": "import util\n",
+                "src/lib.mojo": "import helper\n",
+                "src/helper.mojo": "",
+                "tests/helper.mojo": "",
+                "tests/test_h.mojo": "import lib\n",
+                "benchmarks/bench_h.mojo": "import lib\n",
             }
         )
     )
-    assert project.deps["tests/test_u.mojo"] == ("tests/util.mojo",)
+    assert "tests/helper.mojo" in project.closure(["tests/test_h.mojo"])
+    assert "src/helper.mojo" not in project.closure(["tests/test_h.mojo"])
+    assert "src/helper.mojo" in project.closure(["benchmarks/bench_h.mojo"])
 
 
-def test_precompiled_packages_and_excludes(write_tree: WriteTree) -> None:
+def test_implicit_root_skips_package_folders(write_tree: WriteTree) -> None:
+    project = _project(write_tree({"tests/__init__.mojo": "", "tests/test_p.mojo": ""}))
+    assert project.roots_for("tests/test_p.mojo") == (".", "src")
+
+
+def test_first_root_that_defines_a_name_wins_without_fallback(write_tree: WriteTree) -> None:
     root = write_tree(
         {
-            "tests/test_p.mojo": "from vendored import thing\n",
+            "a/pkg/__init__.mojo": "",
+            "b/pkg/__init__.mojo": "",
+            "b/pkg/x.mojo": "",
+            "a/mod.mojo": "",
+            "b/mod/__init__.mojo": "",
+            "tests/test_r.mojo": "from pkg.x import f\nimport mod\n",
+        }
+    )
+    project = _project(root, 'include = ["a", "b"]\n')
+    assert project.unresolved(["tests/test_r.mojo"]) == ("tests/test_r.mojo:1:pkg.x",)  # [d18]
+    assert "a/mod.mojo" in project.closure(["tests/test_r.mojo"])  # [d20]
+    assert "b/mod/__init__.mojo" not in project.closure(["tests/test_r.mojo"])
+
+
+def test_precedence_within_a_root_and_namespace_folders(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "src/n/__init__.mojo": "",
+            "src/n.mojo": "",
+            "src/m.mojo": "",
+            "a/ns/one.mojo": "",
+            "b/ns/two.mojo": "",
+            "tests/test_p.mojo": "import n\nimport m\nfrom ns.two import f\nimport old\n",
+        }
+    )
+    (root / "src" / "m.mojoc").write_bytes(b"\x00")
+    (root / "src" / "old.mojopkg").write_bytes(b"\x00")
+    project = _project(root, 'include = ["src", "a", "b"]\n')
+    closure = project.closure(["tests/test_p.mojo"])
+    assert "src/n/__init__.mojo" in closure  # [d23]
+    assert "src/n.mojo" not in closure
+    assert "src/m.mojoc" in closure  # [d14]
+    assert "src/m.mojo" not in closure
+    assert "b/ns/two.mojo" in closure  # namespace folders merge across roots [d5]
+    assert project.unresolved(["tests/test_p.mojo"]) == ("tests/test_p.mojo:4:old",)  # [d13]
+    assert len(project.digest("src/m.mojoc")) == 32
+
+
+def test_excludes_and_hidden_folders(write_tree: WriteTree) -> None:
+    root = write_tree(
+        {
+            "tests/test_p.mojo": "",
             "tests/test_skip.mojo": "",
             ".hidden/test_h.mojo": "",
             ".gauntlet/build/test_b.mojo": "",
         }
     )
-    (root / "src").mkdir()
-    (root / "src" / "vendored.mojoc").write_bytes(b"\x00binary")
     project = _project(root, 'exclude = ["tests/test_skip.mojo"]\n')
     assert project.tests == ("tests/test_p.mojo",)
-    assert project.deps["tests/test_p.mojo"] == ("src/vendored.mojoc",)
-    assert len(project.digest("src/vendored.mojoc")) == 32
+
+
+def test_unreadable_statements_are_diagnostics(write_tree: WriteTree) -> None:
+    project = _project(write_tree({"tests/test_u.mojo": "import 3bad\n"}))
+    assert [str(d) for d in project.diagnostics(project.programs())] == [
+        "tests/test_u.mojo:1: cannot read import '3bad'"
+    ]
 
 
 def test_scan_cache_parses_only_changed_content(write_tree: WriteTree) -> None:

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -56,13 +57,15 @@ def compile_slot() -> Iterator[dict[str, str]]:
             _busy_slots.discard(slot)
 
 
-def _include_args(include: list[str]) -> list[str]:
-    return [arg for root in include for arg in ("-I", root)]
-
-
-def _relative(output: str, root: str) -> str:
-    """Compiler output with the project root stripped from paths."""
-    return output.replace(root.rstrip("/") + "/", "")
+def compile_command(
+    mojo: str, kind: str, source: str, output: str, include: list[str], flags: list[str]
+) -> list[str]:
+    """The Mojo command line that builds one artifact."""
+    includes = [arg for root in include for arg in ("-I", root)]
+    if kind == "package":
+        return [mojo, "precompile", *includes, *flags, source, "-o", output]
+    emit = ["--emit", "shared-lib"] if kind == "extension" else []
+    return [mojo, "build", *includes, *flags, *emit, source, "-o", output]
 
 
 def key_file(output: Path) -> Path:
@@ -79,82 +82,58 @@ def artifact_current(output: str, key: str) -> bool:
         return False
 
 
-def compile_command(
-    mojo: str, kind: str, source: str, output: str, include: list[str], flags: list[str]
-) -> list[str]:
-    """The Mojo command line that builds one artifact."""
-    if kind == "package":
-        return [mojo, "precompile", *_include_args(include), *flags, source, "-o", output]
-    emit = ["--emit", "shared-lib"] if kind == "extension" else []
-    return [mojo, "build", *_include_args(include), *flags, *emit, source, "-o", output]
+@dataclass(frozen=True)
+class Job:
+    """One step's work as its task passes it: plain values, so any worker can run it."""
 
+    mojo: str
+    root: str
+    source: str
+    output: str
+    key: str
+    include: list[str]
+    flags: list[str]
+    timeout: float
+    kind: str = "executable"
+    out_dir: str = ""
+    toolchain: str = ""
 
-def build_artifact(
-    *,
-    mojo: str,
-    root: str,
-    kind: str,
-    source: str,
-    output: str,
-    key: str,
-    include: list[str],
-    flags: list[str],
-    timeout: float,
-) -> dict[str, Any]:
-    """Build a package, executable or extension module; fail with the compiler's words."""
-    target = Path(output)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    key_file(target).unlink(missing_ok=True)
-    # The file name names a precompiled package, so build under the final name
-    # in a private folder and move it into place when the compiler succeeded.
-    with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
-        partial = Path(scratch) / target.name
-        argv = compile_command(mojo, kind, source, str(partial), include, flags)
+    def compile(self, kind: str, target: Path) -> runner.Completed:
+        """Run the compiler for this job's source into ``target``."""
+        argv = compile_command(self.mojo, kind, self.source, str(target), self.include, self.flags)
         with compile_slot() as env:
-            done = runner.run(argv, cwd=root, env=env, timeout=timeout)
-        if done.ok:
-            os.replace(partial, target)
-    if not done.ok:
-        why = f"timed out after {timeout:g} s" if done.timed_out else "failed"
-        case = compile_error_case(source, _relative(done.stdout + "\n" + done.stderr, root))
-        return {
-            "status": "error",
-            "message": f"building {source} {why}: {case.message}",
-            "detail": case.detail,
-        }
-    write_text_atomic(key_file(target), key)
-    return {"status": "passed", "seconds": round(done.duration_s, 3), "output": output}
+            return runner.run(argv, cwd=self.root, env=env, timeout=self.timeout)
 
+    def compiler_output(self, done: runner.Completed) -> str:
+        """What the compiler said, with the project root stripped from paths."""
+        return (done.stdout + "\n" + done.stderr).replace(self.root.rstrip("/") + "/", "")
 
-def _compile_binary(
-    mojo: str,
-    root: str,
-    source: str,
-    binary: Path,
-    include: list[str],
-    flags: list[str],
-    timeout: float,
-) -> tuple[TestCase | None, float]:
-    """Compile a test or benchmark program unless this key's binary exists."""
-    if binary.exists():
-        return None, 0.0
-    binary.parent.mkdir(parents=True, exist_ok=True)
-    # A name private to this process and thread: two doit runs may build the same key.
-    partial = binary.with_name(f"{binary.name}.{os.getpid()}-{threading.get_ident()}.partial")
-    argv = compile_command(mojo, "executable", source, str(partial), include, flags)
-    with compile_slot() as env:
-        done = runner.run(argv, cwd=root, env=env, timeout=timeout)
-    if not done.ok:
-        partial.unlink(missing_ok=True)
-    if done.timed_out:
-        message = f"compile timed out after {timeout:g} s"
-        return TestCase(source, source, Status.ERROR, done.duration_s, message), done.duration_s
-    if not done.ok:
-        output = _relative(done.stdout + "\n" + done.stderr, root)
-        return compile_error_case(source, output, done.duration_s), done.duration_s
-    os.replace(partial, binary)
-    _prune_siblings(binary)
-    return None, done.duration_s
+    def program(self, folder: str) -> tuple[Path, TestCase | None, float]:
+        """The compiled program (built unless this key's binary exists), or the error."""
+        slug = self.source.replace("/", "__")
+        stem = PurePosixPath(self.source).stem
+        binary = Path(self.out_dir) / "build" / folder / slug / self.key[:20] / stem
+        if binary.exists():
+            return binary, None, 0.0
+        binary.parent.mkdir(parents=True, exist_ok=True)
+        # A name private to this process and thread: two doit runs may build the same key.
+        partial = binary.with_name(f"{stem}.{os.getpid()}-{threading.get_ident()}.partial")
+        done = self.compile("executable", partial)
+        if not done.ok:
+            partial.unlink(missing_ok=True)
+            if done.timed_out:
+                message = f"compile timed out after {self.timeout:g} s"
+                error = TestCase(self.source, self.source, Status.ERROR, done.duration_s, message)
+            else:
+                error = compile_error_case(self.source, self.compiler_output(done), done.duration_s)
+            return binary, error, done.duration_s
+        partial.replace(binary)
+        _prune_siblings(binary)
+        return binary, None, done.duration_s
+
+    def run(self, binary: Path) -> runner.Completed:
+        """Run a compiled program with the timeout."""
+        return runner.run([str(binary)], cwd=self.root, timeout=self.timeout)
 
 
 def _prune_siblings(binary: Path) -> None:
@@ -167,62 +146,61 @@ def _prune_siblings(binary: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def binary_path(out_dir: str, folder: str, source: str, key: str) -> Path:
-    """Where the compiled program of a test or benchmark lives, by key."""
-    slug = source.replace("/", "__")
-    return Path(out_dir) / "build" / folder / slug / key[:20] / PurePosixPath(source).stem
+def build_artifact(**fields: Any) -> dict[str, Any]:
+    """Build a package, executable or extension module; report the compiler's words."""
+    job = Job(**fields)
+    target = Path(job.output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    key_file(target).unlink(missing_ok=True)
+    # The file name names a precompiled package, so build under the final name
+    # in a private folder and move it into place when the compiler succeeded.
+    with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
+        partial = Path(scratch) / target.name
+        done = job.compile(job.kind, partial)
+        if done.ok:
+            partial.replace(target)
+    if not done.ok:
+        why = f"timed out after {job.timeout:g} s" if done.timed_out else "failed"
+        case = compile_error_case(job.source, job.compiler_output(done))
+        message = f"building {job.source} {why}: {case.message}"
+        return {"status": "error", "message": message, "detail": case.detail}
+    write_text_atomic(key_file(target), job.key)
+    return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}
 
 
-def run_test_file(
-    *,
-    mojo: str,
-    root: str,
-    out_dir: str,
-    source: str,
-    output: str,
-    key: str,
-    include: list[str],
-    flags: list[str],
-    timeout: float,
-    toolchain: str,
-) -> dict[str, Any]:
+def run_test_file(**fields: Any) -> dict[str, Any]:
     """Compile and run one Mojo test file; write its JSON and JUnit results."""
-    binary = binary_path(out_dir, "tests", source, key)
-    error, compile_s = _compile_binary(mojo, root, source, binary, include, flags, timeout)
+    job = Job(**fields)
+    binary, error, compile_s = job.program("tests")
     run_s, exit_code, output_tail = 0.0, None, ""
     if error is not None:
         cases: tuple[TestCase, ...] = (error,)
     else:
-        done = runner.run([str(binary)], cwd=root, timeout=timeout)
+        done = job.run(binary)
         run_s, exit_code = done.duration_s, done.returncode
         cases = parse_test_output(
-            source,
+            job.source,
             done.stdout,
             done.stderr,
             done.returncode,
             duration_s=done.duration_s,
             timed_out=done.timed_out,
-            timeout_s=timeout,
+            timeout_s=job.timeout,
         )
         output_tail = tail(clean(done.stdout + "\n" + done.stderr))
     result = FileResult(
-        file=source,
-        key=key,
+        file=job.source,
+        key=job.key,
         cases=cases,
         compile_s=compile_s,
         run_s=run_s,
         exit_code=exit_code,
-        toolchain=toolchain,
+        toolchain=job.toolchain,
         output_tail=output_tail,
     )
-    target = Path(output)
-    write_junit(target.with_suffix(".xml"), [result], name=source)
+    target = Path(job.output)
+    write_junit(target.with_suffix(".xml"), [result], name=job.source)
     write_result(target, result)
-    return _summary(result)
-
-
-def _summary(result: FileResult) -> dict[str, Any]:
-    counts = {s.value: result.count(s) for s in Status}
     failures = [
         {"name": c.name, "message": c.message, "line": c.line}
         for c in result.cases
@@ -230,64 +208,46 @@ def _summary(result: FileResult) -> dict[str, Any]:
     ]
     return {
         "status": result.status.value,
-        "counts": counts,
+        "counts": {s.value: result.count(s) for s in Status},
         "failures": failures[:5],
         "seconds": round(result.compile_s + result.run_s, 3),
     }
 
 
-def run_benchmark_file(
-    *,
-    mojo: str,
-    root: str,
-    out_dir: str,
-    source: str,
-    output: str,
-    key: str,
-    include: list[str],
-    flags: list[str],
-    timeout: float,
-    toolchain: str,
-) -> dict[str, Any]:
+def _bench_problem(done: runner.Completed, rows: int, problems: list[str], timeout: float) -> str:
+    if done.timed_out:
+        return f"timed out after {timeout:g} s and was killed"
+    if not done.ok:
+        return f"exited with code {done.returncode}: {tail(clean(done.stderr), 5)}"
+    if problems:
+        return "; ".join(problems)
+    if not rows:
+        return "printed no benchmark table (call dump_report() at the end of main)"
+    return ""
+
+
+def run_benchmark_file(**fields: Any) -> dict[str, Any]:
     """Compile and run one Mojo benchmark; store its raw results as JSON."""
-    binary = binary_path(out_dir, "bench", source, key)
-    error, _ = _compile_binary(mojo, root, source, binary, include, flags, timeout)
+    job = Job(**fields)
+    binary, error, _ = job.program("bench")
     started = time.time()
+    run = BenchRun(job.source, job.key, job.toolchain, started, ok=False)
     if error is not None:
-        run = BenchRun(
-            source,
-            key,
-            toolchain,
-            started,
-            ok=False,
-            message=error.message,
-            raw_output=error.detail,
-        )
+        run = replace(run, message=error.message, raw_output=error.detail)
     else:
-        done = runner.run([str(binary)], cwd=root, timeout=timeout)
+        done = job.run(binary)
         stdout = clean(done.stdout)
-        rows, problems = parse_bench_output(stdout, source)
-        message = ""
-        if done.timed_out:
-            message = f"timed out after {timeout:g} s and was killed"
-        elif not done.ok:
-            message = f"exited with code {done.returncode}: {tail(clean(done.stderr), 5)}"
-        elif problems:
-            message = "; ".join(problems)
-        elif not rows:
-            message = "printed no benchmark table (call dump_report() at the end of main)"
-        run = BenchRun(
-            source,
-            key,
-            toolchain,
-            started,
+        rows, problems = parse_bench_output(stdout, job.source)
+        message = _bench_problem(done, len(rows), problems, job.timeout)
+        run = replace(
+            run,
             ok=not message,
             message=message,
             rows=rows,
             raw_output=stdout,
             seconds=done.duration_s,
         )
-    write_bench(Path(output), run)
+    write_bench(Path(job.output), run)
     return {
         "status": "passed" if run.ok else "error",
         "message": run.message,

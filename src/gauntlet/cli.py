@@ -47,7 +47,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.json:
         data = {
             "files": len(project.files),
-            "diagnostics": [str(d) for d in project.diagnostics],
+            "diagnostics": [str(d) for d in project.diagnostics(project.programs())],
             "steps": [
                 {"kind": s.kind.value, "name": s.name, "key": s.key, "inputs": list(s.inputs)}
                 for s in plan.steps
@@ -61,7 +61,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
             if args.verbose:
                 for path in step.inputs:
                     print(f"             {path}")
-        for problem in project.diagnostics:
+        for problem in project.diagnostics(project.programs()):
             print(f"warning: {problem}")
     return ExitCode.OK
 

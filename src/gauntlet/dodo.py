@@ -65,7 +65,7 @@ def load_context(start: Path | None = None) -> Context:
     config = load_config(Path(explicit) if explicit else start)
     config.out_dir.mkdir(parents=True, exist_ok=True)
     project = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
-    for problem in project.diagnostics:
+    for problem in project.diagnostics(project.programs()):
         sys.stderr.write(f"gauntlet: warning: {problem}\n")
     plan = make_plan(
         project,
@@ -204,6 +204,7 @@ def _step_kwargs(step: Step) -> dict[str, Any]:
     config = CONTEXT.config
     return {
         "version": config.mojo_version,
+        "kind": step.kind.value,
         "root": str(config.root),
         "source": step.source,
         "key": step.key,
@@ -211,11 +212,9 @@ def _step_kwargs(step: Step) -> dict[str, Any]:
         "flags": list(config.mojo_flags),
         "timeout": config.timeout,
         "output": str(OUT_DIR / step.output),
+        "out_dir": str(OUT_DIR),
+        "toolchain": CONTEXT.plan.toolchain,
     }
-
-
-def _items(kind: str, steps: tuple[Step, ...]) -> list[tuple[str, str, str]]:
-    return [(f"{kind}:{s.name}", str(OUT_DIR / s.output), s.key) for s in steps]
 
 
 def task_toolchain() -> dict[str, Any]:
@@ -228,85 +227,50 @@ def task_toolchain() -> dict[str, Any]:
     }
 
 
-def _builds() -> tuple[Step, ...]:
-    plan = CONTEXT.plan
-    return (
-        plan.of_kind(StepKind.PACKAGE)
-        + plan.of_kind(StepKind.EXECUTABLE)
-        + plan.of_kind(StepKind.EXTENSION)
-    )
+def _kind_tasks(
+    kind: str,
+    steps: tuple[Step, ...],
+    action: Callable[..., dict[str, Any] | TaskFailed],
+    doc: str | None,
+) -> Iterator[dict[str, Any]]:
+    """One task per step (``kind:name``) and the aggregate task ``kind``."""
+    items = [(f"{kind}:{s.name}", str(OUT_DIR / s.output), s.key) for s in steps]
+    for step, (name, output, key) in zip(steps, items, strict=True):
+        yield {
+            "basename": name,
+            "doc": f"{step.kind.value} {step.source} ({len(step.inputs)} files in its closure)",
+            "actions": [(action, [], _step_kwargs(step))],
+            "uptodate": [(outcome_current, [kind, output, key])],
+            "task_dep": ["toolchain"],
+        }
+    yield {
+        "basename": kind,
+        "doc": doc,
+        "actions": [(check_outcomes, [kind, items])],
+        "uptodate": [(all_current, [kind, items])],
+        "task_dep": [name for name, _, _ in items],
+    }
 
 
 def task_build() -> Iterator[dict[str, Any]]:
     """Build Mojo packages (.mojoc), executables and Python extension modules."""
-    items = _items("build", _builds())
-    for step, (name, output, key) in zip(_builds(), items, strict=False):
-        yield {
-            "basename": name,
-            "doc": f"{step.kind.value} {step.source}",
-            "actions": [(build, [], {**_step_kwargs(step), "kind": step.kind.value})],
-            "uptodate": [(actions.artifact_current, [output, key])],
-            "task_dep": ["toolchain"],
-        }
-    yield {
-        "basename": "build",
-        "doc": task_build.__doc__,
-        "actions": [(check_outcomes, ["build", items])],
-        "uptodate": [(all_current, ["build", items])],
-        "task_dep": [name for name, _, _ in items],
-    }
+    builds = tuple(
+        step
+        for kind in (StepKind.PACKAGE, StepKind.EXECUTABLE, StepKind.EXTENSION)
+        for step in CONTEXT.plan.of_kind(kind)
+    )
+    yield from _kind_tasks("build", builds, build, task_build.__doc__)
 
 
 def task_test() -> Iterator[dict[str, Any]]:
     """Compile and run each Mojo test file; one result per test function."""
-    steps = CONTEXT.plan.tests
-    items = _items("test", steps)
-    for step in steps:
-        kwargs = {
-            **_step_kwargs(step),
-            "out_dir": str(OUT_DIR),
-            "toolchain": CONTEXT.plan.toolchain,
-        }
-        yield {
-            "basename": f"test:{step.name}",
-            "doc": f"test {step.source} ({len(step.inputs)} files in its closure)",
-            "actions": [(run_test, [], kwargs)],
-            "uptodate": [(outcome_current, ["test", str(OUT_DIR / step.output), step.key])],
-            "task_dep": ["toolchain"],
-        }
-    yield {
-        "basename": "test",
-        "doc": task_test.__doc__,
-        "actions": [(check_outcomes, ["test", items])],
-        "uptodate": [(all_current, ["test", items])],
-        "task_dep": [name for name, _, _ in items],
-    }
+    yield from _kind_tasks("test", CONTEXT.plan.tests, run_test, task_test.__doc__)
 
 
 def task_benchmark() -> Iterator[dict[str, Any]]:
     """Compile and run each Mojo benchmark file; store raw results as JSON."""
     steps = CONTEXT.plan.of_kind(StepKind.BENCHMARK)
-    items = _items("benchmark", steps)
-    for step in steps:
-        kwargs = {
-            **_step_kwargs(step),
-            "out_dir": str(OUT_DIR),
-            "toolchain": CONTEXT.plan.toolchain,
-        }
-        yield {
-            "basename": f"benchmark:{step.name}",
-            "doc": f"benchmark {step.source}",
-            "actions": [(run_benchmark, [], kwargs)],
-            "uptodate": [(outcome_current, ["benchmark", str(OUT_DIR / step.output), step.key])],
-            "task_dep": ["toolchain"],
-        }
-    yield {
-        "basename": "benchmark",
-        "doc": task_benchmark.__doc__,
-        "actions": [(check_outcomes, ["benchmark", items])],
-        "uptodate": [(all_current, ["benchmark", items])],
-        "task_dep": [name for name, _, _ in items],
-    }
+    yield from _kind_tasks("benchmark", steps, run_benchmark, task_benchmark.__doc__)
 
 
 def task_report() -> dict[str, Any]:

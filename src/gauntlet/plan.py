@@ -10,9 +10,13 @@ which is what lets a later run skip the step.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib.metadata
 import json
-from collections.abc import Mapping
+import os
+import shutil
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import PurePosixPath
@@ -81,28 +85,55 @@ def _digest(value: object) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _key(
+@functools.lru_cache(maxsize=64)
+def python_environment(modules: frozenset[str]) -> dict[str, object]:
+    """What Python interop in a test can see: interpreter, library, module versions.
+
+    A Mojo program that calls ``Python.import_module`` loads the ``python3`` on
+    PATH (or ``$MOJO_PYTHON_LIBRARY``) at run time, so its outcome depends on
+    that environment, which no Mojo file records.
+    """
+    versions: dict[str, str | None] = {}
+    for module in sorted(set(modules)):
+        top = module.split(".")[0]
+        try:
+            versions[module] = importlib.metadata.version(top)
+        except importlib.metadata.PackageNotFoundError:
+            versions[module] = None
+    return {
+        "python3": shutil.which("python3"),
+        "MOJO_PYTHON_LIBRARY": os.environ.get("MOJO_PYTHON_LIBRARY"),
+        "PYTHONPATH": os.environ.get("PYTHONPATH"),
+        "modules": versions,
+    }
+
+
+def _inputs_and_key(
     project: Project,
     kind: StepKind,
     source: str,
-    inputs: tuple[str, ...],
+    entries: Sequence[str],
     toolchain: str,
     extra: Mapping[str, object],
-) -> str:
+) -> tuple[tuple[str, ...], str]:
     config = project.config
-    return _digest(
+    inputs = project.closure(entries)
+    python = [m for p in inputs if p in project.files for m in project.files[p].python_modules]
+    key = _digest(
         {
             "schema": PLAN_SCHEMA,
             "kind": kind.value,
             "source": source,
             "inputs": [(p, project.digest(p)) for p in inputs],
-            "unresolved": project.unresolved_in(inputs),
+            "unresolved": project.unresolved(entries),
+            "roots": project.roots_for(entries[0]) if entries else (),
             "toolchain": toolchain,
-            "include": config.include,
             "flags": config.mojo_flags,
+            "python": python_environment(frozenset(python)) if python else None,
             **extra,
         }
     )
+    return inputs, key
 
 
 def select(tags: frozenset[str], skip: frozenset[str], only: frozenset[str]) -> bool:
@@ -124,18 +155,17 @@ def make_plan(
     deselected: list[str] = []
     timeout = {"timeout": config.timeout}
     for package in project.packages:
-        inputs = project.closure(project.package_files(package))
         name = PurePosixPath(package).name
-        key = _key(project, StepKind.PACKAGE, package, inputs, toolchain, {})
+        inputs, key = _inputs_and_key(project, StepKind.PACKAGE, package,
+                                      project.package_files(package), toolchain, {})  # fmt: skip
         steps.append(Step(StepKind.PACKAGE, name, package, inputs, f"build/pkg/{name}.mojoc", key))
     for exe in config.executables:
-        inputs = project.closure([exe])
-        key = _key(project, StepKind.EXECUTABLE, exe, inputs, toolchain, {})
+        inputs, key = _inputs_and_key(project, StepKind.EXECUTABLE, exe, [exe], toolchain, {})
         out = f"build/bin/{PurePosixPath(exe).stem}"
         steps.append(Step(StepKind.EXECUTABLE, exe, exe, inputs, out, key))
     for ext in config.extensions:
-        inputs = project.closure([ext.source])
-        key = _key(project, StepKind.EXTENSION, ext.source, inputs, toolchain, {"name": ext.name})
+        inputs, key = _inputs_and_key(project, StepKind.EXTENSION, ext.source, [ext.source],
+                                      toolchain, {"name": ext.name})  # fmt: skip
         out = f"build/python/{ext.name}.so"
         steps.append(Step(StepKind.EXTENSION, ext.name, ext.source, inputs, out, key))
     for kind, files in ((StepKind.TEST, project.tests), (StepKind.BENCHMARK, project.benchmarks)):
@@ -145,8 +175,7 @@ def make_plan(
             if not select(tags, skip_tags, only_tags):
                 deselected.append(path)
                 continue
-            inputs = project.closure([path])
-            key = _key(project, kind, path, inputs, toolchain, timeout)
+            inputs, key = _inputs_and_key(project, kind, path, [path], toolchain, timeout)
             out = f"results/{folder}/{path.replace('/', '__')}.json"
             steps.append(Step(kind, path, path, inputs, out, key, tags))
     return Plan(tuple(steps), tuple(deselected), toolchain)

@@ -1,81 +1,58 @@
 """The project model: which Mojo files exist, what each imports, and closures.
 
-Imports are resolved the way the Mojo compiler resolves them (measured in
-docs/dependencies.md): absolute imports are looked up first in the importing
-file's own folder, then in each include root in order; a package is a folder
-with ``__init__.mojo`` (or a precompiled ``.mojoc``/``.mojopkg``); relative imports start
-at the importing file's package.  Importing ``a.b.c`` loads ``a/__init__.mojo``
-and ``a/b/__init__.mojo`` too, so they belong to the closure.
+Imports are resolved the way Mojo 1.2.0 resolves them, as measured in
+docs/dependencies.md (row ids in brackets):
 
-A test's dependency set is its file plus the transitive closure over resolved
-imports.  Unresolved imports are kept by name so that creating the missing
-file later changes the set (and so the task's key).
+* the search roots of a program are its *implicit root* — the entry file's
+  folder, or the nearest ancestor without ``__init__.mojo`` — then each
+  include root in order; the same roots serve absolute imports in *every*
+  module of that program [e4, e5, e6], so closures are computed per entry;
+* the first root that defines a top-level name (``N/__init__.mojo`` before
+  ``N.mojoc`` before ``N.mojo``) wins outright [d14, d18, d23]; folders
+  without ``__init__.mojo`` count only when no root defines the name, and
+  then merge across roots [d3, d5]; submodules: ``s/__init__.mojo`` before
+  ``s.mojo`` [d21];
+* every enclosing package's ``__init__.mojo`` is parsed [a1, g4], but its own
+  imports are followed only when the package itself is imported (``import
+  P``, ``import P.s``, ``from P import n``), not for ``from P.s import n``
+  [a2-a5, b1-b4, b11].
+
+A test's inputs are therefore its file, every file its closure *follows*,
+and every ``__init__.mojo`` it only *parses*.  Unresolved imports are kept by
+name, and resolution is redone on every scan, so a new file that changes how
+an import resolves changes the inputs (and the key) of exactly the programs
+that import that name.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING
 
+from gauntlet.config import Config
+from gauntlet.reach import bits, closures
+from gauntlet.scan import Import
 from gauntlet.scancache import ScanCache, SourceFile
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
-
-    from gauntlet.config import Config
 
 # Top-level names of Mojo's standard library (``std`` in Mojo 1.x, bare names
 # in 0.26 and older) and of the libraries shipped with the compiler.
 STDLIB = frozenset(
     {
-        "std",
-        "builtin",
-        "collections",
-        "memory",
-        "python",
-        "testing",
-        "benchmark",
-        "math",
-        "sys",
-        "os",
-        "time",
-        "random",
-        "utils",
-        "algorithm",
-        "bit",
-        "buffer",
-        "complex",
-        "hashlib",
-        "logger",
-        "pathlib",
-        "pwd",
-        "runtime",
-        "subprocess",
-        "tempfile",
-        "gpu",
-        "itertools",
-        "compile",
-        "documentation",
-        "io",
-        "prelude",
-        "reflection",
-        "stat",
-        "ffi",
-        "base64",
-        "max",
-        "layout",
-        "tensor",
-        "kv_cache",
+        "std", "builtin", "collections", "memory", "python", "testing", "benchmark",
+        "math", "sys", "os", "time", "random", "utils", "algorithm", "bit", "buffer",
+        "complex", "hashlib", "logger", "pathlib", "pwd", "runtime", "subprocess",
+        "tempfile", "gpu", "itertools", "compile", "documentation", "io", "prelude",
+        "reflection", "stat", "ffi", "base64", "max", "layout", "tensor", "kv_cache",
     }
-)
+)  # fmt: skip
 
 MOJO_SUFFIXES = (".mojo", ".🔥")
 INIT_FILES = ("__init__.mojo", "__init__.🔥")
-# Precompiled packages: Mojo 1.x writes .mojoc, older releases .mojopkg.
-BINARY_PACKAGES = (".mojoc", ".mojopkg")
+# Mojo 1.2.0 loads precompiled packages only as .mojoc; .mojopkg is ignored [d13].
+BINARY_PACKAGE = ".mojoc"
 
 
 @dataclass(frozen=True)
@@ -91,51 +68,290 @@ class Diagnostic:
 
 
 @dataclass(frozen=True)
+class Edges:
+    """What one import statement brings in: files followed, files only parsed."""
+
+    follow: tuple[str, ...] = ()
+    parse_only: tuple[str, ...] = ()
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in ("", ".") else f"{folder}/{name}"
+
+
+def _parent(path: str) -> str:
+    return path.rpartition("/")[0] or "."
+
+
+class _Resolver:
+    """Mojo's module lookup over the set of files and folders that exist."""
+
+    def __init__(self, files: set[str], dirs: set[str], include: tuple[str, ...]) -> None:
+        self.files = files
+        self.dirs = dirs
+        self.include = include
+        self.memo: dict[tuple[object, ...], Edges | None] = {}
+
+    def _init(self, folder: str) -> str | None:
+        return next((f"{folder}/{i}" for i in INIT_FILES if f"{folder}/{i}" in self.files), None)
+
+    def _module(self, base: str) -> str | None:
+        return next((base + s for s in MOJO_SUFFIXES if base + s in self.files), None)
+
+    def roots_for(self, entry: str) -> tuple[str, ...]:
+        """Search roots of the program whose entry is ``entry`` [e6]."""
+        folder = _parent(entry)
+        while folder not in ("", ".") and self._init(folder):
+            folder = _parent(folder)
+        return tuple(dict.fromkeys((folder, *self.include)))
+
+    def _top(self, roots: tuple[str, ...], name: str) -> tuple[str | None, list[str]]:
+        """The file that defines a top-level name, or the namespace folders holding it."""
+        for root in roots:
+            base = _join(root, name)
+            hit = self._init(base)
+            if hit is None and base + BINARY_PACKAGE in self.files:
+                hit = base + BINARY_PACKAGE
+            hit = hit or self._module(base)
+            if hit:
+                return hit, []
+        return None, [_join(r, name) for r in roots if _join(r, name) in self.dirs]
+
+    def _walk(
+        self, defined: str | None, folders: list[str], rest: list[str]
+    ) -> tuple[list[str], str | None, list[str]] | None:
+        """Inits along a dotted path, the final module (if any), the final package folders."""
+        inits: list[str] = []
+        target: str | None = None
+        if defined is not None:
+            if defined.endswith(INIT_FILES):
+                inits.append(defined)
+                folders = [_parent(defined)]
+            else:
+                target = defined
+        for part in rest:
+            if target is not None:
+                return None  # a module has no submodules
+            hit = next((h for f in folders if (h := self._init(_join(f, part)))), None)
+            if hit:
+                inits.append(hit)
+                folders = [_parent(hit)]
+                continue
+            module = next((m for f in folders if (m := self._module(_join(f, part)))), None)
+            if module:
+                target = module
+                continue
+            folders = [_join(f, part) for f in folders if _join(f, part) in self.dirs]
+            if not folders:
+                return None
+        return inits, target, folders
+
+    def _named(self, folders: list[str], names: tuple[str, ...]) -> list[str]:
+        """Submodules among the names of ``from package import names``."""
+        found = []
+        for name in names:
+            for folder in folders:
+                hit = self._init(_join(folder, name)) or self._module(_join(folder, name))
+                if hit:
+                    found.append(hit)
+                    break
+        return found
+
+    def resolve(self, importer: str, imp: Import, roots: tuple[str, ...]) -> Edges | None:
+        """The files one import statement follows and parses, or None if unresolved."""
+        # An absolute import resolves the same from every file of a program; a
+        # relative one the same from every file of a folder.
+        memo_key = (_parent(importer), imp.level, imp.module, imp.names) if imp.level else (
+            roots, imp.module, imp.names)  # fmt: skip
+        if memo_key not in self.memo:
+            self.memo[memo_key] = self._resolve(importer, imp, roots)
+        return self.memo[memo_key]
+
+    def _resolve(self, importer: str, imp: Import, roots: tuple[str, ...]) -> Edges | None:
+        parts = imp.module.split(".") if imp.module else []
+        if imp.level:
+            return self._relative(importer, imp, parts)
+        defined, folders = self._top(roots, parts[0])
+        if defined is None and not folders:
+            return None
+        if defined is not None and defined.endswith(BINARY_PACKAGE):
+            return Edges((defined,))
+        walked = self._walk(defined, folders, parts[1:])
+        if walked is None:
+            return None
+        inits, target, folders = walked
+        return self._edges(inits, target, folders, imp, [])
+
+    def _relative(self, importer: str, imp: Import, parts: list[str]) -> Edges | None:
+        base = _parent(importer)
+        for _ in range(imp.level - 1):
+            base = _parent(base)
+        enclosing = []
+        folder = base
+        while folder not in ("", ".") and (init := self._init(folder)):
+            enclosing.append(init)
+            folder = _parent(folder)
+        walked = self._walk(None, [base], parts)
+        if walked is None:
+            return None
+        inits, target, folders = walked
+        if not parts:  # `from . import n` imports the package itself
+            own = enclosing[:1]
+            return Edges((*own, *self._named([base], imp.names)), tuple(enclosing[1:]))
+        return self._edges(inits, target, folders, imp, enclosing)
+
+    def _edges(self, inits: list[str], target: str | None, folders: list[str], imp: Import,
+               enclosing: list[str]) -> Edges:  # fmt: skip
+        if not imp.names and not imp.level:  # `import P.s`: every package on the way is bound
+            return Edges((*inits, *([target] if target else [])), tuple(enclosing))
+        if target is not None:  # `from P.s import n`: P's __init__ is parsed, not followed
+            return Edges((target,), (*enclosing, *inits))
+        own = [i for i in inits[-1:] if _parent(i) in folders]  # the package's own __init__
+        above = [i for i in inits if i not in own]
+        return Edges((*own, *self._named(folders, imp.names)), (*enclosing, *above))
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """Closures of every file under one set of search roots (bit sets over ``order``)."""
+
+    order: list[str]
+    number: dict[str, int]
+    followed: list[int]
+    included: list[int]
+    missing: int
+    table: list[tuple[Edges, tuple[Import, ...]]]
+
+
+@dataclass(frozen=True)
 class Project:
-    """Every Mojo file of one project, its resolved imports and its roles."""
+    """Every Mojo file of one project, its roles, and its per-program import graph."""
 
     config: Config
     files: Mapping[str, SourceFile]
-    deps: Mapping[str, tuple[str, ...]]
-    unresolved: Mapping[str, tuple[str, ...]]
-    diagnostics: tuple[Diagnostic, ...]
     tests: tuple[str, ...]
     benchmarks: tuple[str, ...]
     packages: tuple[str, ...]
     binary_digests: Mapping[str, str]
+    resolver: _Resolver = field(repr=False, compare=False)
+    _memo: dict[tuple[str, ...], dict[str, tuple[Edges, tuple[Import, ...]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _graphs: dict[tuple[str, ...], _Graph] = field(default_factory=dict, repr=False, compare=False)
 
     def digest(self, path: str) -> str:
         """Content digest of a scanned source or a referenced binary package."""
         source = self.files.get(path)
         return source.digest if source else self.binary_digests[path]
 
-    def closure(self, starts: Iterable[str]) -> tuple[str, ...]:
-        """Sorted transitive closure of resolved imports, the starts included."""
-        seen: set[str] = set()
-        stack = list(starts)
-        while stack:
-            path = stack.pop()
-            if path in seen:
-                continue
-            seen.add(path)
-            stack.extend(self.deps.get(path, ()))
-        return tuple(sorted(seen))
+    def roots_for(self, entry: str) -> tuple[str, ...]:
+        """The search roots of the program whose entry file is ``entry``."""
+        return self.resolver.roots_for(entry)
 
-    def unresolved_in(self, paths: Iterable[str]) -> tuple[str, ...]:
-        """The unresolved import names of some files, as ``file:module`` entries."""
-        return tuple(f"{p}:{name}" for p in paths for name in self.unresolved.get(p, ()))
+    def imports_of(self, path: str, roots: tuple[str, ...]) -> tuple[Edges, tuple[Import, ...]]:
+        """A file's resolved imports under some search roots, and the unresolved ones."""
+        table = self._memo.setdefault(roots, {})
+        if path not in table:
+            follow: list[str] = []
+            parse_only: list[str] = []
+            missing: list[Import] = []
+            source = self.files.get(path)
+            for imp in source.imports if source else ():
+                edges = self.resolver.resolve(path, imp, roots)
+                if edges is not None:
+                    follow.extend(edges.follow)
+                    parse_only.extend(edges.parse_only)
+                elif imp.level or imp.module.split(".")[0] not in STDLIB:
+                    missing.append(imp)
+            follow_set = tuple(f for f in dict.fromkeys(follow) if f != path)
+            parse_set = tuple(p for p in dict.fromkeys(parse_only) if p not in follow_set)
+            table[path] = (Edges(follow_set, parse_set), tuple(missing))
+        return table[path]
+
+    def _graph(self, roots: tuple[str, ...]) -> _Graph:
+        """Every file's closure under some search roots, computed once as bit sets."""
+        if roots not in self._graphs:
+            order = sorted({*self.files, *self.binary_digests})
+            number = {path: i for i, path in enumerate(order)}
+            table = [self.imports_of(path, roots) for path in order]
+            succ = [[number[f] for f in edges.follow] for edges, _ in table]
+            extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
+            followed, included = closures(succ, extra)
+            missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
+            self._graphs[roots] = _Graph(order, number, followed, included, missing, table)
+        return self._graphs[roots]
+
+    def _walk(
+        self, entries: Iterable[str]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
+        starts = tuple(entries)
+        if not starts:
+            return (), ()
+        graph = self._graph(self.roots_for(starts[0]))
+        followed = included = 0
+        for entry in starts:
+            followed |= graph.followed[graph.number[entry]]
+            included |= graph.included[graph.number[entry]]
+        missing = tuple(
+            (graph.order[i], imp)
+            for i in bits(followed & graph.missing)
+            for imp in graph.table[i][1]
+        )
+        return tuple(graph.order[i] for i in bits(included)), missing
+
+    def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
+        """Sorted inputs of the program built from ``entries`` (the entries included)."""
+        return self._walk(entries)[0]
+
+    def unresolved(self, entries: Iterable[str]) -> tuple[str, ...]:
+        """Unresolved imports in the closure of ``entries``, as ``file:line:module``."""
+        return tuple(
+            f"{path}:{imp.line}:{'.' * imp.level}{imp.module}"
+            for path, imp in self._walk(entries)[1]
+        )
+
+    def diagnostics(self, entries: Iterable[Iterable[str]]) -> tuple[Diagnostic, ...]:
+        """Unresolved imports and unreadable statements reached from some programs."""
+        found: dict[tuple[str, int, str], None] = {}
+        for program in map(tuple, entries):
+            closure, missing = self._walk(program)
+            roots = self.roots_for(program[0]) if program else ()
+            for path, imp in missing:
+                written = "." * imp.level + imp.module
+                where = (
+                    "relative to its package"
+                    if imp.level
+                    else "searched " + ", ".join(f"{r}/" for r in roots)
+                )
+                found[(path, imp.line, f"cannot resolve import {written!r} ({where})")] = None
+            for path in closure:
+                source = self.files.get(path)
+                for line, problem in source.problems if source else ():
+                    found[(path, line, problem)] = None
+        return tuple(Diagnostic(*key) for key in sorted(found))
 
     def package_files(self, package: str) -> tuple[str, ...]:
         """Every Mojo source under a package folder."""
         prefix = package.rstrip("/") + "/"
         return tuple(sorted(p for p in self.files if p.startswith(prefix)))
 
+    def programs(self) -> list[tuple[str, ...]]:
+        """The entry files of every program the plan builds or runs."""
+        config = self.config
+        return [
+            *((f,) for f in (*self.tests, *self.benchmarks, *config.executables)),
+            *((e.source,) for e in config.extensions),
+            *(self.package_files(p) for p in self.packages),
+        ]
+
 
 # -- discovery --------------------------------------------------------------------------
 
 
-def _walk(root: str, skip_dirs: frozenset[str]) -> Iterable[str]:
-    """Relative POSIX paths of Mojo sources and packages below ``root``."""
+def _walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
+    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
+    files: list[str] = []
+    dirs: set[str] = set()
     stack = [""]
     while stack:
         rel = stack.pop()
@@ -147,9 +363,11 @@ def _walk(root: str, skip_dirs: frozenset[str]) -> Iterable[str]:
             path = f"{rel}{entry.name}"
             if entry.is_dir(follow_symlinks=False):
                 if not entry.name.startswith(".") and path not in skip_dirs:
+                    dirs.add(path)
                     stack.append(path + "/")
-            elif entry.name.endswith((*MOJO_SUFFIXES, *BINARY_PACKAGES)):
-                yield path
+            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
+                files.append(path)
+    return files, dirs
 
 
 def _under(path: str, places: Iterable[str]) -> bool:
@@ -166,138 +384,22 @@ def _matches(path: str, prefix: str, places: Iterable[str]) -> bool:
     return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and _under(path, places)
 
 
-# -- resolution -------------------------------------------------------------------------
-
-
-class _Resolver:
-    def __init__(self, known: set[str], include: tuple[str, ...]) -> None:
-        self.known = known
-        self.include = include
-
-    def _file(self, folder: str, name: str) -> str | None:
-        base = f"{folder}/{name}" if folder not in ("", ".") else name
-        for suffix in MOJO_SUFFIXES:
-            if base + suffix in self.known:
-                return base + suffix
-        return None
-
-    def _package(self, folder: str, name: str) -> str | None:
-        base = f"{folder}/{name}" if folder not in ("", ".") else name
-        for init in INIT_FILES:
-            if f"{base}/{init}" in self.known:
-                return f"{base}/{init}"
-        return None
-
-    def walk(self, folder: str, parts: list[str]) -> list[str] | None:
-        """Files loaded by importing ``parts`` from ``folder``, or None if not found."""
-        loaded: list[str] = []
-        for index, part in enumerate(parts):
-            init = self._package(folder, part)
-            if init is not None:
-                loaded.append(init)
-                folder = f"{folder}/{part}" if folder not in ("", ".") else part
-                continue
-            module = self._file(folder, part)
-            if module is not None and index == len(parts) - 1:
-                return [*loaded, module]
-            if index == 0:
-                base = f"{folder}/{part}" if folder not in ("", ".") else part
-                for suffix in BINARY_PACKAGES:
-                    if base + suffix in self.known:
-                        return [base + suffix]
-            return None
-        return loaded
-
-    def submodules(self, loaded: list[str], names: tuple[str, ...]) -> list[str]:
-        """``from pkg import sub`` loads ``sub`` when it is a submodule of ``pkg``."""
-        if not loaded or not loaded[-1].endswith(INIT_FILES):
-            return []
-        folder = str(PurePosixPath(loaded[-1]).parent)
-        found = []
-        for name in names:
-            hit = self._package(folder, name) or self._file(folder, name)
-            if hit:
-                found.append(hit)
-        return found
-
-    def resolve(
-        self, importer: str, module: str, level: int, names: tuple[str, ...]
-    ) -> list[str] | None:
-        here = str(PurePosixPath(importer).parent)
-        if level:
-            folder = PurePosixPath(here)
-            for _ in range(level - 1):
-                folder = folder.parent
-            start = str(folder)
-            parts = module.split(".") if module else []
-            loaded = self.walk(start, parts)
-            if loaded is None:
-                return None
-            own_init = self._package(str(folder.parent), folder.name) if folder.name else None
-            extra = [own_init] if own_init else []
-            if not parts:
-                named = (self._package(start, n) or self._file(start, n) for n in names)
-                return extra + [hit for hit in named if hit]
-            return extra + loaded + self.submodules(loaded, names)
-        parts = module.split(".")
-        for root in (here, *self.include):
-            loaded = self.walk(root, parts)
-            if loaded is not None:
-                return loaded + self.submodules(loaded, names)
-        return None
-
-
 def build_project(config: Config, cache: ScanCache | None = None) -> Project:
-    """Scan the project's Mojo sources and resolve every import."""
-    root = str(config.root)
-    skip = frozenset({config.build_dir})
-    paths = [p for p in _walk(root, skip) if not any(fnmatchcase(p, pat) for pat in config.exclude)]
+    """Scan the project's Mojo sources; imports are resolved lazily, per program."""
+    paths, dirs = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths = [p for p in paths if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     cache = cache or ScanCache(None)
-    sources = [p for p in paths if p.endswith(MOJO_SUFFIXES)]
-    files = cache.scan(config.root, sources)
-    binaries = {
-        p: cache.digest_binary(config.root, p) for p in paths if p.endswith(BINARY_PACKAGES)
-    }
-    resolver = _Resolver(set(paths), config.include)
-    deps: dict[str, tuple[str, ...]] = {}
-    unresolved: dict[str, tuple[str, ...]] = {}
-    diagnostics: list[Diagnostic] = []
-    for path, source in sorted(files.items()):
-        found: list[str] = []
-        missing: list[str] = []
-        for line, problem in source.problems:
-            diagnostics.append(Diagnostic(path, line, problem))
-        for imp in source.imports:
-            hit = resolver.resolve(path, imp.module, imp.level, imp.names)
-            written = "." * imp.level + imp.module
-            if hit is not None:
-                found.extend(h for h in hit if h != path)
-            elif imp.level == 0 and imp.module.split(".")[0] in STDLIB:
-                continue
-            else:
-                missing.append(written)
-                where = "relative to its package" if imp.level else _search_text(path, config)
-                diagnostics.append(
-                    Diagnostic(path, imp.line, f"cannot resolve import {written!r} ({where})")
-                )
-        deps[path] = tuple(dict.fromkeys(found))
-        unresolved[path] = tuple(dict.fromkeys(missing))
+    files = cache.scan(config.root, [p for p in paths if p.endswith(MOJO_SUFFIXES)])
+    binaries = {p: cache.digest_binary(config.root, p) for p in paths if p.endswith(BINARY_PACKAGE)}
     return Project(
         config=config,
         files=files,
-        deps=deps,
-        unresolved=unresolved,
-        diagnostics=tuple(diagnostics),
         tests=tuple(sorted(p for p in files if _matches(p, "test_", config.tests))),
         benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
         packages=config.packages or _discover_packages(files, config.include),
         binary_digests=binaries,
+        resolver=_Resolver(set(paths), dirs, config.include),
     )
-
-
-def _search_text(path: str, config: Config) -> str:
-    folders = [str(PurePosixPath(path).parent), *config.include]
-    return "searched " + ", ".join(f"{f}/" for f in dict.fromkeys(folders))
 
 
 def _discover_packages(

@@ -1,0 +1,86 @@
+"""Transitive closures of a directed graph with cycles, for many start sets at once.
+
+Nodes are numbered; closures are Python ints used as bit sets.  Tarjan's
+algorithm (iterative) finds the strongly connected components in reverse
+topological order, so each component's closure is its own nodes OR-ed with
+the closures of the components it points to, computed once.  A start set's
+closure is then an OR of a few ints, whatever the graph's size.
+
+Each node also carries *extra* bits that belong to the closure of whoever
+reaches it without being followed further (a package ``__init__.mojo`` that
+is parsed but not elaborated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+
+def bits(mask: int) -> Iterator[int]:
+    """The node numbers in a bit set, ascending."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def components(succ: Sequence[Sequence[int]]) -> list[list[int]]:
+    """Strongly connected components, each before any component that reaches it."""
+    count = len(succ)
+    index = [-1] * count
+    low = [0] * count
+    on_stack = [False] * count
+    stack: list[int] = []
+    found: list[list[int]] = []
+    counter = 0
+    for start in range(count):
+        if index[start] != -1:
+            continue
+        work = [(start, 0)]
+        while work:
+            node, child = work.pop()
+            if child == 0:
+                index[node] = low[node] = counter
+                counter += 1
+                stack.append(node)
+                on_stack[node] = True
+            edges = succ[node]
+            while child < len(edges) and index[edges[child]] != -1:
+                if on_stack[edges[child]]:
+                    low[node] = min(low[node], index[edges[child]])
+                child += 1
+            if child < len(edges):  # descend into an unvisited successor first
+                work.append((node, child + 1))
+                work.append((edges[child], 0))
+                continue
+            if low[node] == index[node]:
+                members: list[int] = []
+                while not members or members[-1] != node:
+                    members.append(stack.pop())
+                    on_stack[members[-1]] = False
+                found.append(members)
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return found
+
+
+def closures(succ: Sequence[Sequence[int]], extra: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Per node: the bit set it follows (itself included), and that plus every extra bit."""
+    followed = [0] * len(succ)
+    included = [0] * len(succ)
+    for members in components(succ):
+        own = 0
+        for member in members:
+            own |= 1 << member
+        follow, include = own, own
+        for member in members:
+            include |= extra[member]
+            for target in succ[member]:
+                if not own >> target & 1:
+                    follow |= followed[target]
+                    include |= included[target]
+        for member in members:
+            followed[member] = follow
+            included[member] = include
+    return followed, included
