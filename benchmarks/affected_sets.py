@@ -63,7 +63,7 @@ def compiler_truth(project: Path, leaf: str) -> list[str]:
     plan = make_plan(build_project(config), toolchain.identity(config.mojo_version))
     path = config.root / leaf
     original = path.read_text(encoding="utf-8")
-    path.write_text(original + "\ndef broken(:\n", encoding="utf-8")
+    path.write_text(original + "\nthis is not mojo (((\n", encoding="utf-8")
     broken = []
     try:
         with tempfile.TemporaryDirectory() as out:

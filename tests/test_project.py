@@ -92,9 +92,40 @@ def test_parse_only_and_followed_edges(write_tree: WriteTree) -> None:
     assert edges.parse_only == ("src/nn/__init__.mojo",)
     assert missing == ()
     edges, _ = project.imports_of("src/nn/__init__.mojo", roots)
-    # `from core import ops` imports the package core itself, and its submodule ops
-    assert edges.follow == ("src/core/__init__.mojo", "src/core/ops/__init__.mojo")
-    assert edges.parse_only == ()
+    # `from core import ops`: the submodule ops; core's __init__ binds no `ops`
+    assert edges.follow == ("src/core/ops/__init__.mojo",)
+    assert edges.parse_only == ("src/core/__init__.mojo",)
+
+
+def test_reexports_are_followed_by_name(write_tree: WriteTree) -> None:
+    project = _project(
+        write_tree(
+            {
+                "src/pkg/__init__.mojo": (
+                    "from .a import f\nfrom .b import g as h\nfrom .c import *\n"
+                    "from .missing import nothing\n"
+                ),
+                "src/pkg/a.mojo": "",
+                "src/pkg/b.mojo": "",
+                "src/pkg/c.mojo": "",
+                "tests/test_f.mojo": "from pkg import f\n",
+                "tests/test_h.mojo": "from pkg import h\n",
+                "tests/test_all.mojo": "import pkg\n",
+            }
+        )
+    )
+    assert project.closure(["tests/test_f.mojo"]) == (
+        "src/pkg/__init__.mojo",  # parsed
+        "src/pkg/a.mojo",  # binds f
+        "src/pkg/c.mojo",  # a star import might bind f
+        "tests/test_f.mojo",
+    )
+    assert "src/pkg/b.mojo" in project.closure(["tests/test_h.mojo"])  # aliases count
+    assert "src/pkg/a.mojo" not in project.closure(["tests/test_h.mojo"])
+    assert project.unresolved(["tests/test_f.mojo"]) == ()  # the broken re-export is not used
+    # `import pkg` makes every name of pkg usable: all of its imports count
+    assert project.unresolved(["tests/test_all.mojo"]) == ("src/pkg/__init__.mojo:4:.missing",)
+    assert "src/pkg/b.mojo" in project.closure(["tests/test_all.mojo"])
 
 
 def test_from_dot_import_names(write_tree: WriteTree) -> None:
@@ -110,9 +141,11 @@ def test_from_dot_import_names(write_tree: WriteTree) -> None:
         )
     )
     edges, _ = project.imports_of("src/p/a.mojo", ("src",))
-    assert edges.follow == ("src/p/__init__.mojo", "src/p/b.mojo", "src/p/sub/__init__.mojo")
+    assert edges.follow == ("src/p/b.mojo", "src/p/sub/__init__.mojo")
+    assert edges.parse_only == ("src/p/__init__.mojo",)
     edges, _ = project.imports_of("src/p/sub/deep.mojo", ("src",))
-    assert edges.follow == ("src/p/__init__.mojo", "src/p/b.mojo")
+    assert edges.follow == ("src/p/b.mojo",)
+    assert edges.parse_only == ("src/p/__init__.mojo",)
 
 
 def test_cycles_terminate(write_tree: WriteTree) -> None:

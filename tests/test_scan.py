@@ -46,6 +46,13 @@ def g():
         ("w", 0, ("x",)),
         ("lazy.mod", 0, ("t",)),
     ]
+    assert [i.bound for i in parsed.imports[:5]] == [
+        ("a",),
+        ("d",),
+        ("g",),
+        ("j", "l"),
+        ("n", "p"),
+    ]
     assert parsed.python_modules == ("numpy",)
     assert parsed.problems == ()
 
@@ -53,12 +60,12 @@ def g():
 def test_line_numbers_survive_blanked_docstrings() -> None:
     text = 'def f():\n    """doc\n    more doc\n    """\n    pass\nimport late\n'
     (imp,) = parse_imports(text).imports
-    assert imp == Import("late", 0, (), 6)
+    assert imp == Import("late", 0, (), 6, ("late",))
 
 
 def test_star_and_unreadable_imports() -> None:
     parsed = parse_imports("from a import *\nimport 3bad\nfrom b import 9x\n")
-    assert parsed.imports[0] == Import("a", 0, ("*",), 1)
+    assert parsed.imports[0] == Import("a", 0, ("*",), 1, ("*",))
     assert parsed.problems == (
         (2, "cannot read import '3bad'"),
         (3, "cannot read imported name '9x'"),

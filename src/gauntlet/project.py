@@ -86,8 +86,16 @@ def _parent(path: str) -> str:
 class _Resolver:
     """Mojo's module lookup over the set of files and folders that exist."""
 
-    def __init__(self, files: set[str], dirs: set[str], include: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        files: set[str],
+        dirs: set[str],
+        include: tuple[str, ...],
+        sources: Mapping[str, SourceFile],
+    ) -> None:
         self.files = files
+        self.sources = sources
+        self._expanding: set[tuple[str, tuple[str, ...]]] = set()
         self.dirs = dirs
         self.include = include
         self.memo: dict[tuple[object, ...], Edges | None] = {}
@@ -170,7 +178,7 @@ class _Resolver:
     def _resolve(self, importer: str, imp: Import, roots: tuple[str, ...]) -> Edges | None:
         parts = imp.module.split(".") if imp.module else []
         if imp.level:
-            return self._relative(importer, imp, parts)
+            return self._relative(importer, imp, parts, roots)
         defined, folders = self._top(roots, parts[0])
         if defined is None and not folders:
             return None
@@ -180,9 +188,11 @@ class _Resolver:
         if walked is None:
             return None
         inits, target, folders = walked
-        return self._edges(inits, target, folders, imp, [])
+        return self._edges(inits, target, folders, imp, [], roots)
 
-    def _relative(self, importer: str, imp: Import, parts: list[str]) -> Edges | None:
+    def _relative(
+        self, importer: str, imp: Import, parts: list[str], roots: tuple[str, ...]
+    ) -> Edges | None:
         base = _parent(importer)
         for _ in range(imp.level - 1):
             base = _parent(base)
@@ -195,20 +205,64 @@ class _Resolver:
         if walked is None:
             return None
         inits, target, folders = walked
-        if not parts:  # `from . import n` imports the package itself
-            own = enclosing[:1]
-            return Edges((*own, *self._named([base], imp.names)), tuple(enclosing[1:]))
-        return self._edges(inits, target, folders, imp, enclosing)
+        if not parts:  # `from . import n` imports names of the package itself
+            return self._from_package(enclosing[:1], [base], imp, enclosing[1:], roots)
+        return self._edges(inits, target, folders, imp, enclosing, roots)
 
-    def _edges(self, inits: list[str], target: str | None, folders: list[str], imp: Import,
-               enclosing: list[str]) -> Edges:  # fmt: skip
+    def _edges(
+        self,
+        inits: list[str],
+        target: str | None,
+        folders: list[str],
+        imp: Import,
+        enclosing: list[str],
+        roots: tuple[str, ...],
+    ) -> Edges:
         if not imp.names and not imp.level:  # `import P.s`: every package on the way is bound
             return Edges((*inits, *([target] if target else [])), tuple(enclosing))
         if target is not None:  # `from P.s import n`: P's __init__ is parsed, not followed
             return Edges((target,), (*enclosing, *inits))
         own = [i for i in inits[-1:] if _parent(i) in folders]  # the package's own __init__
         above = [i for i in inits if i not in own]
-        return Edges((*own, *self._named(folders, imp.names)), (*enclosing, *above))
+        return self._from_package(own, folders, imp, [*enclosing, *above], roots)
+
+    def _from_package(
+        self,
+        own: list[str],
+        folders: list[str],
+        imp: Import,
+        parsed: list[str],
+        roots: tuple[str, ...],
+    ) -> Edges:
+        """``from P import names``: P's submodules by those names, and what P's
+        ``__init__`` binds to them.  Mojo resolves a re-export only when its name
+        is imported, so the ``__init__``'s other imports are not followed (measured
+        with benchmarks/affected_sets.py: a syntax error in a re-exported module
+        breaks only the programs that import one of its names)."""
+        submodules = self._named(folders, imp.names)
+        if not own:
+            return Edges(tuple(submodules), tuple(parsed))
+        init = own[0]
+        wanted = frozenset(imp.names)
+        key = (init, tuple(sorted(wanted)))
+        source = self.sources.get(init)
+        if "*" in wanted or source is None or key in self._expanding:
+            return Edges((init, *submodules), tuple(parsed))  # everything it binds
+        self._expanding.add(key)
+        try:
+            follow: list[str] = []
+            also_parsed: list[str] = [init, *parsed]
+            for statement in source.imports:
+                if wanted.isdisjoint(statement.bound) and "*" not in statement.names:
+                    continue
+                edges = self.resolve(init, statement, roots)
+                if edges is None:  # an unresolved re-export: keep the whole __init__
+                    return Edges((init, *submodules), tuple(parsed))
+                follow.extend(edges.follow)
+                also_parsed.extend(edges.parse_only)
+        finally:
+            self._expanding.discard(key)
+        return Edges((*follow, *submodules), tuple(also_parsed))
 
 
 @dataclass(frozen=True)
@@ -398,7 +452,7 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
         benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
         packages=config.packages or _discover_packages(files, config.include),
         binary_digests=binaries,
-        resolver=_Resolver(set(paths), dirs, config.include),
+        resolver=_Resolver(set(paths), dirs, config.include, files),
     )
 
 

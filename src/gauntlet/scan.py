@@ -40,6 +40,8 @@ class Import(NamedTuple):
     level: int
     names: tuple[str, ...]
     line: int
+    bound: tuple[str, ...] = ()
+    """Names the statement binds in the importing module (aliases applied)."""
 
 
 class Parsed(NamedTuple):
@@ -57,8 +59,10 @@ def _blank(match: re.Match[str]) -> str:
     return "".join("\n" if ch == "\n" else " " for ch in text)
 
 
-def _strip_alias(item: str) -> str:
-    return item.split(" as ", 1)[0].strip() if " as " in item else item.strip()
+def _split_alias(item: str) -> tuple[str, str]:
+    """``a.b as c`` → (``a.b``, ``c``); ``a.b`` → (``a.b``, ``a.b``)."""
+    name, _, alias = " ".join(item.split()).partition(" as ")
+    return name.strip(), (alias or name).strip()
 
 
 def parse_imports(text: str) -> Parsed:
@@ -74,25 +78,29 @@ def parse_imports(text: str) -> Parsed:
     for match in _IMPORT.finditer(code):
         line = line_at(match.start())
         for item in match.group(1).split(","):
-            module = _strip_alias(" ".join(item.split()))
+            module, alias = _split_alias(item)
             if _DOTTED.match(module):
-                found.append((match.start(), Import(module, 0, (), line)))
+                binds = alias if alias != module else module.split(".")[0]
+                found.append((match.start(), Import(module, 0, (), line, (binds,))))
             else:
                 problems.append((line, f"cannot read import {item.strip()!r}"))
     for match in _FROM.finditer(code):
         line = line_at(match.start())
         dots, module, rest = match.groups()
-        names = []
+        names: list[str] = []
+        bound: list[str] = []
         for item in rest.strip().strip("()").split(","):
-            name = _strip_alias(" ".join(item.split()))
+            name, alias = _split_alias(item)
             if name and _NAME.match(name):
                 names.append(name)
+                bound.append(alias)
             elif name:
                 problems.append((line, f"cannot read imported name {item.strip()!r}"))
         if module and not _DOTTED.match(module):
             problems.append((line, f"cannot read module name {module!r}"))
             continue
-        found.append((match.start(), Import(module, len(dots), tuple(names), line)))
+        imp = Import(module, len(dots), tuple(names), line, tuple(bound))
+        found.append((match.start(), imp))
     found.sort(key=lambda pair: pair[0])
     python = tuple(dict.fromkeys(m.group(1) for m in _PY_IMPORT.finditer(text)))
     return Parsed(tuple(imp for _, imp in found), python, tuple(problems))

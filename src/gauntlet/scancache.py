@@ -20,7 +20,7 @@ from gauntlet.scan import Import, parse_imports
 if TYPE_CHECKING:
     from pathlib import Path
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def digest_bytes(data: bytes) -> str:
 
 def _encode(source: SourceFile) -> list[object]:
     return [
-        [[i.module, i.level, list(i.names), i.line] for i in source.imports],
+        [[i.module, i.level, list(i.names), i.line, list(i.bound)] for i in source.imports],
         list(source.python_modules),
         [list(p) for p in source.problems],
     ]
@@ -54,7 +54,7 @@ def _decode(path: str, digest: str, row: list[object]) -> SourceFile:
     return SourceFile(
         path=path,
         digest=digest,
-        imports=tuple(Import(m, lv, tuple(n), ln) for m, lv, n, ln in imports),
+        imports=tuple(Import(m, lv, tuple(n), ln, tuple(b)) for m, lv, n, ln, b in imports),
         python_modules=tuple(python),
         problems=tuple((int(ln), str(msg)) for ln, msg in problems),
     )
