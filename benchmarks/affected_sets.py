@@ -128,7 +128,11 @@ def main() -> None:
         print(f"   reran:                     {rerun}")
         print(f"   closure (gauntlet's rule): {closure}")
         print(f"   compiler ground truth:     {truth}")
-        print(f"   rerun == ground truth: {rerun == truth}")
+        missed = sorted(set(truth) - set(rerun))
+        extra = sorted(set(rerun) - set(truth))
+        print(f"   reran == closure: {rerun == closure}")
+        print(f"   missed (would be unsound): {missed or 'none'}")
+        print(f"   reran although the compiler never read the file: {extra or 'none'}")
 
         test = project / args.test
         test.write_text(test.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
