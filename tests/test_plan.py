@@ -3,8 +3,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import pytest
+
 from gauntlet.config import parse_config
-from gauntlet.plan import Plan, StepKind, make_plan, select
+from gauntlet.plan import Plan, StepKind, make_plan, python_environment, select
 from gauntlet.project import build_project
 
 if TYPE_CHECKING:
@@ -130,3 +132,25 @@ def test_report_key_follows_test_keys(write_tree: WriteTree) -> None:
     first = _plan(root).report_key
     (root / "src/other.mojo").write_text("def o(): return\n", encoding="utf-8")
     assert _plan(root).report_key != first
+
+
+def test_python_interop_puts_the_python_environment_in_the_key(
+    write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_tree(
+        {
+            **FILES,
+            "tests/test_py.mojo": 'def main():\n    var m = Python.import_module("pytest")\n',
+            "tests/test_nopy.mojo": "import other\n",
+        }
+    )
+    python_environment.cache_clear()
+    before = _keys(_plan(root))
+    monkeypatch.setenv("PYTHONPATH", "/elsewhere")
+    python_environment.cache_clear()
+    after = _keys(_plan(root))
+    assert before["test:tests/test_py.mojo"] != after["test:tests/test_py.mojo"]
+    assert before["test:tests/test_nopy.mojo"] == after["test:tests/test_nopy.mojo"]
+    env = python_environment(frozenset({"pytest", "surely_not_installed_x"}))
+    assert env["PYTHONPATH"] == "/elsewhere"
+    assert env["modules"] == {"pytest": pytest.__version__, "surely_not_installed_x": None}
