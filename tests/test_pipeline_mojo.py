@@ -319,3 +319,19 @@ def test_compiler_switch_reruns_everything_and_switching_back_reuses_binaries(
     for name in ("tests/test_add.mojo", "tests/test_extra.mojo", "tests/test_legacy.mojo"):
         assert result(project, name).compile_s == 0.0  # ...from the binary built before
         assert result(project, name).toolchain == "mojo 1.2.0"
+
+
+def test_two_doit_runs_at_once_on_one_project(project: Path) -> None:
+    (project / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n")
+    doit = [sys.executable, "-m", "doit", "-f", str(project / "dodo.py"), "-n", "2"]
+    runs = [
+        subprocess.Popen(doit, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=600)[0].decode() for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    for name in ("tests/test_add.mojo", "tests/test_extra.mojo", "tests/test_legacy.mojo"):
+        assert result(project, name).status is Status.PASSED
+    code, record = run_doit(project)
+    assert code == 0
+    assert executed(record) == set()  # the state both runs left behind is consistent
