@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from gauntlet.benchresults import Measurement, MetricKind
+from gauntlet.benchstats import (
+    Verdict,
+    bootstrap_ratio_ci,
+    compare,
+    mann_whitney_u,
+    naive_verdict,
+)
+from gauntlet.errors import ResultError
+
+
+def noisy(
+    name: str, centre: float, n: int = 15, seed: int = 1, spread: float = 0.02
+) -> Measurement:
+    rng = random.Random(seed)  # noqa: S311 - seeded test data
+    return Measurement(name, tuple(centre * (1 + rng.gauss(0, spread)) for _ in range(n)))
+
+
+def test_mann_whitney_matches_the_textbook_value() -> None:
+    # Fully separated samples of 5 and 5: U = 0; the normal approximation with
+    # continuity correction gives p = 0.0122 (as scipy's asymptotic method does).
+    u, p = mann_whitney_u([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])
+    assert u == 0
+    assert p == pytest.approx(0.01219, abs=1e-4)
+
+
+def test_mann_whitney_ties_and_identical_samples() -> None:
+    assert mann_whitney_u([3, 3, 3], [3, 3, 3]) == (4.5, 1.0)
+    u, p = mann_whitney_u([1, 2, 2, 3], [2, 3, 3, 4])
+    assert u == 3.0  # pairs where a wins, ties counting one half
+    assert 0.1 < p < 1.0
+
+
+def test_bootstrap_is_seeded_and_brackets_the_ratio() -> None:
+    base, new = noisy("a", 1.0).samples, noisy("a", 1.2, seed=2).samples
+    first = bootstrap_ratio_ci(base, new, seed=7)
+    assert first == bootstrap_ratio_ci(base, new, seed=7)
+    assert first[0] < 1.2 < first[1]
+
+
+def test_clear_regression_and_improvement() -> None:
+    base = noisy("a", 1.0)
+    slower = compare(base, noisy("a", 1.10, seed=2))
+    assert slower.verdict is Verdict.REGRESSION
+    assert slower.ratio == pytest.approx(1.10, abs=0.03)
+    assert slower.p_value < 0.05
+    assert slower.ci_low > 1.0
+    assert compare(base, noisy("a", 0.9, seed=3)).verdict is Verdict.IMPROVEMENT
+
+
+def test_small_significant_change_below_threshold_is_no_change() -> None:
+    base = noisy("a", 1.0, n=40, spread=0.002)
+    result = compare(base, noisy("a", 1.02, n=40, seed=2, spread=0.002))
+    assert result.p_value < 0.05
+    assert result.verdict is Verdict.NO_CHANGE
+
+
+def test_one_outlier_fools_the_mean_but_not_the_rule() -> None:
+    base = noisy("a", 1.0)
+    samples = list(noisy("a", 1.0, seed=5).samples)
+    samples[3] = 5.0  # one descheduled sample
+    new = Measurement("a", tuple(samples))
+    assert naive_verdict(base, new) is Verdict.REGRESSION
+    assert compare(base, new).verdict is Verdict.NO_CHANGE
+
+
+def test_too_few_samples_or_changed_metric_is_not_comparable() -> None:
+    few = compare(Measurement("a", (1.0, 1.1)), noisy("a", 2.0))
+    assert few.verdict is Verdict.NOT_COMPARABLE
+    assert "at least 5 samples" in few.reason
+    counted = Measurement("a", (100.0,), "instructions", MetricKind.INSTRUCTIONS)
+    changed = compare(noisy("a", 1.0), counted)
+    assert changed.verdict is Verdict.NOT_COMPARABLE
+    assert "wall_time to instructions" in changed.reason
+
+
+def test_units_are_converted() -> None:
+    base = noisy("a", 1.0)
+    new = noisy("a", 1000.0, seed=2).in_unit("ms")
+    micro = Measurement("a", new.samples, "us")
+    assert compare(base, micro).ratio == pytest.approx(1.0, abs=0.03)
+
+
+def test_instruction_counts_decide_from_one_sample() -> None:
+    def count(n: float) -> Measurement:
+        return Measurement("a", (n,), "instructions", MetricKind.INSTRUCTIONS)
+
+    assert compare(count(1e6), count(1.06e6)).verdict is Verdict.REGRESSION
+    assert compare(count(1e6), count(1.0001e6)).verdict is Verdict.NO_CHANGE
+
+
+def test_new_and_removed() -> None:
+    m = noisy("a", 1.0)
+    assert compare(None, m).verdict is Verdict.NEW
+    assert compare(m, None).verdict is Verdict.REMOVED
+    with pytest.raises(ResultError):
+        compare(None, None)
