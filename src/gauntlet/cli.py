@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gauntlet import __version__, toolchain
+from gauntlet import __version__, benchcli, toolchain
 from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.plan import make_plan
@@ -85,6 +85,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "mojo": (cmd_mojo, "show (or --install) the configured Mojo compiler"),
     "scan": (cmd_scan, "show Mojo files, tests and their dependency closures"),
     "report": (cmd_report, "print the merged Mojo test report from results on disk"),
+    "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
 }
 
 
@@ -105,6 +106,8 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "scan":
             command.add_argument("--json", action="store_true", help="machine-readable output")
             command.add_argument("-v", "--verbose", action="store_true", help="list closures")
+        if name == "bench":
+            benchcli.add_arguments(command)
     return parser
 
 

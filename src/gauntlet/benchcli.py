@@ -1,0 +1,213 @@
+"""``gauntlet bench ...``: record, compare and look back at benchmark results.
+
+* ``gauntlet bench record OUTPUT`` parses a benchmark's output (any format of
+  :mod:`gauntlet.benchparse`), writes schema-2 results and appends them to
+  this machine's history;
+* ``gauntlet bench compare NEW [BASE]`` compares results with BASE, or with the
+  newest earlier run of the same file in the history (the stored baseline),
+  prints a table and writes Markdown / JSON on request; exit 1 when a gated
+  benchmark regressed;
+* ``gauntlet bench history NAME`` prints one benchmark's medians run by run,
+  marks change points and writes an SVG plot on request.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from gauntlet import runner, toolchain
+from gauntlet.benchcompare import CompareReport, compare_all, rows, to_json_text, to_markdown
+from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
+from gauntlet.benchparse import PARSERS, parse_output
+from gauntlet.benchplot import history_svg
+from gauntlet.benchresults import BenchResults, Environment, read_results, write_results
+from gauntlet.benchstats import DEFAULT_THRESHOLD
+from gauntlet.changepoint import change_points
+from gauntlet.config import load_config
+from gauntlet.errors import ConfigError, ExitCode, ResultError
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def git_commit(folder: Path) -> str:
+    """The checked-out commit of ``folder``, or "" outside a git repository."""
+    done = runner.run(["git", "rev-parse", "HEAD"], cwd=folder, timeout=30)
+    return done.stdout.strip() if done.ok else ""
+
+
+def _store(args: argparse.Namespace) -> HistoryStore:
+    return HistoryStore(load_config(args.project).out_dir / HISTORY_FOLDER)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Parse benchmark output into results; append them to the history."""
+    config = load_config(args.project)
+    path = Path(args.output)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ResultError(f"{path}: cannot read benchmark output: {exc}") from None
+    measurements = parse_output(text, str(path), args.format)
+    results = BenchResults(
+        source=args.source or str(path),
+        environment=Environment.current(toolchain.identity(config.mojo_version)),
+        measurements=measurements,
+        commit=args.commit if args.commit is not None else git_commit(config.root),
+        timestamp=time.time(),
+    )
+    if args.results:
+        write_results(Path(args.results), results)
+    history = HistoryStore(config.out_dir / HISTORY_FOLDER).append(results)
+    _say(f"recorded {len(measurements)} benchmarks from {path} in {history}")
+    return ExitCode.OK
+
+
+def _baseline(store: HistoryStore, new: BenchResults) -> BenchResults:
+    runs = [
+        r
+        for r in store.load(new.environment.fingerprint)
+        if r.source == new.source and r.ok and r.timestamp < new.timestamp
+    ]
+    if not runs:
+        raise ResultError(
+            f"no stored baseline for {new.source} on this machine "
+            f"({new.environment.fingerprint}); record one with `gauntlet bench record` "
+            "or pass a BASE results file"
+        )
+    return runs[-1]
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare results with a baseline; exit 1 when a gated benchmark regressed."""
+    new = read_results(Path(args.new))
+    base = read_results(Path(args.base)) if args.base else _baseline(_store(args), new)
+    if base.environment.fingerprint != new.environment.fingerprint and not args.any_machine:
+        raise ResultError(
+            f"{args.new} ran on {new.environment.machine} ({new.environment.fingerprint}), "
+            f"the baseline on {base.environment.machine} ({base.environment.fingerprint}); "
+            "figures from different machines are not comparable (--any-machine to force)"
+        )
+    report = CompareReport(
+        compare_all(base.measurements, new.measurements, threshold=args.threshold),
+        base_label=base.commit[:12] or str(args.base or "baseline"),
+        new_label=new.commit[:12] or str(args.new),
+        threshold=args.threshold,
+        ungated=frozenset(args.not_gated),
+    )
+    print_report(report)
+    if args.markdown:
+        Path(args.markdown).write_text(to_markdown(report), encoding="utf-8")
+    if args.json:
+        Path(args.json).write_text(to_json_text(report), encoding="utf-8")
+    return ExitCode.FAILED if report.failed else ExitCode.OK
+
+
+def print_report(report: CompareReport) -> None:
+    """The comparison as a console table."""
+    from rich.table import Table
+
+    from gauntlet.console import make_console
+
+    table = Table(title="Benchmarks", title_justify="left", show_edge=False)
+    for header in ("benchmark", "base", "new", "change [95% CI]", "p", "verdict"):
+        table.add_column(header)
+    styles = {"regression": "bold red", "improvement": "green"}
+    for row in rows(report):
+        table.add_row(*row, style=styles.get(row[-1], ""))
+    console = make_console()
+    console.print(table)
+    console.print(f"{len(report.regressions)} gated regression(s)")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """One benchmark's medians run by run, with change points."""
+    store = _store(args)
+    machine = args.machine or next(iter(store.fingerprints()), None)
+    if machine is None:
+        raise ResultError(f"no benchmark history in {store.folder}; run `doit benchmark` first")
+    points = store.series(args.name, machine)
+    if not points:
+        known = ", ".join(store.names(machine)) or "none"
+        raise ResultError(
+            f"no benchmark {args.name!r} in {store.path_for(machine)}; known: {known}"
+        )
+    changes = change_points([p.median for p in points])
+    if args.json:
+        data = {
+            "name": args.name,
+            "machine": machine,
+            "points": [p._asdict() for p in points],
+            "change_points": list(changes),
+        }
+        _say(json.dumps(data, indent=1))
+    else:
+        for index, point in enumerate(points):
+            when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(point.timestamp))
+            mark = "  <- change point" if index in changes else ""
+            _say(
+                f"{when}  {point.commit[:10] or '-':10}  {point.median:.4g} {point.unit}"
+                f"  (n={point.samples}){mark}"
+            )
+    if args.svg:
+        Path(args.svg).write_text(history_svg(args.name, points, changes), encoding="utf-8")
+    return ExitCode.OK
+
+
+SUBCOMMANDS = {
+    "record": (cmd_record, "parse benchmark output and add it to the history"),
+    "compare": (cmd_compare, "compare results with a baseline (exit 1 on a regression)"),
+    "history": (cmd_history, "one benchmark over time, with change points and an SVG"),
+}
+
+
+def _threshold(text: str) -> float:
+    value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError("expected a fraction such as 0.05 or 5%")
+    return value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The ``bench`` subcommands and their options."""
+    sub = parser.add_subparsers(dest="bench_command", required=True)
+    for name, (_, help_text) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=help_text)
+        if name == "record":
+            command.add_argument("output", help="file with the benchmark's output")
+            command.add_argument("--format", default="auto", choices=["auto", *PARSERS])
+            command.add_argument("--source", default="", help="benchmark file it came from")
+            command.add_argument("--commit", default=None, help="default: git HEAD")
+            command.add_argument("--results", default="", help="also write results JSON here")
+        if name == "compare":
+            command.add_argument("new", help="results JSON of the new run")
+            command.add_argument("base", nargs="?", default="", help="baseline results JSON")
+            command.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
+            command.add_argument("--markdown", default="", help="write a Markdown report")
+            command.add_argument("--json", default="", help="write a JSON report")
+            command.add_argument(
+                "--not-gated",
+                action="append",
+                default=[],
+                metavar="NAME",
+                help="report but never fail on this benchmark (repeatable)",
+            )
+            command.add_argument("--any-machine", action="store_true")
+        if name == "history":
+            command.add_argument("name", help="benchmark name as its report prints it")
+            command.add_argument("--machine", default="", help="fingerprint (default: newest)")
+            command.add_argument("--svg", default="", help="write a plot here")
+            command.add_argument("--json", action="store_true")
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Dispatch ``gauntlet bench SUBCOMMAND``."""
+    if args.bench_command not in SUBCOMMANDS:  # pragma: no cover - argparse enforces it
+        raise ConfigError(f"unknown bench command {args.bench_command!r}")
+    func, _ = SUBCOMMANDS[args.bench_command]
+    return func(args)

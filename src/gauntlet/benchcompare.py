@@ -1,0 +1,157 @@
+"""Every benchmark of a run against its baseline, and the report of it (Markdown, JSON).
+
+The report's JSON is what a quality gate reads: ``verdicts`` counts each
+verdict and ``regressions`` lists the gated regressions; ``status`` is
+``"failed"`` exactly when that list is not empty.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.benchstats import DEFAULT_THRESHOLD, Comparison, Verdict, compare
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    from gauntlet.benchresults import Measurement
+
+REPORT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    """The verdicts of one comparison and what was compared."""
+
+    comparisons: tuple[Comparison, ...]
+    base_label: str
+    new_label: str
+    threshold: float = DEFAULT_THRESHOLD
+    ungated: frozenset[str] = frozenset()
+
+    @property
+    def regressions(self) -> tuple[Comparison, ...]:
+        """Regressions of benchmarks that are gated."""
+        return tuple(
+            c
+            for c in self.comparisons
+            if c.verdict is Verdict.REGRESSION and c.name not in self.ungated
+        )
+
+    @property
+    def failed(self) -> bool:
+        """True when a gated benchmark regressed."""
+        return bool(self.regressions)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (NaN figures become null)."""
+        return {
+            "schema_version": REPORT_SCHEMA_VERSION,
+            "status": "failed" if self.failed else "passed",
+            "base": self.base_label,
+            "new": self.new_label,
+            "threshold": self.threshold,
+            "verdicts": {v.value: self.count(v) for v in Verdict},
+            "regressions": [c.name for c in self.regressions],
+            "benchmarks": [_comparison_json(c) for c in self.comparisons],
+        }
+
+    def count(self, verdict: Verdict) -> int:
+        """How many benchmarks got ``verdict``."""
+        return sum(c.verdict is verdict for c in self.comparisons)
+
+
+def _finite(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+def _comparison_json(c: Comparison) -> dict[str, Any]:
+    return {
+        "name": c.name,
+        "verdict": c.verdict.value,
+        "unit": c.unit,
+        "base_median": _finite(c.base_median),
+        "new_median": _finite(c.new_median),
+        "ratio": _finite(c.ratio),
+        "ci": [_finite(c.ci_low), _finite(c.ci_high)],
+        "p_value": _finite(c.p_value),
+        "samples": list(c.samples),
+        "reason": c.reason,
+    }
+
+
+def compare_all(
+    base: Iterable[Measurement],
+    new: Iterable[Measurement],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    seed: int = 0,
+) -> tuple[Comparison, ...]:
+    """Verdicts for every name on either side, in the new run's order, removed ones last."""
+    old = {m.name: m for m in base}
+    fresh = {m.name: m for m in new}
+    names = list(fresh) + [n for n in old if n not in fresh]
+    return tuple(compare(old.get(n), fresh.get(n), threshold=threshold, seed=seed) for n in names)
+
+
+def _figure(value: float, unit: str) -> str:
+    return "-" if math.isnan(value) else f"{value:.4g} {unit}".strip()
+
+
+def _change(c: Comparison) -> str:
+    if math.isnan(c.ratio):
+        return c.reason or "-"
+    interval = "" if math.isnan(c.p_value) else f" [{c.ci_low - 1:+.1%}, {c.ci_high - 1:+.1%}]"
+    return f"{c.change:+.1%}{interval}"
+
+
+def rows(report: CompareReport) -> list[tuple[str, str, str, str, str, str]]:
+    """Table rows: name, base, new, change with interval, p, verdict."""
+    return [
+        (
+            c.name,
+            _figure(c.base_median, c.unit),
+            _figure(c.new_median, c.unit),
+            _change(c),
+            "-" if math.isnan(c.p_value) else f"{c.p_value:.3g}",
+            c.verdict.value + (" (not gated)" if c.name in report.ungated else ""),
+        )
+        for c in report.comparisons
+    ]
+
+
+HEADERS = ("benchmark", "base (median)", "new (median)", "change [95% CI]", "p", "verdict")
+
+
+def to_markdown(report: CompareReport) -> str:
+    """A Markdown summary, e.g. for a pull-request comment."""
+    status = "❌ regression" if report.failed else "✅ no gated regression"
+    lines = [
+        f"### Benchmarks: {status}",
+        "",
+        (
+            f"`{report.new_label}` against `{report.base_label}`; threshold "
+            f"{report.threshold:.0%}, Mann-Whitney U and a bootstrap interval of the median ratio."
+        ),
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "| " + " | ".join("---" for _ in HEADERS) + " |",
+    ]
+    lines += [
+        "| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows(report)
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def to_json_text(report: CompareReport) -> str:
+    """The JSON report as text."""
+    return json.dumps(report.to_json(), indent=1) + "\n"
+
+
+def verdict_counts(comparisons: Sequence[Comparison]) -> str:
+    """A one-line summary such as ``1 regression, 3 no significant change``."""
+    counts = {v: sum(c.verdict is v for c in comparisons) for v in Verdict}
+    return ", ".join(f"{n} {v.value}" for v, n in counts.items() if n) or "nothing compared"

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import WriteTree
+
+from gauntlet.cli import main
+
+
+def table(values: list[float]) -> str:
+    lines = ["| name | met (ms) | iters |", "| --- | --- | --- |"]
+    return "\n".join(["Running matmul", *lines, *(f"| matmul | {v} | 100 |" for v in values)])
+
+
+def samples(centre: float, seed: int) -> list[float]:
+    rng = random.Random(seed)  # noqa: S311 - seeded test data
+    return [round(centre * (1 + rng.gauss(0, 0.01)), 5) for _ in range(10)]
+
+
+def git(root: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout.strip()
+
+
+@pytest.fixture
+def project(write_tree: WriteTree, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = write_tree({"pyproject.toml": "[tool.gauntlet]\n", "benchmarks/bench_m.mojo": ""})
+    monkeypatch.setenv("GAUNTLET_MACHINE", "test-machine")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "one")
+    return root
+
+
+def record(root: Path, name: str, values: list[float], *extra: str) -> int:
+    out = root / f"{name}.txt"
+    out.write_text(table(values))
+    argv = ["--project", str(root), "bench", "record", str(out), "--source", "bench_m.mojo"]
+    return main([*argv, "--results", str(root / f"{name}.json"), *extra])
+
+
+def test_record_compare_with_stored_baseline_and_history(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    commit = git(project, "rev-parse", "HEAD")
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    assert record(project, "r2", samples(1.0, 2), "--commit", "second") == 0
+    assert record(project, "r3", samples(1.25, 3), "--commit", "third") == 0
+    capsys.readouterr()
+    base = ["--project", str(project), "bench", "compare"]
+    assert main([*base, str(project / "r2.json")]) == 0
+    assert "no significant change" in capsys.readouterr().out
+    report = project / "report.json"
+    md = project / "report.md"
+    code = main([*base, str(project / "r3.json"), "--json", str(report), "--markdown", str(md)])
+    assert code == 1
+    data = json.loads(report.read_text())
+    assert data["regressions"] == ["matmul"]
+    assert data["base"] == "second"
+    assert "| matmul |" in md.read_text()
+    assert main([*base, str(project / "r3.json"), "--not-gated", "matmul"]) == 0
+    assert main([*base, str(project / "r3.json"), str(project / "r1.json")]) == 1
+    capsys.readouterr()
+
+    svg = project / "h.svg"
+    history = ["--project", str(project), "bench", "history"]
+    assert main([*history, "matmul", "--json", "--svg", str(svg)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["commit"] for p in data["points"]] == [commit, "second", "third"]
+    assert svg.read_text().count("<circle") == 3
+
+
+def test_compare_without_baseline_is_a_tool_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    assert main(["--project", str(project), "bench", "compare", str(project / "r1.json")]) == 2
+    assert "no stored baseline for bench_m.mojo" in capsys.readouterr().err
+
+
+def test_malformed_output_names_file_and_line(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = project / "bad.txt"
+    out.write_text("| name | met (ms) |\n|---|---|\n| matmul | 1.0")
+    assert main(["--project", str(project), "bench", "record", str(out)]) == 2
+    assert f"{out}:3: truncated table row" in capsys.readouterr().err
+
+
+def test_history_of_unknown_benchmark(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(project), "bench", "history", "x"]) == 2
+    assert "no benchmark history" in capsys.readouterr().err
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    assert main(["--project", str(project), "bench", "history", "x"]) == 2
+    assert "known: matmul" in capsys.readouterr().err
