@@ -19,13 +19,14 @@ import sys
 import time
 from pathlib import Path
 
-from gauntlet import runner, toolchain
+from gauntlet import toolchain
 from gauntlet.benchcompare import CompareReport, compare_all, rows, to_json_text, to_markdown
 from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
 from gauntlet.benchparse import PARSERS, parse_output
 from gauntlet.benchplot import history_svg
 from gauntlet.benchresults import BenchResults, Environment, read_results, write_results
 from gauntlet.benchstats import DEFAULT_THRESHOLD
+from gauntlet.benchtask import git_commit
 from gauntlet.changepoint import change_points
 from gauntlet.config import load_config
 from gauntlet.errors import ConfigError, ExitCode, ResultError
@@ -33,12 +34,6 @@ from gauntlet.errors import ConfigError, ExitCode, ResultError
 
 def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
-
-
-def git_commit(folder: Path) -> str:
-    """The checked-out commit of ``folder``, or "" outside a git repository."""
-    done = runner.run(["git", "rev-parse", "HEAD"], cwd=folder, timeout=30)
-    return done.stdout.strip() if done.ok else ""
 
 
 def _store(args: argparse.Namespace) -> HistoryStore:

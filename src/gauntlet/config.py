@@ -165,7 +165,7 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "skip-tags": ("skip_tags", _strings),
     "python-tests": ("python_tests", _relpaths),
 }
-_TABLES = ("extensions", "tags")
+_TABLES = ("extensions", "tags", "bench")  # [tool.gauntlet.bench]: see gauntlet.benchconfig
 
 
 def _unknown(where: _Where, table: str, key: str, known: list[str]) -> ConfigError:
@@ -226,6 +226,8 @@ def parse_config(pyproject: Path, text: str) -> Config:
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
+        elif key == "bench":
+            continue  # validated by gauntlet.benchconfig, which owns it
         elif key in _KEYS:
             name, parser = _KEYS[key]
             try:

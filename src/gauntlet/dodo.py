@@ -152,8 +152,18 @@ def run_test(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
 
 
 def run_benchmark(version: str, **kwargs: Any) -> dict[str, Any] | TaskFailed:
-    """Compile and run one benchmark file."""
-    return _guarded(actions.run_benchmark_file, version, **kwargs)
+    """Compile and measure one benchmark file (see gauntlet.benchtask)."""
+    from gauntlet import benchtask
+    from gauntlet.benchconfig import bench_settings
+
+    try:
+        settings = bench_settings(CONTEXT.config).to_json()
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+    commit = benchtask.git_commit(CONTEXT.config.root)
+    return _guarded(
+        benchtask.run_benchmark_file, version, settings=settings, commit=commit, **kwargs
+    )
 
 
 def outcome_current(kind: str, output: str, key: str) -> bool:

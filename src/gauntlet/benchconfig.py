@@ -1,0 +1,151 @@
+"""``[tool.gauntlet.bench]``: how benchmarks are measured and judged.
+
+```toml
+[tool.gauntlet.bench]
+samples = 10            # measured runs of each benchmark program (wall time)
+warmup = 1              # runs before them whose figures are dropped
+threshold = 0.05        # smallest slowdown that counts as a regression
+instructions = ["benchmarks/bench_matmul.mojo"]  # files measured by callgrind
+fallback = false        # measure wall time when valgrind is missing (else an error)
+not-gated = ["softmax/input_id:128x128"]         # reported, never fail the run
+target-cpu = "x86-64-v3"  # compile target for callgrind runs
+```
+
+Wall time is measured by running the compiled program ``warmup + samples``
+times; each run's report gives one sample per benchmark.  Instruction counts
+come from one run under ``valgrind --tool=callgrind``; the program is built
+for ``target-cpu`` because valgrind 3.19 cannot decode the AVX-512
+instructions Mojo emits for newer hosts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.config import _describe, _Where
+from gauntlet.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gauntlet.config import Config
+
+TABLE = "tool.gauntlet.bench"
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """Validated benchmark settings."""
+
+    samples: int = 10
+    warmup: int = 1
+    threshold: float = 0.05
+    instructions: tuple[str, ...] = ()
+    fallback: bool = False
+    not_gated: tuple[str, ...] = ()
+    target_cpu: str = "x86-64-v3"
+
+    def counts_instructions(self, source: str) -> bool:
+        """Whether ``source`` (root-relative) is measured by callgrind."""
+        return any(fnmatchcase(source, pattern) for pattern in self.instructions)
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain values, so a task can pass them to any worker."""
+        return {
+            "samples": self.samples,
+            "warmup": self.warmup,
+            "threshold": self.threshold,
+            "instructions": list(self.instructions),
+            "fallback": self.fallback,
+            "not_gated": list(self.not_gated),
+            "target_cpu": self.target_cpu,
+        }
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> BenchSettings:
+        """The inverse of :meth:`to_json`."""
+        return BenchSettings(
+            samples=int(data["samples"]),
+            warmup=int(data["warmup"]),
+            threshold=float(data["threshold"]),
+            instructions=tuple(data["instructions"]),
+            fallback=bool(data["fallback"]),
+            not_gated=tuple(data["not_gated"]),
+            target_cpu=str(data["target_cpu"]),
+        )
+
+
+def _count(value: object, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise TypeError(f"expected an integer >= {low}, got {_describe(value)}")
+    return value
+
+
+def _fraction(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1:
+        raise TypeError(f"expected a fraction between 0 and 1 such as 0.05, got {_describe(value)}")
+    return float(value)
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise TypeError(f"expected an array of non-empty strings, got {_describe(value)}")
+    return tuple(value)
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _word(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise TypeError(f"expected a CPU name such as 'x86-64-v3', got {_describe(value)}")
+    return value
+
+
+def _samples(value: object) -> int:
+    return _count(value, 1)
+
+
+def _warmup(value: object) -> int:
+    return _count(value, 0)
+
+
+_KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
+    "samples": ("samples", _samples),
+    "warmup": ("warmup", _warmup),
+    "threshold": ("threshold", _fraction),
+    "instructions": ("instructions", _strings),
+    "fallback": ("fallback", _flag),
+    "not-gated": ("not_gated", _strings),
+    "target-cpu": ("target_cpu", _word),
+}
+
+
+def bench_settings(config: Config) -> BenchSettings:
+    """The validated ``[tool.gauntlet.bench]`` table (defaults when absent)."""
+    raw = config.raw.get("bench", {})
+    try:
+        text = config.pyproject.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    where = _Where(config.pyproject, text)
+    if not isinstance(raw, dict):
+        raise where.error("tool.gauntlet", "bench", f"expected a table, got {_describe(raw)}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _KEYS:
+            known = ", ".join(_KEYS)
+            raise ConfigError(
+                f"{where.error(TABLE, key, 'unknown key')}; known keys: {known}"
+            ) from None
+        name, parse = _KEYS[key]
+        try:
+            values[name] = parse(value)
+        except TypeError as exc:
+            raise where.error(TABLE, key, str(exc)) from None
+    return BenchSettings(**values)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import pytest
+from conftest import WriteTree
+
+from gauntlet.benchconfig import BenchSettings, bench_settings
+from gauntlet.config import load_config
+from gauntlet.errors import ConfigError
+
+
+def test_defaults_and_values(write_tree: WriteTree) -> None:
+    root = write_tree({"pyproject.toml": "[tool.gauntlet]\n"})
+    assert bench_settings(load_config(root)) == BenchSettings()
+    root = write_tree(
+        {
+            "pyproject.toml": """
+            [tool.gauntlet]
+            timeout = 60
+
+            [tool.gauntlet.bench]
+            samples = 7
+            warmup = 0
+            threshold = 0.1
+            instructions = ["benchmarks/bench_m*.mojo"]
+            fallback = true
+            not-gated = ["noisy"]
+        """
+        }
+    )
+    settings = bench_settings(load_config(root))
+    assert settings.samples == 7
+    assert settings.warmup == 0
+    assert settings.threshold == 0.1
+    assert settings.fallback
+    assert settings.not_gated == ("noisy",)
+    assert settings.counts_instructions("benchmarks/bench_matmul.mojo")
+    assert not settings.counts_instructions("benchmarks/bench_relu.mojo")
+    assert BenchSettings.from_json(settings.to_json()) == settings
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "samples = 0",
+            r"pyproject\.toml:3: \[tool\.gauntlet\.bench\] 'samples': expected an integer >= 1",
+        ),
+        ("threshold = 5", r":3: .*'threshold': expected a fraction"),
+        ("fallback = 'yes'", r":3: .*'fallback': expected true or false"),
+        ("smaples = 3", r":3: .*'smaples': unknown key; known keys: samples"),
+    ],
+)
+def test_errors_name_line_and_key(write_tree: WriteTree, line: str, message: str) -> None:
+    root = write_tree({"pyproject.toml": f"[tool.gauntlet]\n[tool.gauntlet.bench]\n{line}\n"})
+    with pytest.raises(ConfigError, match=message):
+        bench_settings(load_config(root))
