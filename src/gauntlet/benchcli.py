@@ -17,15 +17,16 @@ import argparse
 import json
 import sys
 import time
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 from gauntlet import toolchain
 from gauntlet.benchcompare import CompareReport, compare_all, rows, to_json_text, to_markdown
+from gauntlet.benchconfig import BenchSettings, bench_settings
 from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
 from gauntlet.benchparse import PARSERS, parse_output
 from gauntlet.benchplot import history_svg
 from gauntlet.benchresults import BenchResults, Environment, read_results, write_results
-from gauntlet.benchstats import DEFAULT_THRESHOLD
 from gauntlet.benchtask import git_commit
 from gauntlet.changepoint import change_points
 from gauntlet.config import load_config
@@ -78,8 +79,48 @@ def _baseline(store: HistoryStore, new: BenchResults) -> BenchResults:
     return runs[-1]
 
 
+def _settings(args: argparse.Namespace) -> BenchSettings:
+    try:
+        return bench_settings(load_config(args.project))
+    except ConfigError:
+        if args.project is None and not args.rev:
+            return BenchSettings()  # results files can be compared outside a project
+        raise
+
+
+def _side_by_side(args: argparse.Namespace) -> CompareReport:
+    from gauntlet.benchside import side_by_side
+
+    config = load_config(args.project)
+    settings = bench_settings(config)
+    pairs = side_by_side(config, args.rev, tuple(args.file))
+    comparisons = []
+    for pair in pairs:
+        prefix = f"{PurePosixPath(pair.source).name}: " if len(pairs) > 1 else ""
+        for c in compare_all(pair.base, pair.new, threshold=args.threshold):
+            comparisons.append(replace(c, name=prefix + c.name))
+    ungated = set(settings.not_gated) | set(args.not_gated)
+    return CompareReport(
+        tuple(comparisons),
+        base_label=args.rev,
+        new_label="working tree",
+        threshold=args.threshold,
+        ungated=frozenset(
+            c.name for c in comparisons if c.name in ungated or c.name.split(": ")[-1] in ungated
+        ),
+    )
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     """Compare results with a baseline; exit 1 when a gated benchmark regressed."""
+    settings = _settings(args)
+    args.threshold = args.threshold or settings.threshold
+    args.not_gated = [*settings.not_gated, *args.not_gated]
+    if args.rev:
+        report = _side_by_side(args)
+        return _finish(args, report)
+    if not args.new:
+        raise ConfigError("give a NEW results file, or --rev REV to measure both sides now")
     new = read_results(Path(args.new))
     base = read_results(Path(args.base)) if args.base else _baseline(_store(args), new)
     if base.environment.fingerprint != new.environment.fingerprint and not args.any_machine:
@@ -95,6 +136,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         threshold=args.threshold,
         ungated=frozenset(args.not_gated),
     )
+    return _finish(args, report)
+
+
+def _finish(args: argparse.Namespace, report: CompareReport) -> int:
     print_report(report)
     if args.markdown:
         Path(args.markdown).write_text(to_markdown(report), encoding="utf-8")
@@ -180,9 +225,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             command.add_argument("--commit", default=None, help="default: git HEAD")
             command.add_argument("--results", default="", help="also write results JSON here")
         if name == "compare":
-            command.add_argument("new", help="results JSON of the new run")
+            command.add_argument("new", nargs="?", default="", help="results JSON of the new run")
             command.add_argument("base", nargs="?", default="", help="baseline results JSON")
-            command.add_argument("--threshold", type=_threshold, default=DEFAULT_THRESHOLD)
+            command.add_argument(
+                "--threshold", type=_threshold, default=None, help="default: from config, 5%%"
+            )
             command.add_argument("--markdown", default="", help="write a Markdown report")
             command.add_argument("--json", default="", help="write a JSON report")
             command.add_argument(
@@ -193,6 +240,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                 help="report but never fail on this benchmark (repeatable)",
             )
             command.add_argument("--any-machine", action="store_true")
+            command.add_argument(
+                "--rev", default="", help="build and measure this revision and the working tree"
+            )
+            command.add_argument(
+                "--file", action="append", default=[], help="with --rev: only this benchmark file"
+            )
         if name == "history":
             command.add_argument("name", help="benchmark name as its report prints it")
             command.add_argument("--machine", default="", help="fingerprint (default: newest)")

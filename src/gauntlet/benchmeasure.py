@@ -8,7 +8,9 @@ A B A B ..., so a slow phase of a shared machine hits both alike.
 Instruction counts: one run under ``valgrind --tool=callgrind``; the inclusive
 count of every ``bench_*(Bencher)`` function (from ``callgrind_annotate
 --inclusive=yes``) is one measurement named after the function, and the whole
-program's total is ``<program>``.  Counts vary by ~0.01 % between runs.
+program's total is ``<program>``.  A benchmark function the compiler inlined
+into ``main`` has no count of its own; the total is always there.  Counts vary
+by ~0.01 % between runs.
 """
 
 from __future__ import annotations
