@@ -80,12 +80,39 @@ def test_record_compare_with_stored_baseline_and_history(
     assert svg.read_text().count("<circle") == 3
 
 
-def test_compare_without_baseline_is_a_tool_error(
-    project: Path, capsys: pytest.CaptureFixture[str]
+def test_compare_without_baseline_reports_new_baselines(project: Path) -> None:
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    report = project / "report.json"
+    argv = ["--project", str(project), "bench", "compare", str(project / "r1.json")]
+    assert main([*argv, "--json", str(report)]) == 0
+    data = json.loads(report.read_text())
+    assert data["verdicts"]["new baseline"] == 1
+    assert data["base"] == "no baseline"
+
+
+def test_results_from_another_machine_are_refused_unless_forced(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert record(project, "r1", samples(1.0, 1)) == 0
-    assert main(["--project", str(project), "bench", "compare", str(project / "r1.json")]) == 2
-    assert "no stored baseline for bench_m.mojo" in capsys.readouterr().err
+    monkeypatch.setenv("GAUNTLET_MACHINE", "elsewhere")
+    assert record(project, "r2", samples(1.0, 2)) == 0
+    argv = ["--project", str(project), "bench", "compare", str(project / "r2.json")]
+    assert main([*argv, str(project / "r1.json")]) == 2
+    assert "not comparable" in capsys.readouterr().err
+    assert main([*argv, str(project / "r1.json"), "--any-machine"]) == 0
+
+
+def test_renamed_benchmark_is_new_and_removed_not_a_regression(project: Path) -> None:
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    out = project / "renamed.txt"
+    out.write_text(table(samples(2.0, 2)).replace("| matmul |", "| matmul_v2 |"))
+    argv = ["--project", str(project), "bench", "record", str(out), "--source", "bench_m.mojo"]
+    assert main([*argv, "--results", str(project / "r2.json")]) == 0
+    report = project / "report.json"
+    compare = ["--project", str(project), "bench", "compare", str(project / "r2.json")]
+    assert main([*compare, "--json", str(report)]) == 0
+    verdicts = {b["name"]: b["verdict"] for b in json.loads(report.read_text())["benchmarks"]}
+    assert verdicts == {"matmul_v2": "new baseline", "matmul": "removed"}
 
 
 def test_malformed_output_names_file_and_line(

@@ -92,7 +92,27 @@ def test_instruction_counts_decide_from_one_sample() -> None:
         return Measurement("a", (n,), "instructions", MetricKind.INSTRUCTIONS)
 
     assert compare(count(1e6), count(1.06e6)).verdict is Verdict.REGRESSION
+    assert compare(count(1e6), count(1.011e6)).verdict is Verdict.REGRESSION
     assert compare(count(1e6), count(1.0001e6)).verdict is Verdict.NO_CHANGE
+
+
+def test_throughput_higher_is_better() -> None:
+    def rate(centre: float, seed: int) -> Measurement:
+        m = noisy("a", centre, seed=seed)
+        return Measurement("a", m.samples, "GFLOPS/s", MetricKind.THROUGHPUT)
+
+    dropped = compare(rate(10.0, 1), rate(8.0, 2))
+    assert dropped.verdict is Verdict.REGRESSION
+    assert dropped.ratio == pytest.approx(1.25, abs=0.05)
+    assert compare(rate(10.0, 1), rate(12.0, 2)).verdict is Verdict.IMPROVEMENT
+
+
+def test_true_threshold_sized_slowdown_is_flagged_even_when_estimated_below() -> None:
+    base = noisy("a", 1.0, n=10, spread=0.02)
+    new = noisy("a", 1.045, n=10, seed=9, spread=0.02)
+    result = compare(base, new)
+    assert result.ratio < 1.05 < result.ci_high
+    assert result.verdict is Verdict.REGRESSION
 
 
 def test_new_and_removed() -> None:

@@ -64,19 +64,13 @@ def cmd_record(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def _baseline(store: HistoryStore, new: BenchResults) -> BenchResults:
+def _baseline(store: HistoryStore, new: BenchResults) -> BenchResults | None:
     runs = [
         r
         for r in store.load(new.environment.fingerprint)
         if r.source == new.source and r.ok and r.timestamp < new.timestamp
     ]
-    if not runs:
-        raise ResultError(
-            f"no stored baseline for {new.source} on this machine "
-            f"({new.environment.fingerprint}); record one with `gauntlet bench record` "
-            "or pass a BASE results file"
-        )
-    return runs[-1]
+    return runs[-1] if runs else None
 
 
 def _settings(args: argparse.Namespace) -> BenchSettings:
@@ -123,6 +117,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise ConfigError("give a NEW results file, or --rev REV to measure both sides now")
     new = read_results(Path(args.new))
     base = read_results(Path(args.base)) if args.base else _baseline(_store(args), new)
+    if base is None:  # the first run on this machine: everything is a new baseline
+        base = BenchResults(new.source, new.environment, (), commit="no baseline")
     if base.environment.fingerprint != new.environment.fingerprint and not args.any_machine:
         raise ResultError(
             f"{args.new} ran on {new.environment.machine} ({new.environment.fingerprint}), "

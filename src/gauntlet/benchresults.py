@@ -29,9 +29,10 @@ INSTRUCTIONS = "instructions"
 
 
 class MetricKind(Enum):
-    """What a measurement counts; lower is better for both."""
+    """What a measurement counts; lower is better except for throughput."""
 
     WALL_TIME = "wall_time"
+    THROUGHPUT = "throughput"
     INSTRUCTIONS = "instructions"
 
 
@@ -97,11 +98,13 @@ class Environment:
     cores: int
     system: str
     toolchain: str = ""
+    python: str = ""
 
     @property
     def fingerprint(self) -> str:
         """A short digest of everything that makes figures comparable."""
-        text = "\0".join((self.machine, self.cpu, str(self.cores), self.system, self.toolchain))
+        parts = (self.machine, self.cpu, str(self.cores), self.system, self.toolchain, self.python)
+        text = "\0".join(parts)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     @staticmethod
@@ -113,6 +116,7 @@ class Environment:
             cores=os.cpu_count() or 1,
             system=f"{platform.system()} {platform.release()}",
             toolchain=toolchain,
+            python=platform.python_version(),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -123,6 +127,7 @@ class Environment:
             "cores": self.cores,
             "system": self.system,
             "toolchain": self.toolchain,
+            "python": self.python,
             "fingerprint": self.fingerprint,
         }
 
@@ -135,6 +140,7 @@ class Environment:
             int(data["cores"]),
             str(data["system"]),
             str(data.get("toolchain", "")),
+            str(data.get("python", "")),
         )
 
 

@@ -48,7 +48,9 @@ def _steps(config: Config) -> dict[str, Step]:
     return {s.source: s for s in plan.of_kind(StepKind.BENCHMARK)}
 
 
-def _program(config: Config, step: Step, mojo: str, scratch: Path, flags: list[str]) -> Path:
+def _program(
+    config: Config, step: Step, mojo: str, scratch: Path, flags: list[str], side: str
+) -> Path:
     job = Job(
         mojo=mojo,
         root=str(config.root),
@@ -63,7 +65,9 @@ def _program(config: Config, step: Step, mojo: str, scratch: Path, flags: list[s
     )
     binary, error, _ = job.program("side-cg" if flags else "side")
     if error is not None:
-        raise ResultError(f"{config.root.name}: {error.message}")
+        raise ResultError(
+            f"{side}: step build of {step.source} failed, so nothing was compared: {error.message}"
+        )
     return binary
 
 
@@ -122,8 +126,13 @@ def side_by_side(config: Config, revision: str, files: tuple[str, ...] = ()) -> 
                 (config, new_steps.get(source)),
             ]
             binaries = [
-                _program(cfg, step, mojo, scratch / name, flags)
-                for (cfg, step), name in zip(sides, ("base", "new"), strict=True)
+                _program(cfg, step, mojo, scratch / name, flags, label)
+                for (cfg, step), name, label in zip(
+                    sides,
+                    ("base", "new"),
+                    (f"base revision {revision}", "working tree"),
+                    strict=True,
+                )
                 if step is not None
             ]
             measured = _measure(config, settings, source, binaries, base_config.root)

@@ -175,7 +175,13 @@ def make_plan(
             if not select(tags, skip_tags, only_tags):
                 deselected.append(path)
                 continue
-            inputs, key = _inputs_and_key(project, kind, path, [path], toolchain, timeout)
+            # How benchmarks are measured ([tool.gauntlet.bench]) is part of their key.
+            extra = (
+                timeout
+                if kind is StepKind.TEST
+                else {**timeout, "bench": config.raw.get("bench", {})}
+            )
+            inputs, key = _inputs_and_key(project, kind, path, [path], toolchain, extra)
             out = f"results/{folder}/{path.replace('/', '__')}.json"
             steps.append(Step(kind, path, path, inputs, out, key, tags))
     return Plan(tuple(steps), tuple(deselected), toolchain)
