@@ -21,7 +21,14 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from gauntlet import toolchain
-from gauntlet.benchcompare import CompareReport, compare_all, rows, to_json_text, to_markdown
+from gauntlet.benchcompare import (
+    HEADERS,
+    CompareReport,
+    compare_all,
+    rows,
+    to_json_text,
+    to_markdown,
+)
 from gauntlet.benchconfig import BenchSettings, bench_settings
 from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
 from gauntlet.benchparse import PARSERS, parse_output
@@ -151,7 +158,7 @@ def print_report(report: CompareReport) -> None:
     from gauntlet.console import make_console
 
     table = Table(title="Benchmarks", title_justify="left", show_edge=False)
-    for header in ("benchmark", "base", "new", "change [95% CI]", "p", "verdict"):
+    for header in HEADERS:
         table.add_column(header)
     styles = {"regression": "bold red", "improvement": "green"}
     for row in rows(report):

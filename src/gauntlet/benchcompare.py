@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.benchstats import DEFAULT_THRESHOLD, Comparison, Verdict, compare
+from gauntlet.benchstats import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Verdict, compare
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -123,7 +123,8 @@ def rows(report: CompareReport) -> list[tuple[str, str, str, str, str, str]]:
     ]
 
 
-HEADERS = ("benchmark", "base (median)", "new (median)", "change [95% CI]", "p", "verdict")
+CHANGE_HEADER = f"change [{1 - DEFAULT_ALPHA:.0%} CI]"
+HEADERS = ("benchmark", "base (median)", "new (median)", CHANGE_HEADER, "p", "verdict")
 
 
 def to_markdown(report: CompareReport) -> str:
