@@ -3,8 +3,14 @@ from __future__ import annotations
 import json
 import random
 
-from gauntlet.benchcompare import CompareReport, compare_all, to_json_text, to_markdown
-from gauntlet.benchresults import Measurement
+from gauntlet.benchcompare import (
+    CompareReport,
+    aggregate_totals,
+    compare_all,
+    to_json_text,
+    to_markdown,
+)
+from gauntlet.benchresults import Measurement, MetricKind
 from gauntlet.benchstats import Verdict
 
 
@@ -44,3 +50,17 @@ def test_json_and_markdown() -> None:
     markdown = to_markdown(report)
     assert "| slow |" in markdown
     assert "regression" in markdown
+
+
+def test_program_total_is_not_gated_when_functions_are_measured() -> None:
+    def count(name: str, n: float) -> Measurement:
+        return Measurement(name, (n,), "instructions", MetricKind.INSTRUCTIONS)
+
+    base = (count("a.mojo: <program>", 100.0), count("a.mojo: bench_x", 50.0))
+    new = (count("a.mojo: <program>", 120.0), count("a.mojo: bench_x", 70.0))
+    only_total = (count("b.mojo: <program>", 100.0),)
+    comparisons = compare_all(base + only_total, (*new, count("b.mojo: <program>", 150.0)))
+    ungated = aggregate_totals(comparisons)
+    assert ungated == {"a.mojo: <program>"}
+    report = CompareReport(comparisons, "base", "new", ungated=ungated)
+    assert [c.name for c in report.regressions] == ["a.mojo: bench_x", "b.mojo: <program>"]

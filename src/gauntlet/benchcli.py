@@ -24,6 +24,7 @@ from gauntlet import toolchain
 from gauntlet.benchcompare import (
     HEADERS,
     CompareReport,
+    aggregate_totals,
     compare_all,
     rows,
     to_json_text,
@@ -108,7 +109,8 @@ def _side_by_side(args: argparse.Namespace) -> CompareReport:
         threshold=args.threshold,
         ungated=frozenset(
             c.name for c in comparisons if c.name in ungated or c.name.split(": ")[-1] in ungated
-        ),
+        )
+        | aggregate_totals(comparisons),
     )
 
 
@@ -132,12 +134,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"the baseline on {base.environment.machine} ({base.environment.fingerprint}); "
             "figures from different machines are not comparable (--any-machine to force)"
         )
+    comparisons = compare_all(base.measurements, new.measurements, threshold=args.threshold)
     report = CompareReport(
-        compare_all(base.measurements, new.measurements, threshold=args.threshold),
+        comparisons,
         base_label=base.commit[:12] or str(args.base or "baseline"),
         new_label=new.commit[:12] or str(args.new),
         threshold=args.threshold,
-        ungated=frozenset(args.not_gated),
+        ungated=frozenset(args.not_gated) | aggregate_totals(comparisons),
     )
     return _finish(args, report)
 

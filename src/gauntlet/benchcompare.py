@@ -64,6 +64,20 @@ class CompareReport:
         return sum(c.verdict is verdict for c in self.comparisons)
 
 
+def aggregate_totals(comparisons: Iterable[Comparison], total: str = "<program>") -> frozenset[str]:
+    """Whole-program counts that only add up measured functions: reported, not gated.
+
+    A regression in one ``bench_*`` function also raises its program's total;
+    gating both would report one slowdown twice.  A total stays gated when it
+    is the only figure of its file (every function was inlined).
+    """
+    names = [c.name for c in comparisons]
+    prefixes = {n[: -len(total)] for n in names if n.endswith(total)}
+    return frozenset(
+        p + total for p in prefixes if any(n.startswith(p) and n != p + total for n in names)
+    )
+
+
 def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
