@@ -41,6 +41,7 @@ from gauntlet.scancache import ScanCache
 
 HERE = Path(__file__).resolve().parent.parent
 STEPS = (0.0, 0.02, 0.05, 0.10)
+LOCATION = 0.5  # the quantile compared (--location)
 
 
 def programs(project: Path, flags: list[str], folder: str) -> dict[str, Path]:
@@ -115,7 +116,7 @@ def cell(
             new = Measurement(m.name, tuple(x * (1 + d) for x in drawn[n:]))
             naive.append(naive_verdict(base, new))
             if n > 1:
-                ours.append(compare(base, new, seed=trial).verdict)
+                ours.append(compare(base, new, seed=trial, location=LOCATION).verdict)
     return (rate(ours) if ours else float("nan")), rate(naive)
 
 
@@ -170,7 +171,10 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--sizes", default="10,20,30")
     parser.add_argument("--skip-instructions", action="store_true")
+    parser.add_argument("--location", type=float, default=0.5, help="quantile compared")
     args = parser.parse_args()
+    global LOCATION  # noqa: PLW0603 - one setting for the whole script
+    LOCATION = args.location
     pools, pool_s = noise_pool(args.project, args.runs)
     accuracy_table(pools, [int(s) for s in args.sizes.split(",")], args.trials)
     print(f"program runs: {pool_s / args.runs:.2f} s per sample of every benchmark")

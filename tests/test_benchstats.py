@@ -11,6 +11,7 @@ from gauntlet.benchstats import (
     compare,
     mann_whitney_u,
     naive_verdict,
+    quantile,
 )
 from gauntlet.errors import ResultError
 
@@ -121,3 +122,28 @@ def test_new_and_removed() -> None:
     assert compare(m, None).verdict is Verdict.REMOVED
     with pytest.raises(ResultError):
         compare(None, None)
+
+
+def test_quantile_interpolates() -> None:
+    assert quantile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert quantile([1.0, 2.0, 3.0, 4.0, 5.0], 0.1) == pytest.approx(1.4)
+    assert quantile([1.0, 2.0], 0.0) == 1.0
+
+
+def test_low_quantile_sees_a_shift_under_one_sided_interference() -> None:
+    rng = random.Random(4)  # noqa: S311 - seeded test data
+
+    def interfered(centre: float) -> Measurement:
+        # Most runs are near the true cost; a third are slowed by up to 60 %.
+        return Measurement(
+            "a",
+            tuple(
+                centre * (1 + rng.gauss(0, 0.005)) * (1 + (rng.random() * 0.6 if i % 3 == 0 else 0))
+                for i in range(30)
+            ),
+        )
+
+    base, new = interfered(1.0), interfered(1.08)
+    low = compare(base, new, location=0.1)
+    assert low.verdict is Verdict.REGRESSION
+    assert low.ratio == pytest.approx(1.08, abs=0.02)
