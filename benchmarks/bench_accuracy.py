@@ -41,7 +41,7 @@ from gauntlet.scancache import ScanCache
 
 HERE = Path(__file__).resolve().parent.parent
 STEPS = (0.0, 0.02, 0.05, 0.10)
-LOCATION = 0.5  # the quantile compared (--location)
+LOCATIONS: tuple[float, ...] = (0.5,)  # the quantiles gauntlet's rule compares (--locations)
 
 
 def programs(project: Path, flags: list[str], folder: str) -> dict[str, Path]:
@@ -105,9 +105,9 @@ def noise_pool(project: Path, runs: int) -> tuple[list[Measurement], float]:
 
 def cell(
     pools: list[Measurement], n: int, d: float, trials: int, rng: random.Random
-) -> tuple[float, float]:
-    """Regression rates of gauntlet's rule and of the naive rule for one (n, d)."""
-    ours: list[Verdict] = []
+) -> list[float]:
+    """Regression rates of the naive rule and of gauntlet's rule per location, for (n, d)."""
+    ours: list[list[Verdict]] = [[] for _ in LOCATIONS]
     naive: list[Verdict] = []
     for m in pools:
         for trial in range(trials):
@@ -115,9 +115,10 @@ def cell(
             base = Measurement(m.name, tuple(drawn[:n]))
             new = Measurement(m.name, tuple(x * (1 + d) for x in drawn[n:]))
             naive.append(naive_verdict(base, new))
-            if n > 1:
-                ours.append(compare(base, new, seed=trial, location=LOCATION).verdict)
-    return (rate(ours) if ours else float("nan")), rate(naive)
+            for verdicts, location in zip(ours, LOCATIONS, strict=True):
+                if n > 1:
+                    verdicts.append(compare(base, new, seed=trial, location=location).verdict)
+    return [rate(naive), *(rate(v) if v else float("nan") for v in ours)]
 
 
 def accuracy_table(pools: list[Measurement], sizes: list[int], trials: int) -> None:
@@ -129,9 +130,10 @@ def accuracy_table(pools: list[Measurement], sizes: list[int], trials: int) -> N
     started = time.perf_counter()
     for n in [1, *sizes]:
         rates = [cell(pools, n, d, trials, rng) for d in STEPS]
-        if n > 1:
-            print(f"| gauntlet | {n} | " + " | ".join(f"{r[0]:.1%}" for r in rates) + " |")
-        print(f"| naive mean > 5 % | {n} | " + " | ".join(f"{r[1]:.1%}" for r in rates) + " |")
+        names = ["naive mean > 5 %", *(f"gauntlet, quantile {q:g}" for q in LOCATIONS)]
+        for index, rule in enumerate(names):
+            if n > 1 or index == 0:
+                print(f"| {rule} | {n} | " + " | ".join(f"{r[index]:.1%}" for r in rates) + " |")
     print(
         f"\n{len(pools) * trials} trials per cell; decisions took "
         f"{time.perf_counter() - started:.0f} s"
@@ -171,10 +173,10 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=100)
     parser.add_argument("--sizes", default="10,20,30")
     parser.add_argument("--skip-instructions", action="store_true")
-    parser.add_argument("--location", type=float, default=0.5, help="quantile compared")
+    parser.add_argument("--locations", default="0.5", help="quantiles compared, e.g. 0.5,0.1")
     args = parser.parse_args()
-    global LOCATION  # noqa: PLW0603 - one setting for the whole script
-    LOCATION = args.location
+    global LOCATIONS  # noqa: PLW0603 - one setting for the whole script
+    LOCATIONS = tuple(float(q) for q in args.locations.split(","))
     pools, pool_s = noise_pool(args.project, args.runs)
     accuracy_table(pools, [int(s) for s in args.sizes.split(",")], args.trials)
     print(f"program runs: {pool_s / args.runs:.2f} s per sample of every benchmark")
