@@ -130,3 +130,30 @@ def test_history_of_unknown_benchmark(project: Path, capsys: pytest.CaptureFixtu
     assert record(project, "r1", samples(1.0, 1)) == 0
     assert main(["--project", str(project), "bench", "history", "x"]) == 2
     assert "known: matmul" in capsys.readouterr().err
+
+
+def test_history_marks_the_change_point_with_its_commit(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for run in range(12):
+        centre = 1.0 if run < 6 else 1.3
+        assert record(project, f"r{run}", samples(centre, run), "--commit", f"commit{run:02}") == 0
+    capsys.readouterr()
+    assert main(["--project", str(project), "bench", "history", "matmul"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    marked = [line for line in lines if "<- change point" in line]
+    assert len(marked) == 1
+    assert "commit06" in marked[0]
+
+
+def test_compare_usage_errors(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(project), "bench", "compare"]) == 3
+    assert "give a NEW results file" in capsys.readouterr().err
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    argv = ["--project", str(project), "bench", "compare", str(project / "r1.json")]
+    assert main([*argv, str(project / "r1.json"), "--threshold", "10%"]) == 0
+    with pytest.raises(SystemExit):
+        main([*argv, "--threshold", "150%"])
+    missing = project / "missing.txt"
+    assert main(["--project", str(project), "bench", "record", str(missing)]) == 2
+    assert "cannot read benchmark output" in capsys.readouterr().err
