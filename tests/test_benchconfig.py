@@ -24,6 +24,7 @@ def test_defaults_and_values(write_tree: WriteTree) -> None:
             instructions = ["benchmarks/bench_m*.mojo"]
             fallback = true
             not-gated = ["noisy"]
+            quantile = 0.1
         """
         }
     )
@@ -33,6 +34,7 @@ def test_defaults_and_values(write_tree: WriteTree) -> None:
     assert settings.threshold == 0.1
     assert settings.fallback
     assert settings.not_gated == ("noisy",)
+    assert settings.quantile == 0.1
     assert settings.counts_instructions("benchmarks/bench_matmul.mojo")
     assert not settings.counts_instructions("benchmarks/bench_relu.mojo")
     assert BenchSettings.from_json(settings.to_json()) == settings

@@ -99,7 +99,7 @@ def _side_by_side(args: argparse.Namespace) -> CompareReport:
     comparisons = []
     for pair in pairs:
         prefix = f"{PurePosixPath(pair.source).name}: " if len(pairs) > 1 else ""
-        for c in compare_all(pair.base, pair.new, threshold=args.threshold):
+        for c in compare_all(pair.base, pair.new, threshold=args.threshold, location=args.location):
             comparisons.append(replace(c, name=prefix + c.name))
     ungated = set(settings.not_gated) | set(args.not_gated)
     return CompareReport(
@@ -119,6 +119,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     settings = _settings(args)
     args.threshold = args.threshold or settings.threshold
     args.not_gated = [*settings.not_gated, *args.not_gated]
+    args.location = settings.quantile
     if args.rev:
         report = _side_by_side(args)
         return _finish(args, report)
@@ -134,7 +135,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
             f"the baseline on {base.environment.machine} ({base.environment.fingerprint}); "
             "figures from different machines are not comparable (--any-machine to force)"
         )
-    comparisons = compare_all(base.measurements, new.measurements, threshold=args.threshold)
+    comparisons = compare_all(
+        base.measurements, new.measurements, threshold=args.threshold, location=args.location
+    )
     report = CompareReport(
         comparisons,
         base_label=base.commit[:12] or str(args.base or "baseline"),

@@ -103,12 +103,16 @@ def compare_all(
     *,
     threshold: float = DEFAULT_THRESHOLD,
     seed: int = 0,
+    location: float = 0.5,
 ) -> tuple[Comparison, ...]:
     """Verdicts for every name on either side, in the new run's order, removed ones last."""
     old = {m.name: m for m in base}
     fresh = {m.name: m for m in new}
     names = list(fresh) + [n for n in old if n not in fresh]
-    return tuple(compare(old.get(n), fresh.get(n), threshold=threshold, seed=seed) for n in names)
+    return tuple(
+        compare(old.get(n), fresh.get(n), threshold=threshold, seed=seed, location=location)
+        for n in names
+    )
 
 
 def _figure(value: float, unit: str) -> str:

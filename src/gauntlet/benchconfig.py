@@ -9,6 +9,7 @@ instructions = ["benchmarks/bench_matmul.mojo"]  # files measured by callgrind
 fallback = false        # measure wall time when valgrind is missing (else an error)
 not-gated = ["softmax/input_id:128x128"]         # reported, never fail the run
 target-cpu = "x86-64-v3"  # compile target for callgrind runs
+quantile = 0.5          # wall-time figure compared: 0.5 the median, 0.1 the fast tail
 ```
 
 Wall time is measured by running the compiled program ``warmup + samples``
@@ -46,6 +47,7 @@ class BenchSettings:
     fallback: bool = False
     not_gated: tuple[str, ...] = ()
     target_cpu: str = "x86-64-v3"
+    quantile: float = 0.5
 
     def counts_instructions(self, source: str) -> bool:
         """Whether ``source`` (root-relative) is measured by callgrind."""
@@ -61,6 +63,7 @@ class BenchSettings:
             "fallback": self.fallback,
             "not_gated": list(self.not_gated),
             "target_cpu": self.target_cpu,
+            "quantile": self.quantile,
         }
 
     @staticmethod
@@ -74,6 +77,7 @@ class BenchSettings:
             fallback=bool(data["fallback"]),
             not_gated=tuple(data["not_gated"]),
             target_cpu=str(data["target_cpu"]),
+            quantile=float(data.get("quantile", 0.5)),
         )
 
 
@@ -123,6 +127,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "fallback": ("fallback", _flag),
     "not-gated": ("not_gated", _strings),
     "target-cpu": ("target_cpu", _word),
+    "quantile": ("quantile", _fraction),
 }
 
 
