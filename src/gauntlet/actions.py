@@ -14,16 +14,14 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
-from gauntlet.benchfile import BenchRun, parse_bench_output, write_bench
 from gauntlet.junit import write_junit
 from gauntlet.results import FileResult, Status, TestCase, write_result
 from gauntlet.testoutput import clean, compile_error_case, parse_test_output, tail
@@ -211,45 +209,4 @@ def run_test_file(**fields: Any) -> dict[str, Any]:
         "counts": {s.value: result.count(s) for s in Status},
         "failures": failures[:5],
         "seconds": round(result.compile_s + result.run_s, 3),
-    }
-
-
-def _bench_problem(done: runner.Completed, rows: int, problems: list[str], timeout: float) -> str:
-    if done.timed_out:
-        return f"timed out after {timeout:g} s and was killed"
-    if not done.ok:
-        return f"exited with code {done.returncode}: {tail(clean(done.stderr), 5)}"
-    if problems:
-        return "; ".join(problems)
-    if not rows:
-        return "printed no benchmark table (call dump_report() at the end of main)"
-    return ""
-
-
-def run_benchmark_file(**fields: Any) -> dict[str, Any]:
-    """Compile and run one Mojo benchmark; store its raw results as JSON."""
-    job = Job(**fields)
-    binary, error, _ = job.program("bench")
-    started = time.time()
-    run = BenchRun(job.source, job.key, job.toolchain, started, ok=False)
-    if error is not None:
-        run = replace(run, message=error.message, raw_output=error.detail)
-    else:
-        done = job.run(binary)
-        stdout = clean(done.stdout)
-        rows, problems = parse_bench_output(stdout, job.source)
-        message = _bench_problem(done, len(rows), problems, job.timeout)
-        run = replace(
-            run,
-            ok=not message,
-            message=message,
-            rows=rows,
-            raw_output=stdout,
-            seconds=done.duration_s,
-        )
-    write_bench(Path(job.output), run)
-    return {
-        "status": "passed" if run.ok else "error",
-        "message": run.message,
-        "benchmarks": len(run.rows),
     }
