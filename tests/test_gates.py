@@ -335,3 +335,17 @@ def test_a_linter_that_could_not_run_fails_unless_allowed(tmp_path: Path) -> Non
     assert both.status is GateStatus.FAILED
     assert both.measured == "1 findings"
     assert GATES["lint"](Inputs(), GateSettings()).status is GateStatus.NO_DATA
+
+
+def test_new_code_matches_paths_on_whole_trailing_components() -> None:
+    from gauntlet.coveragefile import Coverage, FileCoverage, new_code_coverage
+
+    files = (
+        FileCoverage("/ci/site-packages/pkg/a.py", frozenset({1}), frozenset({2})),
+        FileCoverage("pkg/b.py", frozenset({1, 2}), frozenset()),
+        FileCoverage("other/xa.py", frozenset(), frozenset({1, 2})),
+    )
+    cov = Coverage("c.json", 5, 3, 0, 0, files)
+    new = new_code_coverage(cov, {"pkg/a.py": frozenset({1, 2}), "src/pkg/b.py": frozenset({2})})
+    assert (new.statements, new.covered) == (3, 2)
+    assert new.uncovered == (("/ci/site-packages/pkg/a.py", 2),)

@@ -103,22 +103,40 @@ class NewCode:
         return 100.0 * self.covered / self.statements if self.statements else None
 
 
-def _match(report_path: str, changed: Mapping[str, frozenset[int]]) -> frozenset[int]:
-    if report_path in changed:
-        return changed[report_path]
-    for path, lines in changed.items():
-        # Reports may hold absolute or site-packages paths; match on the path's tail.
-        if report_path.endswith("/" + path) or path.endswith("/" + report_path):
-            return lines
-    return frozenset()
+class _ChangeIndex:
+    """Finds a report path's changed lines, matching on whole trailing path components.
+
+    Reports may hold absolute or site-packages paths while the diff holds
+    repository-relative ones (or the reverse), so ``/abs/src/pkg/a.py`` matches
+    ``src/pkg/a.py`` and ``pkg/a.py`` matches ``src/pkg/a.py``.
+    """
+
+    def __init__(self, changed: Mapping[str, frozenset[int]]) -> None:
+        self.changed = changed
+        self.tails: dict[str, frozenset[int]] = {}
+        for path, lines in changed.items():
+            parts = path.split("/")
+            for start in range(1, len(parts)):
+                self.tails.setdefault("/".join(parts[start:]), lines)
+
+    def lines(self, report_path: str) -> frozenset[int]:
+        if report_path in self.changed:
+            return self.changed[report_path]
+        parts = report_path.split("/")
+        for start in range(1, len(parts)):
+            tail = "/".join(parts[start:])
+            if tail in self.changed:
+                return self.changed[tail]
+        return self.tails.get(report_path, frozenset())
 
 
 def new_code_coverage(coverage: Coverage, changed: Mapping[str, frozenset[int]]) -> NewCode:
     """Coverage restricted to ``changed`` lines (repository-relative paths)."""
+    index = _ChangeIndex(changed)
     statements = covered = 0
     uncovered: list[tuple[str, int]] = []
     for entry in coverage.files:
-        lines = _match(entry.path, changed)
+        lines = index.lines(entry.path)
         if not lines:
             continue
         hit = lines & entry.executed
