@@ -25,7 +25,13 @@ from gatedata import (
 from gauntlet.config import parse_config
 from gauntlet.errors import ConfigError, ExitCode, ResultError
 from gauntlet.findings import Finding
-from gauntlet.gatecollect import changed_lines, collect, results_dir, write_pipeline_start
+from gauntlet.gatecollect import (
+    changed_lines,
+    collect,
+    results_dir,
+    skipped_pythons,
+    write_pipeline_start,
+)
 from gauntlet.gateconfig import GateSettings, Waiver
 from gauntlet.gateinputs import BenchData, Comparison, Inputs, NotRun, load_lint
 from gauntlet.gates import GATES, FunctionGate, Gate, GateResult, GateStatus
@@ -349,3 +355,30 @@ def test_new_code_matches_paths_on_whole_trailing_components() -> None:
     new = new_code_coverage(cov, {"pkg/a.py": frozenset({1, 2}), "src/pkg/b.py": frozenset({2})})
     assert (new.statements, new.covered) == (3, 2)
     assert new.uncovered == (("/ci/site-packages/pkg/a.py", 2),)
+
+
+def test_missing_interpreters_come_from_the_nox_report(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    config = parse_config(root / "pyproject.toml", (root / "pyproject.toml").read_text())
+    out = results_dir(config)
+    write_results(out)
+    report = {
+        "result": 1,
+        "sessions": [
+            {
+                "name": "tests",
+                "signatures": ["tests-3.10"],
+                "result": "skipped",
+                "reason": "Python interpreter 3.10 not found",
+            },
+            {"name": "tests", "signatures": ["tests-3.11"], "result": "success", "reason": None},
+            {"name": "tests", "signatures": ["tests-3.12"], "result": "failed", "reason": "x"},
+        ],
+    }
+    (out / "nox").mkdir()
+    (out / "nox" / "tests.json").write_text(json.dumps(report))
+    inputs = collect(config, ["3.10", "3.11", "3.12"], now=0.0, env={})
+    assert inputs.missing_pythons == ("3.10",)
+    runs = inputs.python_tests
+    assert [type(r).__name__ for r in runs] == ["TestRun", "Missing"]
+    assert skipped_pythons(out / "nox" / "missing.json") is None

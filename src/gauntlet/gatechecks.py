@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 
 def _no_data(gate: str, missing: Missing, threshold: str) -> GateResult:
-    return GateResult(gate, GateStatus.NO_DATA, "no data", threshold, missing.message, missing.log)
+    return GateResult(gate, GateStatus.NO_DATA, "no data", threshold, missing.message)
 
 
 def _not_run(gate: str, what: str, threshold: str) -> GateResult:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from typing import TYPE_CHECKING
 
@@ -59,6 +60,26 @@ def changed_lines(repo: Path, base: str) -> dict[str, frozenset[int]] | None:
     return parse_diff(diff.stdout)
 
 
+def skipped_pythons(report: Path) -> set[str] | None:
+    """Python versions nox skipped for a missing interpreter, from its ``--report`` JSON."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        sessions = data["sessions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    skipped = set()
+    for entry in sessions:
+        if not isinstance(entry, dict) or entry.get("result") != "skipped":
+            continue
+        if "interpreter" not in str(entry.get("reason", "")):
+            continue
+        for signature in entry.get("signatures", []):
+            match = re.search(r"-(\d+\.\d+)$", str(signature))
+            if match:
+                skipped.add(match.group(1))
+    return skipped
+
+
 def _on_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").lower() not in ("", "0", "false", "no")
 
@@ -77,9 +98,14 @@ def collect(
     logs = out / "logs"
     python_runs: list[TestRun | Missing] = []
     missing_pythons = []
+    skipped = skipped_pythons(out / "nox" / "tests.json")
     for version in pythons:
         path = out / "python" / f"junit-python-{version}.xml"
-        if not path.is_file() and shutil.which(f"python{version}") is None:
+        if skipped is not None:
+            not_found = version in skipped
+        else:
+            not_found = shutil.which(f"python{version}") is None
+        if not_found and not path.is_file():
             missing_pythons.append(version)
             continue
         python_runs.append(load(f"pytest (Python {version})", path, logs / "tests.log", read_junit))
