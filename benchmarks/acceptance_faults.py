@@ -119,18 +119,17 @@ def git(root: Path, *args: str) -> None:
     )
 
 
-def scratch(base: Path) -> Path:
+def scratch(base: Path, mojo_cache: Path) -> Path:
     root = base / "repo"
     subprocess.run(["git", "clone", "-q", str(REPO), str(root)], check=True)
-    mojo_cache = REPO / "sample" / ".gauntlet"
     if mojo_cache.is_dir():
         shutil.copytree(mojo_cache, root / "sample" / ".gauntlet", symlinks=True)
     return root
 
 
-def run_fault(name: str, base: Path) -> str:
+def run_fault(name: str, base: Path, mojo_cache: Path) -> str:
     gate, inject, is_new_code = FAULTS[name]
-    root = scratch(base)
+    root = scratch(base, mojo_cache)
     inject(root)
     git(root, "add", "-A")
     if not is_new_code:
@@ -165,6 +164,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("faults", nargs="*", help=f"some of: {', '.join(FAULTS)} (default all)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch copies")
+    parser.add_argument(
+        "--mojo-cache",
+        type=Path,
+        default=REPO / "sample" / ".gauntlet",
+        help="a sample/.gauntlet folder to start from (Mojo builds are keyed by content)",
+    )
     args = parser.parse_args()
     unknown = sorted(set(args.faults) - set(FAULTS))
     if unknown:
@@ -172,7 +177,7 @@ def main() -> None:
     for name in args.faults or list(FAULTS):
         base = Path(tempfile.mkdtemp(prefix=f"gauntlet-fault-{name}-"))
         try:
-            print(run_fault(name, base), flush=True)
+            print(run_fault(name, base, args.mojo_cache), flush=True)
         finally:
             if not args.keep:
                 shutil.rmtree(base, ignore_errors=True)
