@@ -10,7 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from gatedata import RUFF_ONE, bandit_json, write_results
+from gatedata import RUFF_ONE, audit_json, bandit_json, write_results
 
 from gauntlet.cli import main
 from gauntlet.findings import Finding, Severity
@@ -227,3 +227,20 @@ def test_gauntlet_gates_without_results_is_a_tool_error(
     monkeypatch.setenv("NO_COLOR", "1")
     assert main(["--project", str(tmp_path), "gates"]) == 2
     assert "no data" in capsys.readouterr().out
+
+
+def test_a_machine_may_allow_tools_that_cannot_run_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project(tmp_path)
+    results = root / ".gauntlet" / "results"
+    (results / "security" / "pip-audit.json").write_text(audit_json(reachable=False))
+    monkeypatch.setenv("GAUNTLET_BASE", "no-such-ref")
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert main(["--project", str(root), "gates"]) == 1
+    assert "Gates failed: security" in capsys.readouterr().out
+    monkeypatch.setenv("GAUNTLET_ALLOW_NOT_RUN", "pip-audit, actionlint")
+    assert main(["--project", str(root), "gates"]) == 0
+    verdict = json.loads((results / "gates" / "verdict.json").read_text())
+    security = next(g for g in verdict["gates"] if g["gate"] == "security")
+    assert (security["status"], security["measured"]) == ("warned", "0 findings, not audited")
