@@ -19,7 +19,7 @@ Each tool writes its result in a standard format under
 printed to ``logs/<session>.log`` there.  Environments are reused while
 their inputs (install arguments, pyproject.toml, interpreter) are unchanged.
 
-This module imports only nox and gauntlet's configuration, so a noxfile can
+This module imports only nox and gauntlet's configuration modules, so a noxfile can
 load it before gauntlet's own dependencies are installed anywhere.
 """
 
