@@ -23,6 +23,20 @@ from gauntlet.verdict import evaluate
 TODAY = dt.date(2026, 11, 24)
 
 
+@pytest.fixture(autouse=True)
+def _no_machine_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI reads these from the environment; a CI machine may have set them."""
+    for name in (
+        "CI",
+        "GAUNTLET_ALLOW_NOT_RUN",
+        "GAUNTLET_MISSING_INTERPRETERS",
+        "GAUNTLET_BASE",
+        "GITHUB_ACTIONS",
+        "GITHUB_STEP_SUMMARY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
 def lint_failure(count: int) -> Inputs:
     found = tuple(
         Finding("ruff", "E501", f"line too long, {n}", f"src/m{n}.py", n + 1) for n in range(count)
