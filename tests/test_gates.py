@@ -382,3 +382,11 @@ def test_missing_interpreters_come_from_the_nox_report(tmp_path: Path) -> None:
     runs = inputs.python_tests
     assert [type(r).__name__ for r in runs] == ["TestRun", "Missing"]
     assert skipped_pythons(out / "nox" / "missing.json") is None
+
+
+def test_missing_coverage_names_the_session_to_read(tmp_path: Path) -> None:
+    results, code = gate_verdict(tmp_path, {"python/coverage.json": None})
+    assert code == ExitCode.TOOL_ERROR
+    assert results["coverage"].status is GateStatus.NO_DATA
+    assert results["coverage"].message.endswith("see the output of `nox -s tests`")
+    assert results["new-code"].status is GateStatus.NO_DATA

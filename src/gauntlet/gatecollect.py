@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from gauntlet.config import Config
 
 RESULTS = ".gauntlet/results"
+# pytest and doit print to the console, not to a log file.
+MOJO_OUTPUT = "the output of `nox -s mojo` and <root>/.gauntlet/runs/last-doit-run.json"
 
 
 def results_dir(config: Config) -> Path:
@@ -108,18 +110,20 @@ def collect(
         if not_found and not path.is_file():
             missing_pythons.append(version)
             continue
-        python_runs.append(load(f"pytest (Python {version})", path, logs / "tests.log", read_junit))
+        python_runs.append(
+            load(f"pytest (Python {version})", path, f"`nox -s tests-{version}`", read_junit)
+        )
     if config.python_tests:
         path = out / "python" / "junit-extensions.xml"
-        python_runs.append(load("pytest (extensions)", path, logs / "mojo.log", read_junit))
+        python_runs.append(load("pytest (extensions)", path, MOJO_OUTPUT, read_junit))
     mojo_results = config.out_dir / "results"
-    mojo = load("doit (Mojo tests)", mojo_results / "junit-mojo.xml", logs / "mojo.log", read_junit)
+    mojo = load("doit (Mojo tests)", mojo_results / "junit-mojo.xml", MOJO_OUTPUT, read_junit)
     bench_dir = mojo_results / "bench"
     bench = (
         load(
             "doit (benchmarks)",
             bench_dir,
-            logs / "mojo.log",
+            MOJO_OUTPUT,
             lambda p: read_bench(p, out / "bench-comparison.json"),
         )
         if bench_dir.is_dir()
@@ -132,7 +136,10 @@ def collect(
         missing_pythons=tuple(missing_pythons),
         mojo_tests=mojo,
         coverage=load(
-            "coverage", out / "python" / "coverage.json", logs / "tests.log", read_coverage
+            "coverage",
+            out / "python" / "coverage.json",
+            "the output of `nox -s tests`",
+            read_coverage,
         ),
         changed=changed_lines(config.pyproject.parent, base),
         base=base,

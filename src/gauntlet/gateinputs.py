@@ -57,7 +57,7 @@ class Missing:
     def message(self) -> str:
         """What is missing, and where to look."""
         what = self.problem or f"{self.tool} wrote no results ({self.path} is missing)"
-        return f"{what}; see {self.log} for what {self.tool} printed"
+        return f"{what}; see {self.log}"
 
 
 Findings = tuple[Finding, ...]
@@ -110,7 +110,7 @@ class Inputs:
     notes: tuple[str, ...] = field(default=())
 
 
-def load(tool: str, path: Path, log: Path, reader: Callable[[Path], T]) -> T | Missing:
+def load(tool: str, path: Path, log: Path | str, reader: Callable[[Path], T]) -> T | Missing:
     """Read one results file, or describe why it cannot be read."""
     if not path.exists():
         return Missing(tool, str(path), str(log))
