@@ -56,7 +56,8 @@ FAULTS: dict[str, tuple[str, Callable[[Path], None], bool]] = {
     "python-test": (
         "tests",
         append(
-            "tests/test_projectmeta.py", "\n\ndef test_injected() -> None:\n    assert 1 == 2\n"
+            "tests/test_projectmeta.py",
+            "\n\ndef test_injected() -> None:\n    assert sum([1, 1]) == 3\n",
         ),
         False,
     ),
