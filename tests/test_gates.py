@@ -33,7 +33,7 @@ from gauntlet.gatecollect import (
     write_pipeline_start,
 )
 from gauntlet.gateconfig import GateSettings, Waiver
-from gauntlet.gateinputs import BenchData, Comparison, Inputs, NotRun, load_lint
+from gauntlet.gateinputs import BenchData, Comparison, Inputs, Missing, NotRun, load_lint
 from gauntlet.gates import GATES, FunctionGate, Gate, GateResult, GateStatus
 from gauntlet.junitread import read_junit
 from gauntlet.verdict import evaluate, write_verdict
@@ -390,3 +390,13 @@ def test_missing_coverage_names_the_session_to_read(tmp_path: Path) -> None:
     assert results["coverage"].status is GateStatus.NO_DATA
     assert results["coverage"].message.endswith("see the output of `nox -s tests`")
     assert results["new-code"].status is GateStatus.NO_DATA
+
+
+def test_test_failures_are_named_even_when_another_run_left_no_results(tmp_path: Path) -> None:
+    path = tmp_path / "fail.xml"
+    path.write_text(JUNIT_FAIL)
+    absent = Missing("pytest (extensions)", "x.xml", "the output of `nox -s mojo`")
+    result = GATES["tests"](Inputs(python_tests=(read_junit(path), absent)), GateSettings())
+    assert result.status is GateStatus.FAILED
+    assert result.message.startswith("tests.test_b::test_bad")
+    assert "pytest (extensions) wrote no results" in result.message

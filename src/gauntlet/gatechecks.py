@@ -34,16 +34,14 @@ def tests_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     runs = [*inputs.python_tests, *([inputs.mojo_tests] if inputs.mojo_tests else [])]
     if not runs:
         return _not_run("tests", "test", threshold)
-    for run in runs:
-        if isinstance(run, Missing):
-            return _no_data("tests", run, threshold)
+    absent = [r for r in runs if isinstance(r, Missing)]
     done = [r for r in runs if not isinstance(r, Missing)]
     total = sum(r.total for r in done)
     bad = [p for r in done for p in r.problems]
     failed = sum(r.failed for r in done)
     errors = sum(r.errors for r in done)
     measured = f"{total} tests, {failed} failed, {errors} errors"
-    look = ", ".join(r.source for r in done if r.problems) or done[0].source
+    look = ", ".join(r.source for r in done if r.problems) or (done[0].source if done else "")
     strict = settings.missing_interpreters == "fail" or (
         settings.missing_interpreters == "fail-on-ci" and inputs.on_ci
     )
@@ -54,7 +52,11 @@ def tests_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
             f"{first.file}:{first.line}" if first and first.line else (first.file if first else "")
         )
         message = f"{first.name} ({where}): {first.message}" if first else "suite errors"
+        if absent:
+            message += f"; and {absent[0].message}"
         return GateResult("tests", GateStatus.FAILED, measured, threshold, message, look)
+    if absent:
+        return _no_data("tests", absent[0], threshold)
     if inputs.missing_pythons and strict:
         return GateResult(
             "tests",
