@@ -80,12 +80,64 @@ def cmd_report(args: argparse.Namespace) -> int:
     return ExitCode.OK if summary.status.ok else ExitCode.FAILED
 
 
+def cmd_gates(args: argparse.Namespace) -> int:
+    """Evaluate every gate over the results on disk; write the verdict and its reports."""
+    import datetime as dt
+    import os
+    import time
+    from dataclasses import replace
+
+    from gauntlet.console import make_console, print_verdict
+    from gauntlet.errors import ConfigError
+    from gauntlet.gatecollect import collect, results_dir
+    from gauntlet.gateconfig import MISSING_INTERPRETERS, GateSettings
+    from gauntlet.gatereport import github_annotations, markdown, write_gate_junit
+    from gauntlet.pyversions import declared_pythons
+    from gauntlet.sarif import write_sarif
+    from gauntlet.verdict import evaluate, write_verdict
+
+    config = load_config(args.project)
+    settings = config.gates or GateSettings()
+    override = os.environ.get("GAUNTLET_MISSING_INTERPRETERS")
+    if override:
+        if override not in MISSING_INTERPRETERS:
+            raise ConfigError(
+                f"GAUNTLET_MISSING_INTERPRETERS={override!r}: expected one of "
+                + ", ".join(MISSING_INTERPRETERS)
+            )
+        settings = replace(settings, missing_interpreters=override)
+    allowed = [t.strip() for t in os.environ.get("GAUNTLET_ALLOW_NOT_RUN", "").split(",")]
+    if any(allowed):
+        extra = tuple(t for t in allowed if t)
+        settings = replace(settings, allow_not_run=settings.allow_not_run + extra)
+    inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
+    verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
+    out = results_dir(config) / "gates"
+    repo = config.pyproject.parent
+    write_verdict(out / "verdict.json", verdict)
+    write_gate_junit(out / "junit-gates.xml", verdict)
+    write_sarif(out / "gates.sarif", (f for r in verdict.results for f in r.findings), repo)
+    summary = markdown(verdict)
+    (out / "summary.md").write_text(summary, encoding="utf-8")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with Path(step_summary).open("a", encoding="utf-8") as handle:
+            handle.write(summary)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in github_annotations(verdict):
+            print(line, flush=True)
+    print_verdict(verdict, make_console())
+    print(f"verdict, SARIF, JUnit and Markdown in {out}")
+    return int(verdict.exit_code)
+
+
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, str]] = {
     "mojo": (cmd_mojo, "show (or --install) the configured Mojo compiler"),
     "scan": (cmd_scan, "show Mojo files, tests and their dependency closures"),
     "report": (cmd_report, "print the merged Mojo test report from results on disk"),
     "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
+    "gates": (cmd_gates, "evaluate the quality gates over the results on disk"),
 }
 
 

@@ -13,9 +13,12 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.errors import ConfigError
+
+if TYPE_CHECKING:
+    from gauntlet.gateconfig import GateSettings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -60,6 +63,7 @@ class Config:
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_tags: tuple[str, ...] = ()
     python_tests: tuple[str, ...] = ()
+    gates: GateSettings | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -165,7 +169,8 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "skip-tags": ("skip_tags", _strings),
     "python-tests": ("python_tests", _relpaths),
 }
-_TABLES = ("extensions", "tags", "bench")  # [tool.gauntlet.bench]: see gauntlet.benchconfig
+# [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
+_TABLES = ("extensions", "tags", "gates", "waivers", "bench")
 
 
 def _unknown(where: _Where, table: str, key: str, known: list[str]) -> ConfigError:
@@ -220,9 +225,16 @@ def parse_config(pyproject: Path, text: str) -> Config:
     raw = tool.get("gauntlet", {}) if isinstance(tool, dict) else {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{pyproject}: [tool.gauntlet] must be a table")
+    from gauntlet.gateconfig import GateSettings, parse_gates, parse_waivers
+
     values: dict[str, Any] = {}
+    gates: dict[str, Any] = {"where": str(pyproject)}
     for key, value in raw.items():
-        if key == "extensions":
+        if key == "gates":
+            gates.update(parse_gates(where, value))
+        elif key == "waivers":
+            gates["waivers"] = parse_waivers(where, value)
+        elif key == "extensions":
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
@@ -237,7 +249,7 @@ def parse_config(pyproject: Path, text: str) -> Config:
         else:
             raise _unknown(where, "tool.gauntlet", key, [*_KEYS, *_TABLES])
     root = (pyproject.parent / values.pop("root", ".")).resolve()
-    return Config(pyproject=pyproject, root=root, raw=raw, **values)
+    return Config(pyproject=pyproject, root=root, raw=raw, gates=GateSettings(**gates), **values)
 
 
 def find_pyproject(start: Path) -> Path:

@@ -13,6 +13,7 @@ from gauntlet.results import Status
 
 if TYPE_CHECKING:
     from gauntlet.report import Summary
+    from gauntlet.verdict import Verdict
 
 _STYLE = {
     Status.PASSED: "green",
@@ -77,3 +78,37 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
         )
     style = _STYLE[summary.status]
     console.print(f"[{style}]Mojo tests {summary.status.value}[/]")
+
+
+_GATE_STYLE = {
+    "passed": "green",
+    "warned": "yellow",
+    "waived": "yellow",
+    "failed": "red",
+    "no data": "bold red",
+}
+
+
+def print_verdict(verdict: Verdict, console: Console) -> None:
+    """One row per gate: status, measured value, threshold, where to look; then waivers."""
+    table = Table(title="Quality gates", title_justify="left", show_edge=False)
+    for column in ("gate", "status", "measured", "threshold"):
+        table.add_column(column)
+    table.add_column("where to look", overflow="fold")
+    for r in verdict.results:
+        style = _GATE_STYLE[r.status.value]
+        details = "; ".join(x for x in (r.message, r.look) if x)
+        table.add_row(r.gate, f"[{style}]{r.status.value}[/]", r.measured, r.threshold, details)
+    console.print(table)
+    if verdict.waivers:
+        console.print("Active waivers:")
+        for w in verdict.waivers:
+            what = f" {w.finding}" if w.finding else ""
+            console.print(f"  {w.gate}{what}: {w.reason} (expires {w.expires}, {w.where})")
+    else:
+        console.print("Active waivers: none")
+    if verdict.passed:
+        console.print("[green]All gates passed[/]")
+    else:
+        failed = ", ".join(r.gate for r in verdict.failures)
+        console.print(f"[bold red]Gates failed: {failed}[/]")
