@@ -171,6 +171,8 @@ def read_bench(folder: Path, comparison: Path) -> BenchData:
     runs = 0
     failed = []
     for path in sorted(folder.glob("*.json")):
+        if path.name.endswith(".samples.json"):  # measured samples: `gauntlet bench` reads them
+            continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             ok, message, file = bool(data["ok"]), str(data.get("message", "")), str(data["file"])
