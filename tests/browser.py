@@ -91,7 +91,7 @@ def load_page(page: Path, *, width: int = 1400, full_height: bool = True) -> Pag
             height = driver.execute_script("return document.documentElement.scrollHeight;")
             driver.set_window_size(width, int(height) + 120)
         png = driver.get_screenshot_as_png()
-        console = driver.get_log("browser")
+        console = driver.get_log("browser")  # type: ignore[no-untyped-call]
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)

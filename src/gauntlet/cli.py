@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gauntlet import __version__, benchcli, toolchain
+from gauntlet import __version__, benchcli, healthcli, toolchain
 from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.plan import make_plan
@@ -67,7 +67,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    """Print the merged Mojo test report from the results on disk."""
+    """Print the merged Mojo test report from the results on disk (or health: html, md)."""
+    if args.kind:
+        return healthcli.cmd_report_health(args)
     from gauntlet.console import make_console, print_summary
     from gauntlet.report import collect, write_report
 
@@ -135,9 +137,10 @@ Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, str]] = {
     "mojo": (cmd_mojo, "show (or --install) the configured Mojo compiler"),
     "scan": (cmd_scan, "show Mojo files, tests and their dependency closures"),
-    "report": (cmd_report, "print the merged Mojo test report from results on disk"),
+    "report": (cmd_report, "the Mojo test report; `report html|md`: pipeline health"),
     "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
     "gates": (cmd_gates, "evaluate the quality gates over the results on disk"),
+    "alerts": (healthcli.cmd_alerts, "evaluate the alert rules on the run history and notify"),
 }
 
 
@@ -160,6 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("-v", "--verbose", action="store_true", help="list closures")
         if name == "bench":
             benchcli.add_arguments(command)
+        if name == "report":
+            healthcli.add_report_arguments(command)
+        if name == "alerts":
+            healthcli.add_alerts_arguments(command)
     return parser
 
 

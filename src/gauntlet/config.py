@@ -170,7 +170,8 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "python-tests": ("python_tests", _relpaths),
 }
 # [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
-_TABLES = ("extensions", "tags", "gates", "waivers", "bench")
+# [tool.gauntlet.alerts] is validated by gauntlet.alerts, which owns it.
+_TABLES = ("extensions", "tags", "gates", "waivers", "bench", "alerts")
 
 
 def _unknown(where: _Where, table: str, key: str, known: list[str]) -> ConfigError:
@@ -238,8 +239,8 @@ def parse_config(pyproject: Path, text: str) -> Config:
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
-        elif key == "bench":
-            continue  # validated by gauntlet.benchconfig, which owns it
+        elif key in ("bench", "alerts"):
+            continue  # validated by gauntlet.benchconfig and gauntlet.alerts, which own them
         elif key in _KEYS:
             name, parser = _KEYS[key]
             try:

@@ -80,7 +80,7 @@ def _css_class(status: str) -> str:
 
 def _seconds(value: float | None) -> str:
     if value is None:
-        return "–"
+        return "-"
     if value >= 120:
         return f"{value / 60:.1f} min"
     return f"{value:.1f} s" if value >= 1 else f"{value * 1000:.0f} ms"
@@ -88,7 +88,7 @@ def _seconds(value: float | None) -> str:
 
 def _percent(value: float | None, signed: bool = False) -> str:
     if value is None:
-        return "–"
+        return "-"
     return f"{value * 100:+.1f}%" if signed else f"{value * 100:.1f}%"
 
 
@@ -137,7 +137,7 @@ class _Runs:
 def _pipeline_chart(health: Health, runs: _Runs) -> str:
     stats = health.pipeline
     points = runs.points(stats.series) if stats else []
-    wall = {run_id: v for run_id, v in (stats.series if stats else ())}
+    wall = dict(stats.series if stats else ())
     marks = []
     for run in health.runs:
         if run.outcome in (Outcome.PASSED, Outcome.RUNNING) or run.run_id not in wall:
@@ -163,7 +163,7 @@ def _task_chart(tasks: Sequence[DurationStats], runs: _Runs) -> str:
             smoothed = True
             width = max(len(points) // 60, 3)
             values = _rolling([v for _, v in points], width)
-            points = [(x, v) for (x, _), v in zip(points, values)]
+            points = [(x, v) for (x, _), v in zip(points, values, strict=True)]
         lines.append(Series(task.name, points))
     title = "Slowest tasks: duration per run"
     return svgchart.line_chart(
@@ -179,7 +179,7 @@ def _failure_charts(health: Health, runs: _Runs) -> str:
     finished = [r for r in health.runs if r.outcome is not Outcome.RUNNING]
     bad = [float(r.outcome is not Outcome.PASSED) for r in finished]
     rate = _rolling(bad, FAILURE_WINDOW, "mean")
-    points = [(runs.index[r.run_id], 100 * v) for r, v in zip(finished, rate)]
+    points = [(runs.index[r.run_id], 100 * v) for r, v in zip(finished, rate, strict=True)]
     known = {o.value for o in Outcome}
     cells = [
         (
@@ -278,10 +278,10 @@ def _tiles(health: Health) -> str:
         (_percent(health.failure_rate), "runs that did not pass"),
         (_seconds(stats.p50_s if stats else None), "pipeline p50"),
         (_seconds(stats.p95_s if stats else None), "pipeline p95"),
-        (f"{cov:.1f}%" if cov is not None else "–", "line coverage, last run"),
+        (f"{cov:.1f}%" if cov is not None else "-", "line coverage, last run"),
         (str(len(health.flaky)), "flaky tests"),
         (str(len(health.broken)), "broken tests"),
-        (last.outcome.value if last else "–", "last run"),
+        (last.outcome.value if last else "-", "last run"),
     ]
     body = "".join(
         f'<div class="tile"><b>{escape(v)}</b><span>{escape(t)}</span></div>' for v, t in tiles
@@ -446,7 +446,8 @@ def render_html(health: Health, *, title: str = "Pipeline health") -> str:
     )
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
         f"<title>{escape(title)}</title><style>{CSS}</style></head>"
         f"<body>{body}</body></html>\n"
     )

@@ -174,9 +174,14 @@ def with_retries(
     *,
     sleep: Callable[[float], None] = time.sleep,
     on_retry: Callable[[int, BaseException, float], None] | None = None,
+    backoff: Sequence[float] = BACKOFF_S,
 ) -> T:
-    """Call ``attempt``; on ``retry_on`` errors retry after 1 s, 2 s and 4 s."""
-    for number, delay in enumerate((*BACKOFF_S, None), start=1):
+    """Call ``attempt``; on ``retry_on`` errors retry after each delay of ``backoff``.
+
+    The default is 1 s, 2 s and 4 s (four tries); ``backoff=(1.0, 2.0)`` makes
+    it three tries.
+    """
+    for number, delay in enumerate((*backoff, None), start=1):
         try:
             return attempt()
         except retry_on as exc:

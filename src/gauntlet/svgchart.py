@@ -69,9 +69,11 @@ def fmt(value: float) -> str:
 
 def _open(title: str, chart_id: str, height: int) -> list[str]:
     return [
-        f'<svg class="chart" id="{escape(chart_id)}" role="img" '
-        f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'preserveAspectRatio="xMinYMin meet">',
+        (
+            f'<svg class="chart" id="{escape(chart_id)}" role="img" '
+            f'xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+            f'preserveAspectRatio="xMinYMin meet">'
+        ),
         f"<title>{escape(title)}</title>",
         f'<text class="chart-title" x="{LEFT}" y="20">{escape(title)}</text>',
     ]

@@ -1,0 +1,157 @@
+"""``gauntlet report html|md`` and ``gauntlet alerts``: the run history shown and announced.
+
+The commands read one :class:`~gauntlet.healthmodel.Health` through
+:func:`load_health`, the single place that knows where the history lives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gauntlet.config import load_config
+from gauntlet.errors import ExitCode, ToolError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from gauntlet.alerts import Alert
+    from gauntlet.config import Config
+    from gauntlet.healthmodel import Health
+    from gauntlet.notifiers import Delivery
+
+DEFAULT_RUNS = 200
+ALERTS_FILE = "alerts.json"
+
+
+def load_health(config: Config, *, last_runs: int, days: float | None) -> Health:
+    """The project's health over the last ``last_runs`` runs (or ``days`` days).
+
+    This is the one call into the history store: ``open_store(<history of
+    config>).health(last_runs=last_runs, days=days)``.
+    """
+    raise ToolError(
+        f"no run history store is available to read ({config.out_dir}); "
+        "record runs with `nox -s ci` first"
+    )
+
+
+def add_report_arguments(parser: argparse.ArgumentParser) -> None:
+    """``report [html|md] [-o FILE] [--runs N] [--days D]``."""
+    parser.add_argument(
+        "kind",
+        nargs="?",
+        choices=("html", "md"),
+        help="pipeline health from the run history instead of the Mojo test report",
+    )
+    parser.add_argument("-o", "--output", type=Path, help="where to write the page or Markdown")
+    _window_arguments(parser)
+
+
+def add_alerts_arguments(parser: argparse.ArgumentParser) -> None:
+    """``alerts [--dry-run] [--runs N] [--days D]``."""
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show the alerts and their targets, send nothing"
+    )
+    _window_arguments(parser)
+
+
+def _window_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--runs", type=int, default=DEFAULT_RUNS, help=f"runs to cover (default {DEFAULT_RUNS})"
+    )
+    parser.add_argument("--days", type=float, default=None, help="cover the last D days instead")
+
+
+def _health(config: Config, args: argparse.Namespace) -> Health:
+    from gauntlet.console import make_console
+
+    with make_console(stderr=True).status("Reading the run history…"):
+        return load_health(config, last_runs=args.runs, days=args.days)
+
+
+def cmd_report_health(args: argparse.Namespace) -> int:
+    """Write the HTML dashboard or print (or write) the Markdown summary."""
+    from gauntlet.gatecollect import results_dir
+
+    config = load_config(args.project)
+    health = _health(config, args)
+    started = time.perf_counter()
+    if args.kind == "html":
+        from gauntlet.dashboard import write_html
+
+        out = args.output or results_dir(config) / "health.html"
+        write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
+        size = out.stat().st_size / 1024
+        took = time.perf_counter() - started
+        print(f"dashboard of {health.window_runs} runs in {out} ({size:.0f} KiB, {took:.2f} s)")
+        return ExitCode.OK
+    from gauntlet.atomic import write_text_atomic
+    from gauntlet.healthmd import render_markdown
+
+    text = render_markdown(health)
+    if args.output:
+        write_text_atomic(args.output, text)
+        print(f"Markdown summary of {health.window_runs} runs in {args.output}")
+    else:
+        print(text, end="")
+    return ExitCode.OK
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    """Evaluate the alert rules on the current health and notify; never fails on delivery."""
+    from gauntlet.alerts import alert_settings, evaluate
+    from gauntlet.console import make_console
+    from gauntlet.gatecollect import results_dir
+    from gauntlet.notifiers import build_notifiers, redact_url
+
+    config = load_config(args.project)
+    settings = alert_settings(config)
+    health = _health(config, args)
+    alerts = evaluate(health, settings)
+    console = make_console(stderr=True)
+
+    def echo(line: str) -> None:
+        console.print(line, markup=False)
+
+    notifiers = build_notifiers(
+        settings, os.environ, echo=lambda line: print(line, flush=True), progress=echo
+    )
+    if args.dry_run:
+        for alert in alerts:
+            print(f"{alert.level.upper():8} {alert.title}: {alert.message}")
+        targets = {"webhook": settings.webhook_url_env, "slack": settings.slack_url_env}
+        for notifier in notifiers:
+            env = targets.get(notifier.name)
+            url = os.environ.get(env, "") if env else ""
+            where = f" at {redact_url(url)}" if url else (f" ({env} is not set)" if env else "")
+            print(f"would notify {notifier.name}{where}: {len(alerts)} alerts")
+        return ExitCode.OK
+    deliveries = [notifier.send(alerts, health) for notifier in notifiers]
+    record = results_dir(config) / ALERTS_FILE
+    write_record(record, health, alerts, deliveries)
+    for d in deliveries:
+        if d.status == "undelivered":
+            echo(f"gauntlet: {d.notifier} not delivered ({d.detail}); recorded in {record}")
+    return ExitCode.OK
+
+
+def write_record(
+    path: Path, health: Health, alerts: list[Alert], deliveries: list[Delivery]
+) -> None:
+    """``alerts.json``: the alerts and, per notifier, whether it was delivered (no secrets)."""
+    from gauntlet.atomic import write_text_atomic
+
+    last = health.last_run
+    data = {
+        "schema_version": 1,
+        "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "run_id": last.run_id if last else None,
+        "alerts": [a.to_json() for a in alerts],
+        "notifiers": [d.to_json() for d in deliveries],
+    }
+    write_text_atomic(path, json.dumps(data, indent=1) + "\n")
