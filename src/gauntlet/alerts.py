@@ -117,9 +117,10 @@ def _text(value: object) -> str:
 
 def _env_name(value: object) -> str:
     if not isinstance(value, str) or not _ENV_NAME.match(value):
+        got = "a string that is not a variable name" if isinstance(value, str) else _describe(value)
         raise TypeError(
-            f"expected the name of an environment variable (not the URL itself), "
-            f"got {_describe(value) if not isinstance(value, str) else repr(value[:12] + '…')}"
+            f"expected the name of an environment variable that holds the URL "
+            f"(never the URL itself), got {got}"
         )
     return value
 

@@ -270,20 +270,22 @@ def build_notifiers(
     *,
     echo: Callable[[str], None] = print,
     progress: Callable[[str], None] = print,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
 ) -> list[Notifier]:
     """The notifiers ``notify`` names, in its order.
 
-    ``echo`` shows alerts and annotations; ``progress`` shows webhook retries.
+    ``echo`` shows alerts and annotations; ``progress`` shows webhook retries;
+    ``sleep`` waits between tries (``time.sleep`` as it is at this call).
     """
+    wait = sleep or time.sleep
     made: dict[str, Callable[[], Notifier]] = {
         "console": lambda: ConsoleNotifier(echo),
         "github": lambda: GitHub(env, echo),
         "webhook": lambda: Webhook(
-            "webhook", settings.webhook_url_env, env, settings.timeout, sleep, progress
+            "webhook", settings.webhook_url_env, env, settings.timeout, wait, progress
         ),
         "slack": lambda: SlackWebhook(
-            "slack", settings.slack_url_env, env, settings.timeout, sleep, progress
+            "slack", settings.slack_url_env, env, settings.timeout, wait, progress
         ),
     }
     return [made[kind]() for kind in settings.notify]

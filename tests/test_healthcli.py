@@ -1,0 +1,172 @@
+"""`gauntlet report html|md` and `gauntlet alerts` end to end, over a built Health."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from healthdata import make_health
+from webhooksink import Sink
+
+from gauntlet import healthcli
+from gauntlet.cli import main
+from gauntlet.config import parse_config
+from gauntlet.errors import ToolError
+from gauntlet.healthmodel import Health, Outcome
+
+SECRET_PATH = "/services/T0/B0/xoxb-s3cret"  # noqa: S105 - a fake secret to hunt for
+SEEN: dict[str, object] = {}  # the window the last command asked the history for
+
+
+def failing_health() -> Health:
+    health = make_health(40)
+    last = dataclasses.replace(health.runs[-1], outcome=Outcome.FAILED, branch="main")
+    return dataclasses.replace(health, runs=(*health.runs[:-1], last))
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'demo'\n\n[tool.gauntlet]\n\n[tool.gauntlet.alerts]\n"
+        'notify = ["console", "webhook", "slack", "github"]\n'
+        'slack-url-env = "DEMO_SLACK"\nwebhook-url-env = "DEMO_HOOK"\ntimeout = 0.3\n',
+        encoding="utf-8",
+    )
+    SEEN.clear()
+
+    def load(config: object, *, last_runs: int, days: float | None) -> Health:
+        SEEN.update(last_runs=last_runs, days=days)
+        return failing_health()
+
+    monkeypatch.setattr(healthcli, "load_health", load)
+    monkeypatch.setattr("gauntlet.notifiers.time.sleep", lambda seconds: None)  # the clock
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    server = Sink([200])
+    yield server
+    server.close()
+
+
+def test_report_html_writes_the_dashboard(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--project", str(project), "report", "html", "--runs", "40"]) == 0
+    out = project / ".gauntlet" / "results" / "health.html"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "<title>Pipeline health · " + project.name in out.read_text(encoding="utf-8")
+    assert f"dashboard of 40 runs in {out}" in capsys.readouterr().out
+    assert SEEN == {"last_runs": 40, "days": None}
+
+
+def test_report_md_prints_or_writes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(project), "report", "md", "--days", "7"]) == 0
+    assert capsys.readouterr().out.startswith("## Pipeline health\n")
+    assert SEEN == {"last_runs": 200, "days": 7.0}
+    target = project / "summary.md"
+    assert main(["--project", str(project), "report", "md", "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8").startswith("## Pipeline health\n")
+
+
+def test_alerts_are_delivered_and_recorded_without_secrets(
+    project: Path, sink: Sink, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEMO_SLACK", sink.url(SECRET_PATH))
+    monkeypatch.setenv("DEMO_HOOK", sink.url("/generic?token=t0ps3cret"))
+    assert main(["--project", str(project), "alerts"]) == 0
+    out, err = capsys.readouterr()
+    assert "ERROR    Pipeline failed on main" in out
+    assert [r["path"] for r in sink.requests] == ["/generic?token=t0ps3cret", SECRET_PATH]
+    generic, slack = (r["json"] for r in sink.requests)
+    assert generic["alerts"][0]["rule"] == "pipeline-failed"
+    assert set(slack) == {"text", "blocks"}
+    record = json.loads((project / ".gauntlet" / "results" / "alerts.json").read_text("utf-8"))
+    assert record["run_id"] == "r00040"
+    assert [(n["notifier"], n["status"]) for n in record["notifiers"]] == [
+        ("console", "delivered"),
+        ("webhook", "delivered"),
+        ("slack", "delivered"),
+        ("github", "skipped"),
+    ]
+    everything = json.dumps(record) + out + err
+    assert "s3cret" not in everything
+    assert "t0ps3cret" not in everything
+
+
+def test_undeliverable_alerts_never_fail_the_command(
+    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = Sink([503])
+    try:
+        monkeypatch.setenv("DEMO_SLACK", server.url(SECRET_PATH))
+        monkeypatch.delenv("DEMO_HOOK", raising=False)
+        assert main(["--project", str(project), "alerts"]) == 0
+    finally:
+        server.close()
+    assert len(server.requests) == 3
+    err = capsys.readouterr().err
+    assert "slack: try 1 failed (HTTP 503); retrying in 1 s" in err
+    assert "slack not delivered (HTTP 503)" in err
+    assert "webhook not delivered (DEMO_HOOK is not set)" in err
+    assert "s3cret" not in err
+    record = json.loads((project / ".gauntlet" / "results" / "alerts.json").read_text("utf-8"))
+    slack = next(n for n in record["notifiers"] if n["notifier"] == "slack")
+    assert slack == {
+        "notifier": "slack",
+        "status": "undelivered",
+        "delivered": False,
+        "target": server.url("/***"),
+        "tries": 3,
+        "detail": "HTTP 503",
+    }
+
+
+def test_dry_run_sends_and_writes_nothing(
+    project: Path, sink: Sink, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DEMO_SLACK", sink.url(SECRET_PATH))
+    monkeypatch.delenv("DEMO_HOOK", raising=False)
+    assert main(["--project", str(project), "alerts", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert sink.requests == []
+    assert not (project / ".gauntlet" / "results" / "alerts.json").exists()
+    assert "ERROR    Pipeline failed on main" in out
+    assert "would notify webhook (DEMO_HOOK is not set)" in out
+    assert f"would notify slack at {sink.url('/***')}" in out
+    assert "would notify console:" in out
+    assert "s3cret" not in out
+
+
+def test_bad_alert_configuration_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.gauntlet.alerts]\nnotfy = []\n", encoding="utf-8"
+    )
+    assert main(["--project", str(tmp_path), "alerts"]) == 3
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'pyproject.toml'}:2: [tool.gauntlet.alerts] 'notfy': unknown key" in err
+
+
+def test_without_a_history_the_commands_say_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
+    assert main(["--project", str(tmp_path), "report", "html"]) == 2
+    assert "no run history store" in capsys.readouterr().err
+    config = parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n")
+    with pytest.raises(ToolError):
+        healthcli.load_health(config, last_runs=5, days=None)
+
+
+def test_plain_report_still_means_the_mojo_test_report(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.mojo").write_text("def main():\n    pass\n", encoding="utf-8")
+    assert main(["--project", str(tmp_path), "report"]) == 1  # no results on disk yet

@@ -1,0 +1,73 @@
+"""The Markdown health summary: the essentials, escaped, within GitHub's size limit."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from healthdata import make_health
+
+from gauntlet import healthmd
+from gauntlet.healthmd import TOP, cell, render_markdown
+from gauntlet.healthmodel import FlakyTest, Outcome
+
+
+def test_the_essentials_are_there() -> None:
+    health = make_health(1000)
+    text = render_markdown(health)
+    last = health.runs[-1]
+    assert text.startswith("## Pipeline health\n")
+    assert f"Last run `{last.run_id}` on `{last.branch}`" in text
+    assert "| runs in the window | 1000 |" in text
+    assert "### Critical path of the last run" in text
+    assert " → `gates` " in text
+    assert f"`{health.tasks[0].name}`" in text
+    assert "**Coverage**: " in text
+    assert "points since the run before" in text
+    assert "### Benchmark regressions in the last run" in text
+    assert "`softmax\\_4096`" in text
+    assert "### Flaky tests" in text
+    assert "`tests/test\\_train\\_loop.mojo::test\\_converges\\<float32\\>`" in text
+    assert "### Broken tests" in text
+    assert "### Gates" in text
+    assert "| security | **waived** |" in text
+    assert "**Active waivers**" in text
+    assert len(text.encode()) < 64 * 1024
+
+
+def test_long_lists_are_cut_to_their_top_rows() -> None:
+    health = make_health(30)
+    flaky = tuple(
+        FlakyTest(f"t{n}", 10, 5, 5, 0.5, health.generated, "r1", "m" * 1000)
+        for n in range(TOP + 4)
+    )
+    text = render_markdown(dataclasses.replace(health, flaky=flaky))
+    assert "_…and 4 more._" in text
+    assert "m" * healthmd.MESSAGE_CHARS not in text
+
+
+def test_a_failed_last_run_names_its_tasks() -> None:
+    health = make_health(10)
+    last = dataclasses.replace(health.runs[-1], outcome=Outcome.FAILED, failed_tasks=("nox:lint",))
+    text = render_markdown(dataclasses.replace(health, runs=(*health.runs[:-1], last)))
+    assert "❌ Last run" in text
+    assert "(failed: nox:lint)" in text
+
+
+def test_an_empty_history() -> None:
+    bare = dataclasses.replace(
+        make_health(0), gates=(), waivers=(), critical_path=(), broken=(), flaky=()
+    )
+    assert render_markdown(bare) == "## Pipeline health\n\nNo runs recorded yet.\n"
+
+
+def test_cell_escapes_markdown_and_html() -> None:
+    assert cell("a|b <c> *d* `e`\nf & g") == "a\\|b \\<c\\> \\*d\\* \\`e\\` f &amp; g"
+    assert cell("x" * 10, limit=5) == "xxxx…"
+
+
+def test_never_over_the_step_summary_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(healthmd, "LIMIT_BYTES", 2000)
+    text = render_markdown(make_health(100))
+    assert len(text.encode()) <= 2000
+    assert text.endswith("_Summary cut at GitHub's 1 MiB limit._\n")
