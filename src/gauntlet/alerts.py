@@ -9,12 +9,11 @@ fresh CI machine with a shared history announces each flaky test once.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.config import _describe, _Where
+from gauntlet.config import _describe, parse_subtable
 from gauntlet.healthmodel import Outcome
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from gauntlet.config import Config
     from gauntlet.healthmodel import Health
 
-TABLE = "tool.gauntlet.alerts"
 RULES = (
     "pipeline-failed",
     "failure-rate",
@@ -142,28 +140,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
 
 def alert_settings(config: Config) -> AlertSettings:
     """The validated ``[tool.gauntlet.alerts]`` table (defaults when absent)."""
-    raw = config.raw.get("alerts", {})
-    try:
-        text = config.pyproject.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    where = _Where(config.pyproject, text)
-    if not isinstance(raw, dict):
-        raise where.error("tool.gauntlet", "alerts", f"expected a table, got {_describe(raw)}")
-    values: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in _KEYS:
-            close = difflib.get_close_matches(key, list(_KEYS), n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(_KEYS)}"
-            )
-            raise where.error(TABLE, key, f"unknown key{hint}")
-        name, parse = _KEYS[key]
-        try:
-            values[name] = parse(value)
-        except TypeError as exc:
-            raise where.error(TABLE, key, str(exc)) from None
-    return AlertSettings(**values)
+    return AlertSettings(**parse_subtable(config, "alerts", _KEYS))
 
 
 # -- rules ------------------------------------------------------------------------------

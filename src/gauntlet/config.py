@@ -253,6 +253,35 @@ def parse_config(pyproject: Path, text: str) -> Config:
     return Config(pyproject=pyproject, root=root, raw=raw, gates=GateSettings(**gates), **values)
 
 
+def parse_subtable(
+    config: Config, name: str, keys: Mapping[str, tuple[str, _Parser]]
+) -> dict[str, Any]:
+    """Field values from ``[tool.gauntlet.<name>]``, each key parsed by ``keys[key]``.
+
+    ``keys`` maps a TOML key to (field name, parser raising TypeError); unknown
+    keys and bad values are errors naming the file, the line and the key.
+    """
+    raw = config.raw.get(name, {})
+    try:
+        text = config.pyproject.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    where = _Where(config.pyproject, text)
+    if not isinstance(raw, dict):
+        raise where.error("tool.gauntlet", name, f"expected a table, got {_describe(raw)}")
+    table = f"tool.gauntlet.{name}"
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in keys:
+            raise _unknown(where, table, key, list(keys))
+        field_name, parse = keys[key]
+        try:
+            values[field_name] = parse(value)
+        except TypeError as exc:
+            raise where.error(table, key, str(exc)) from None
+    return values
+
+
 def find_pyproject(start: Path) -> Path:
     """The nearest pyproject.toml at or above ``start``."""
     start = start.resolve()

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 58, 16, 34, 34
+ROW, LABEL_W = 22, 230  # one row per bar or step, its name right-aligned in LABEL_W
 PALETTE = ("#2563eb", "#ea580c", "#16a34a", "#9333ea", "#0891b2", "#ca8a04", "#db2777", "#4b5563")
 BAD = "#dc2626"
 
@@ -77,6 +78,19 @@ def _open(title: str, chart_id: str, height: int) -> list[str]:
         f"<title>{escape(title)}</title>",
         f'<text class="chart-title" x="{LEFT}" y="20">{escape(title)}</text>',
     ]
+
+
+def _row_label(index: int, name: str) -> str:
+    """The name of row ``index`` of a bar chart or timeline, shortened from the left."""
+    short = name if len(name) <= 34 else "…" + name[-33:]
+    return (
+        f'<text class="axis" x="{LABEL_W - 8}" y="{TOP + ROW * index + 14}" '
+        f'text-anchor="end">{escape(short)}</text>'
+    )
+
+
+def _empty(text: str) -> str:
+    return f'<text class="empty" x="{LEFT}" y="{TOP + 14}">{escape(text)}</text>'
 
 
 def line_chart(
@@ -167,24 +181,21 @@ def bar_chart(
     maximum: float | None = None,
 ) -> str:
     """Horizontal bars ``(label, value, tooltip)``, one row each, largest scale first."""
-    row, label_w = 22, 230
-    height = TOP + row * max(len(bars), 1) + 10
+    height = TOP + ROW * max(len(bars), 1) + 10
     top = max([v for _, v, _ in bars], default=0.0)
     scale = maximum if maximum is not None else (top or 1.0)
-    plot_w = WIDTH - label_w - RIGHT - 70
+    plot_w = WIDTH - LABEL_W - RIGHT - 70
     parts = _open(title, chart_id, height)
     if not bars:
-        parts.append(f'<text class="empty" x="{LEFT}" y="{TOP + 14}">nothing to show</text>')
+        parts.append(_empty("nothing to show"))
     for index, (label, value, note) in enumerate(bars):
-        y = TOP + row * index
-        short = label if len(label) <= 34 else "…" + label[-33:]
+        y = TOP + ROW * index
         width = max(plot_w * value / scale, 1.0)
         parts.append(
-            f'<text class="axis" x="{label_w - 8}" y="{y + 14}" text-anchor="end">'
-            f"{escape(short)}</text>"
-            f'<rect class="bar" x="{label_w}" y="{y + 3}" width="{width:.1f}" height="{row - 8}">'
-            f"<title>{escape(note)}</title></rect>"
-            f'<text class="axis" x="{label_w + width + 6:.1f}" y="{y + 14}">'
+            _row_label(index, label)
+            + f'<rect class="bar" x="{LABEL_W}" y="{y + 3}" width="{width:.1f}" '
+            f'height="{ROW - 8}"><title>{escape(note)}</title></rect>'
+            f'<text class="axis" x="{LABEL_W + width + 6:.1f}" y="{y + 14}">'
             f"{escape(fmt(value) + unit)}</text>"
         )
     parts.append("</svg>")
@@ -193,31 +204,28 @@ def bar_chart(
 
 def timeline(title: str, steps: Sequence[tuple[str, float, float]], *, chart_id: str) -> str:
     """A Gantt row per ``(name, start, duration)`` step: what bounded a run's wall time."""
-    row, label_w = 22, 230
-    height = TOP + row * max(len(steps), 1) + 30
+    height = TOP + ROW * max(len(steps), 1) + 30
     end = max([s + d for _, s, d in steps], default=1.0) or 1.0
-    plot_w = WIDTH - label_w - RIGHT - 50
+    plot_w = WIDTH - LABEL_W - RIGHT - 50
     parts = _open(title, chart_id, height)
     if not steps:
-        parts.append(f'<text class="empty" x="{LEFT}" y="{TOP + 14}">no finished run</text>')
+        parts.append(_empty("no finished run"))
     for index, (name, start, duration) in enumerate(steps):
-        y = TOP + row * index
-        short = name if len(name) <= 34 else "…" + name[-33:]
-        x = label_w + plot_w * start / end
+        y = TOP + ROW * index
+        x = LABEL_W + plot_w * start / end
         width = max(plot_w * duration / end, 1.5)
         parts.append(
-            f'<text class="axis" x="{label_w - 8}" y="{y + 14}" text-anchor="end">'
-            f"{escape(short)}</text>"
-            f'<rect class="step" x="{x:.1f}" y="{y + 3}" width="{width:.1f}" height="{row - 8}" '
-            f'fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(name)}: starts at '
-            f"{start:.1f} s, takes {duration:.1f} s</title></rect>"
+            _row_label(index, name)
+            + f'<rect class="step" x="{x:.1f}" y="{y + 3}" width="{width:.1f}" '
+            f'height="{ROW - 8}" fill="{PALETTE[index % len(PALETTE)]}"><title>{escape(name)}: '
+            f"starts at {start:.1f} s, takes {duration:.1f} s</title></rect>"
             f'<text class="axis" x="{x + width + 6:.1f}" y="{y + 14}">{duration:.1f} s</text>'
         )
-    axis_y = TOP + row * max(len(steps), 1) + 16
+    axis_y = TOP + ROW * max(len(steps), 1) + 16
     for tick in nice_ticks(0.0, end):
         if tick <= end:
             parts.append(
-                f'<text class="axis" x="{label_w + plot_w * tick / end:.1f}" y="{axis_y}" '
+                f'<text class="axis" x="{LABEL_W + plot_w * tick / end:.1f}" y="{axis_y}" '
                 f'text-anchor="middle">{escape(fmt(tick))} s</text>'
             )
     parts.append("</svg>")
