@@ -170,3 +170,13 @@ def test_plain_report_still_means_the_mojo_test_report(tmp_path: Path) -> None:
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_a.mojo").write_text("def main():\n    pass\n", encoding="utf-8")
     assert main(["--project", str(tmp_path), "report"]) == 1  # no results on disk yet
+
+
+@pytest.mark.parametrize("argv", [["--runs", "0"], ["--runs", "x"], ["--days", "-1"]])
+def test_the_window_must_be_positive(
+    project: Path, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--project", str(project), "report", "md", *argv])
+    assert caught.value.code == 2
+    assert "expected a positive number" in capsys.readouterr().err

@@ -6,6 +6,7 @@ The commands read one :class:`~gauntlet.healthmodel.Health` through
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import json
 import os
@@ -17,7 +18,7 @@ from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, ToolError
 
 if TYPE_CHECKING:
-    import argparse
+    from collections.abc import Callable
 
     from gauntlet.alerts import Alert
     from gauntlet.config import Config
@@ -60,11 +61,29 @@ def add_alerts_arguments(parser: argparse.ArgumentParser) -> None:
     _window_arguments(parser)
 
 
+def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = 0
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+        return value
+
+    return parse
+
+
 def _window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--runs", type=int, default=DEFAULT_RUNS, help=f"runs to cover (default {DEFAULT_RUNS})"
+        "--runs",
+        type=_positive(int),
+        default=DEFAULT_RUNS,
+        help=f"runs to cover (default {DEFAULT_RUNS})",
     )
-    parser.add_argument("--days", type=float, default=None, help="cover the last D days instead")
+    parser.add_argument(
+        "--days", type=_positive(float), default=None, help="cover the last D days instead"
+    )
 
 
 def _health(config: Config, args: argparse.Namespace) -> Health:
