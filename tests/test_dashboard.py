@@ -203,3 +203,10 @@ def test_chart_helpers() -> None:
     steps = svgchart.timeline("t", [("s" * 40, 0.0, 0.0)], chart_id="t")
     assert 'width="1.5"' in steps
     assert "…" in steps
+
+
+def test_a_short_history_has_no_trend_yet() -> None:
+    health = make_health(3)
+    assert all(t.trend is None for t in health.tasks)
+    row = render_html(health).split("nox:tests-3.11</span></td>")[1].split("</tr>")[0]
+    assert row.count('<td class="num">-</td>') == 1
