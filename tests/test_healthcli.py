@@ -180,3 +180,21 @@ def test_the_window_must_be_positive(
         main(["--project", str(project), "report", "md", *argv])
     assert caught.value.code == 2
     assert "expected a positive number" in capsys.readouterr().err
+
+
+def test_an_unwritable_output_is_a_clear_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = project / "file"
+    blocker.write_text("", encoding="utf-8")
+    for kind in ("html", "md"):
+        assert main(["--project", str(project), "report", kind, "-o", str(blocker / "x")]) == 2
+        assert f"cannot write {blocker / 'x'}: " in capsys.readouterr().err
+
+
+def test_an_unwritable_record_does_not_fail_the_alerts(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".gauntlet").write_text("not a folder", encoding="utf-8")
+    assert main(["--project", str(project), "alerts"]) == 0
+    assert "cannot record deliveries in" in capsys.readouterr().err

@@ -7,6 +7,7 @@ The commands read one :class:`~gauntlet.healthmodel.Health` through
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -18,7 +19,7 @@ from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, ToolError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from gauntlet.alerts import Alert
     from gauntlet.config import Config
@@ -93,6 +94,15 @@ def _health(config: Config, args: argparse.Namespace) -> Health:
         return load_health(config, last_runs=args.runs, days=args.days)
 
 
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn a failure to write ``path`` into a clear error."""
+    try:
+        yield
+    except OSError as exc:
+        raise ToolError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def cmd_report_health(args: argparse.Namespace) -> int:
     """Write the HTML dashboard or print (or write) the Markdown summary."""
     from gauntlet.gatecollect import results_dir
@@ -104,7 +114,8 @@ def cmd_report_health(args: argparse.Namespace) -> int:
         from gauntlet.dashboard import write_html
 
         out = args.output or results_dir(config) / "health.html"
-        write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
+        with _writing(out):
+            write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
         size = out.stat().st_size / 1024
         took = time.perf_counter() - started
         print(f"dashboard of {health.window_runs} runs in {out} ({size:.0f} KiB, {took:.2f} s)")
@@ -114,7 +125,8 @@ def cmd_report_health(args: argparse.Namespace) -> int:
 
     text = render_markdown(health)
     if args.output:
-        write_text_atomic(args.output, text)
+        with _writing(args.output):
+            write_text_atomic(args.output, text)
         print(f"Markdown summary of {health.window_runs} runs in {args.output}")
     else:
         print(text, end="")
@@ -152,7 +164,10 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         return ExitCode.OK
     deliveries = [notifier.send(alerts, health) for notifier in notifiers]
     record = results_dir(config) / ALERTS_FILE
-    write_record(record, health, alerts, deliveries)
+    try:
+        write_record(record, health, alerts, deliveries)
+    except OSError as exc:  # alerting never fails the pipeline
+        echo(f"gauntlet: cannot record deliveries in {record}: {exc.strerror or exc}")
     for d in deliveries:
         if d.status == "undelivered":
             echo(f"gauntlet: {d.notifier} not delivered ({d.detail}); recorded in {record}")
