@@ -138,7 +138,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     from gauntlet.alerts import alert_settings, evaluate
     from gauntlet.console import make_console
     from gauntlet.gatecollect import results_dir
-    from gauntlet.notifiers import build_notifiers, redact_url
+    from gauntlet.notifiers import ConsoleNotifier, build_notifiers, redact_url
 
     config = load_config(args.project)
     settings = alert_settings(config)
@@ -153,8 +153,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         settings, os.environ, echo=lambda line: print(line, flush=True), progress=echo
     )
     if args.dry_run:
-        for alert in alerts:
-            print(f"{alert.level.upper():8} {alert.title}: {alert.message}")
+        ConsoleNotifier(print).send(alerts, health)
         targets = {"webhook": settings.webhook_url_env, "slack": settings.slack_url_env}
         for notifier in notifiers:
             env = targets.get(notifier.name)
