@@ -113,7 +113,7 @@ def test_server_errors_are_retried_with_backoff_then_delivered(sink_factory: lis
     assert progress[0] == "webhook: try 1 failed (HTTP 500); retrying in 1 s"
 
 
-def test_an_endpoint_that_always_times_out_is_tried_three_times_then_undelivered(
+def test_an_endpoint_that_always_times_out_is_retried_three_times_then_undelivered(
     sink_factory: list[Sink],
 ) -> None:
     sink = start(sink_factory, ["hang"])
@@ -121,9 +121,9 @@ def test_an_endpoint_that_always_times_out_is_tried_three_times_then_undelivered
     delivery = hook.send(ALERTS, HEALTH)
     assert delivery.status == "undelivered"
     assert not delivery.delivered
-    assert delivery.tries == 3
-    assert len(sink.requests) == 3
-    assert sleeps == [1.0, 2.0]
+    assert delivery.tries == 4
+    assert len(sink.requests) == 4
+    assert sleeps == [1.0, 2.0, 4.0]
     assert "timed out" in delivery.detail
 
 
@@ -144,8 +144,8 @@ def test_a_refused_connection_is_retried_then_undelivered() -> None:
     hook, sleeps, _ = webhook(f"http://127.0.0.1:{port}/hook")
     delivery = hook.send(ALERTS, HEALTH)
     assert delivery.status == "undelivered"
-    assert delivery.tries == 3
-    assert sleeps == [1.0, 2.0]
+    assert delivery.tries == 4
+    assert sleeps == [1.0, 2.0, 4.0]
     assert "refused" in delivery.detail.lower()
 
 

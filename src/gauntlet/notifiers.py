@@ -1,7 +1,7 @@
 """Where alerts go: the console, GitHub annotations and step summary, JSON and Slack webhooks.
 
 Each notifier returns a :class:`Delivery` instead of raising: a webhook that
-cannot be reached is retried (three tries, 1 s then 2 s apart) and then
+cannot be reached is retried after 1 s, 2 s and 4 s (at most 3 retries) and then
 recorded as undelivered, and alerting never fails the pipeline.  Webhook
 URLs come from environment variables and are secrets: only their scheme and
 host are ever shown or recorded (:func:`redact_url`).
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from gauntlet.alerts import Alert, AlertSettings
     from gauntlet.healthmodel import Health
 
-BACKOFF_S = (1.0, 2.0)  # three tries in all
 SLACK_BLOCKS = 45  # Slack accepts at most 50 blocks per message
 
 
@@ -151,7 +150,7 @@ class Webhook:
 
         try:
             status = with_retries(
-                attempt, (_RetryableError,), sleep=self.sleep, on_retry=retrying, backoff=BACKOFF_S
+                attempt, (_RetryableError,), sleep=self.sleep, on_retry=retrying
             )
         except (_RetryableError, OSError, ValueError) as exc:
             detail = mask(str(exc), _secret_parts(url))
