@@ -149,9 +149,7 @@ class Webhook:
             self.progress(f"{self.name}: try {number} failed ({exc}); retrying in {delay:g} s")
 
         try:
-            status = with_retries(
-                attempt, (_RetryableError,), sleep=self.sleep, on_retry=retrying
-            )
+            status = with_retries(attempt, (_RetryableError,), sleep=self.sleep, on_retry=retrying)
         except (_RetryableError, OSError, ValueError) as exc:
             detail = mask(str(exc), _secret_parts(url))
             return Delivery(self.name, "undelivered", target, tries, detail)
