@@ -69,7 +69,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     """Print the merged Mojo test report from the results on disk (or health: html, md)."""
     if args.kind:
-        return healthcli.cmd_report_health(args)
+        return dashcli.cmd_report_health(args)
     from gauntlet.console import make_console, print_summary
     from gauntlet.report import collect, write_report
 
@@ -140,7 +140,7 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "report": (cmd_report, "the Mojo test report; `report html|md`: pipeline health"),
     "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
     "gates": (cmd_gates, "evaluate the quality gates over the results on disk"),
-    "alerts": (healthcli.cmd_alerts, "evaluate the alert rules on the run history and notify"),
+    "alerts": (dashcli.cmd_alerts, "evaluate the alert rules on the run history and notify"),
 }
 
 
@@ -164,9 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "bench":
             benchcli.add_arguments(command)
         if name == "report":
-            healthcli.add_report_arguments(command)
+            dashcli.add_report_arguments(command)
         if name == "alerts":
-            healthcli.add_alerts_arguments(command)
+            dashcli.add_alerts_arguments(command)
     return parser
 
 

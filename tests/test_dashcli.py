@@ -11,7 +11,7 @@ import pytest
 from healthdata import make_health
 from webhooksink import Sink
 
-from gauntlet import healthcli
+from gauntlet import dashcli
 from gauntlet.cli import main
 from gauntlet.config import parse_config
 from gauntlet.errors import ToolError
@@ -162,7 +162,7 @@ def test_without_a_history_the_commands_say_so(
     assert "no run history store" in capsys.readouterr().err
     config = parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n")
     with pytest.raises(ToolError):
-        healthcli.load_health(config, last_runs=5, days=None)
+        dashcli.load_health(config, last_runs=5, days=None)
 
 
 def test_plain_report_still_means_the_mojo_test_report(tmp_path: Path) -> None:
