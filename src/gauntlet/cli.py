@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gauntlet import __version__, benchcli, toolchain
+from gauntlet import __version__, benchcli, healthcli, toolchain
 from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.plan import make_plan
@@ -138,6 +138,8 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "report": (cmd_report, "print the merged Mojo test report from results on disk"),
     "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
     "gates": (cmd_gates, "evaluate the quality gates over the results on disk"),
+    "health": (healthcli.cmd_health, "durations, failure rates and flaky tests from run history"),
+    "history": (healthcli.cmd_history, "import results into the run history, or show it"),
 }
 
 
@@ -160,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
             command.add_argument("-v", "--verbose", action="store_true", help="list closures")
         if name == "bench":
             benchcli.add_arguments(command)
+        if name == "health":
+            healthcli.add_health_arguments(command)
+        if name == "history":
+            healthcli.add_history_arguments(command)
     return parser
 
 

@@ -170,7 +170,8 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "python-tests": ("python_tests", _relpaths),
 }
 # [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
-_TABLES = ("extensions", "tags", "gates", "waivers", "bench")
+# [tool.gauntlet.history] is validated by gauntlet.healthrecord, which owns it.
+_TABLES = ("extensions", "tags", "gates", "waivers", "bench", "history")
 
 
 def _unknown(where: _Where, table: str, key: str, known: list[str]) -> ConfigError:
@@ -238,8 +239,8 @@ def parse_config(pyproject: Path, text: str) -> Config:
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
-        elif key == "bench":
-            continue  # validated by gauntlet.benchconfig, which owns it
+        elif key in ("bench", "history"):
+            continue  # validated by gauntlet.benchconfig / gauntlet.healthrecord
         elif key in _KEYS:
             name, parser = _KEYS[key]
             try:
