@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from gatedata import JUNIT_FAIL, write_results
-from prometheus_client.openmetrics.parser import text_string_to_metric_families
+from prometheus_client.openmetrics import parser
 
 import gauntlet
 from gauntlet.cli import main
@@ -18,6 +20,13 @@ from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import BenchRow, CaseRow, GateRow, RunInfo, RunResults, TaskRow
 from gauntlet.healthstore import open_store
 from gauntlet.openmetrics import render
+
+
+def text_string_to_metric_families(text: str) -> list[Any]:
+    """prometheus_client's OpenMetrics parser (it has no type annotations)."""
+    parse: Callable[[str], Iterable[Any]] = parser.text_string_to_metric_families
+    return list(parse(text))
+
 
 PYPROJECT = '[project]\nname = "demo"\n\n[tool.gauntlet]\ntimeout = 60\n'
 ODD = 'odd "name" \\ with\nnewline'

@@ -123,8 +123,9 @@ class CaseResult:
     when: float
     status: str
     commit: str
-    content_key: str
-    message: str
+    content_key: str = ""
+    message: str = ""
+    duration_s: float = 0.0
 
 
 def _flips(results: Sequence[CaseResult]) -> tuple[int, int, float | None]:

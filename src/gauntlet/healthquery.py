@@ -103,55 +103,64 @@ def _pipeline(runs: tuple[RunSummary, ...]) -> list[tuple[str, float, bool]]:
 def _task_stats(tasks: list[Row]) -> list[DurationStats]:
     """Per task, over the runs in which it ran (up-to-date tasks did not run); slowest first."""
     by_name: dict[str, list[tuple[str, float, bool]]] = defaultdict(list)
+    skipped = Outcome.SKIPPED.value
     for run_id, name, status, _, seconds in tasks:
-        if status != Outcome.SKIPPED.value:
+        if status != skipped:
             by_name[name].append((run_id, float(seconds), status in FAILING))
     stats = [duration_stats(name, points) for name, points in by_name.items()]
     return sorted(stats, key=lambda s: (-s.p50_s, s.name))
 
 
-def _slowest(db: Database, since: float) -> tuple[SlowTest, ...]:
-    top = db.query(
-        f"SELECT x.suite, x.name FROM test_cases x {_JOIN} AND x.status <> 'skipped' "
-        "GROUP BY x.suite, x.name ORDER BY avg(x.duration_s) DESC LIMIT ?",
-        (since, SLOWEST * 3),
+def _test_totals(db: Database, since: float) -> list[Row]:
+    """One pass over the window's test cases: (suite, name, mean seconds, failures) per test."""
+    return db.query(
+        "SELECT suite, name, avg(duration_s), "
+        "sum(CASE WHEN status IN ('failed', 'error') THEN 1 ELSE 0 END) "
+        "FROM test_cases WHERE started >= ? AND status <> 'skipped' GROUP BY suite, name",
+        (since,),
     )
+
+
+def _history(db: Database, since: float, suite: str, name: str) -> list[CaseResult]:
+    """One test's results in the window, oldest first."""
+    rows = db.query(
+        "SELECT run_id, started, status, commit_sha, content_key, message, duration_s "
+        "FROM test_cases WHERE suite = ? AND name = ? AND started >= ? ORDER BY started",
+        (suite, name, since),
+    )
+    return [CaseResult(*row) for row in rows]
+
+
+def _slowest(db: Database, since: float, totals: list[Row]) -> tuple[SlowTest, ...]:
+    """The slowest tests by median, among the slowest few by mean (read from the index only)."""
+    top = sorted(totals, key=lambda t: (-float(t[2]), t[0], t[1]))[: SLOWEST + 5]
     found = []
-    for suite, name in top:
+    for suite, name, _, _ in top:
         seconds = [
             float(row[0])
             for row in db.query(
-                f"SELECT x.duration_s FROM test_cases x {_JOIN} "
-                "AND x.suite = ? AND x.name = ? AND x.status <> 'skipped' ORDER BY r.started",
-                (since, suite, name),
+                "SELECT duration_s FROM test_cases WHERE suite = ? AND name = ? AND started >= ? "
+                "AND status <> 'skipped' ORDER BY started",
+                (suite, name, since),
             )
         ]
         found.append(
             SlowTest(f"{suite}::{name}", len(seconds), percentile(seconds, 0.5), seconds[-1])
         )
-    found.sort(key=lambda t: t.p50_s, reverse=True)
+    found.sort(key=lambda t: (-t.p50_s, t.name))
     return tuple(found[:SLOWEST])
 
 
 def _flaky_broken(
-    db: Database, since: float
+    db: Database, since: float, totals: list[Row]
 ) -> tuple[tuple[FlakyTest, ...], tuple[BrokenTest, ...]]:
-    candidates = db.query(
-        f"SELECT x.suite, x.name FROM test_cases x {_JOIN} "
-        "GROUP BY x.suite, x.name "
-        "HAVING sum(CASE WHEN x.status IN ('failed', 'error') THEN 1 ELSE 0 END) > 0 "
-        "ORDER BY x.suite, x.name",
-        (since,),
-    )
+    """Tests that failed at least once in the window, told apart as flaky or broken."""
     flaky: list[FlakyTest] = []
     broken: list[BrokenTest] = []
-    for suite, name in candidates:
-        rows = db.query(
-            "SELECT x.run_id, r.started, x.status, x.commit_sha, x.content_key, x.message "
-            f"FROM test_cases x {_JOIN} AND x.suite = ? AND x.name = ? ORDER BY r.started",
-            (since, suite, name),
-        )
-        found = classify(f"{suite}::{name}", [CaseResult(*row) for row in rows])
+    for suite, name, _, failures in sorted(totals):
+        if not failures:
+            continue
+        found = classify(f"{suite}::{name}", _history(db, since, suite, name))
         if isinstance(found, FlakyTest):
             flaky.append(found)
         elif isinstance(found, BrokenTest):
@@ -226,7 +235,8 @@ def compute_health(db: Database, last_runs: int | None, days: float | None, now:
     tasks = _tasks(db, since) if window else []
     runs = _summaries(window, tasks)
     points = _pipeline(runs)
-    flaky, broken = _flaky_broken(db, since) if window else ((), ())
+    totals = _test_totals(db, since) if window else []
+    flaky, broken = _flaky_broken(db, since, totals)
     gates, waivers = _gates(db, since) if window else ((), ())
     interrupted = sum(r.outcome is Outcome.INTERRUPTED for r in runs)
     notes = (f"{interrupted} run(s) were interrupted",) if interrupted else ()
@@ -237,7 +247,7 @@ def compute_health(db: Database, last_runs: int | None, days: float | None, now:
         runs=runs,
         pipeline=duration_stats("pipeline", points) if points else None,
         tasks=tuple(_task_stats(tasks)),
-        slowest_tests=_slowest(db, since) if window else (),
+        slowest_tests=_slowest(db, since, totals),
         critical_path=_critical(db, runs, tasks),
         coverage=_coverage(db, since) if window else (),
         benchmarks=_benchmarks(db, since) if window else (),

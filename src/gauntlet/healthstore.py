@@ -124,8 +124,8 @@ class Store:
 
     @staticmethod
     def _insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
-        commit = tx.query("SELECT commit_sha FROM runs WHERE run_id = ?", (run_id,))
-        sha = str(commit[0][0]) if commit else ""
+        run = tx.query("SELECT commit_sha, started FROM runs WHERE run_id = ?", (run_id,))
+        sha, started = (str(run[0][0]), float(run[0][1])) if run else ("", 0.0)
         tx.executemany(
             "INSERT INTO tasks (run_id, name, status, start_s, duration_s, content_key) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -140,9 +140,19 @@ class Store:
         )
         tx.executemany(
             "INSERT INTO test_cases (run_id, suite, name, status, duration_s, message, "
-            "content_key, commit_sha) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_key, commit_sha, started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (run_id, c.suite, c.name, c.status, c.duration_s, c.message, c.content_key, sha)
+                (
+                    run_id,
+                    c.suite,
+                    c.name,
+                    c.status,
+                    c.duration_s,
+                    c.message,
+                    c.content_key,
+                    sha,
+                    started,
+                )
                 for c in results.cases
             ],
         )
