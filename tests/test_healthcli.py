@@ -17,7 +17,15 @@ from prometheus_client.openmetrics import parser
 import gauntlet
 from gauntlet.cli import main
 from gauntlet.healthmodel import Outcome
-from gauntlet.healthrows import BenchRow, CaseRow, GateRow, RunInfo, RunResults, TaskRow
+from gauntlet.healthrows import (
+    BenchRow,
+    CaseRow,
+    GateRow,
+    RunInfo,
+    RunResults,
+    TaskRow,
+    WaiverRow,
+)
 from gauntlet.healthstore import open_store
 from gauntlet.openmetrics import render
 
@@ -174,3 +182,35 @@ def test_a_corrupt_history_is_a_clear_error(repo: Path, capsys: pytest.CaptureFi
     assert "the run history is corrupt" in err
     assert "Traceback" not in err
     assert history.read_bytes() == b"\x00" * 4096
+
+
+def test_health_of_a_sparse_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", str(tmp_path / "h.sqlite3"))
+    store = open_store(tmp_path / "h.sqlite3")
+    done = store.start_run(RunInfo("import"), started=2e9)
+    results = RunResults(
+        benchmarks=(BenchRow("relu", 0.0, "ns"),),
+        gates=(GateRow("coverage", "waived", "70%", ">= 90%"),),
+        waivers=(WaiverRow("coverage", "", "migration", "2030-01-01"),),
+    )
+    store.add_results(done, results)
+    store.finish_run(done, Outcome.FAILED, finished=2e9 + 1)
+    store.start_run(RunInfo("doit"), started=2e9 + 5)  # this process: still running
+    store.close()
+    assert main(["--project", str(tmp_path), "health", "--days", "100000"]) == 0
+    out = capsys.readouterr().out
+    assert "of the last 100000 day(s)" in out
+    assert "Newest run: doit running on - - (local)" in out
+    assert "Flaky tests: none" in out
+    assert "waiver: coverage: migration (expires 2030-01-01)" in out
+    assert "Critical path" not in out
+    assert "relu" in out
+    families = {
+        f.name
+        for f in text_string_to_metric_families(render(open_store(tmp_path / "h.sqlite3").health()))
+    }
+    assert "gauntlet_pipeline_duration_seconds" in families
+    assert "gauntlet_coverage_percent" not in families
