@@ -253,6 +253,22 @@ def parse_config(pyproject: Path, text: str) -> Config:
     return Config(pyproject=pyproject, root=root, raw=raw, gates=GateSettings(**gates), **values)
 
 
+def owned_table(config: Config, name: str) -> tuple[dict[str, Any], _Where]:
+    """``[tool.gauntlet.NAME]``, validated by the module that owns it, and where its lines are.
+
+    Raises :class:`ConfigError` naming the line when it is not a table.
+    """
+    raw = config.raw.get(name, {})
+    try:
+        text = config.pyproject.read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    where = _Where(config.pyproject, text)
+    if not isinstance(raw, dict):
+        raise where.error("tool.gauntlet", name, f"expected a table, got {_describe(raw)}")
+    return raw, where
+
+
 def find_pyproject(start: Path) -> Path:
     """The nearest pyproject.toml at or above ``start``."""
     start = start.resolve()

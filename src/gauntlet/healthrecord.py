@@ -22,7 +22,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.config import _describe, _Where
+from gauntlet.config import _describe, owned_table
 from gauntlet.errors import ConfigError, GauntletError
 from gauntlet.healthfiles import doit_tasks, folder_results, record_results
 from gauntlet.healthmodel import Outcome
@@ -46,14 +46,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     if env.get(ENV_URL):
         return env[ENV_URL]
-    raw = config.raw.get("history", {})
-    try:
-        text = config.pyproject.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    where = _Where(config.pyproject, text)
-    if not isinstance(raw, dict):
-        raise where.error("tool.gauntlet", "history", f"expected a table, got {_describe(raw)}")
+    raw, where = owned_table(config, "history")
     for key in raw:
         if key != "url":
             raise where.error(TABLE, key, "unknown key; the only key is 'url'")
