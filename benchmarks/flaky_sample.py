@@ -1,6 +1,6 @@
 """Flaky-test acceptance: the real sample pipeline, one Mojo test failing 30% of the time.
 
-    python benchmarks/flaky_sample.py [--runs 10] [--skip-slow]
+    python benchmarks/flaky_sample.py [--runs 10] [--trials 1] [--skip-slow]
 
 Copies ``sample/`` to a scratch folder, adds ``tests/test_flaky.mojo`` (one
 test that reads a byte from ``/dev/urandom`` and fails when it is below 77,
@@ -9,6 +9,8 @@ pipeline ``--runs`` times, each run recorded in the scratch project's history
 by gauntlet's doit reporter.  After every run it asks the history which tests
 are flaky and prints the run at which ``test_flaky.mojo::test_sometimes`` was
 first reported, and whether any deterministic test was ever reported flaky.
+With ``--trials K`` the experiment is repeated K times, each on a fresh history
+(the compiled programs are kept, so only the first trial compiles).
 
 How flakiness can be observed at all: doit reruns a test only when it is not
 up to date, and a *passed* test with an unchanged content key is up to date,
@@ -92,10 +94,36 @@ def run_pipeline(project: Path, env: dict[str, str]) -> tuple[int, float]:
     return done.returncode, time.perf_counter() - began
 
 
+def trial(project: Path, env: dict[str, str], runs: int) -> tuple[int | None, set[str]]:
+    """Up to ``runs`` pipeline runs on a fresh history; (first run reporting it, wrongly flaky)."""
+    for stale in (project / ".gauntlet").glob("history.sqlite3*"):
+        stale.unlink()
+    first_flaky = None
+    wrongly_flaky: set[str] = set()
+    for number in range(1, runs + 1):
+        code, seconds = run_pipeline(project, env)
+        store = open_store(project / ".gauntlet" / "history.sqlite3")
+        health = store.health()
+        cases = store.counts()["test_cases"]
+        store.close()
+        flaky = {f.name: f for f in health.flaky}
+        wrongly_flaky |= set(flaky) - {FLAKY_NAME}
+        if FLAKY_NAME in flaky and first_flaky is None:
+            first_flaky = number
+        shown = f"{flaky[FLAKY_NAME].flip_rate:.2f}" if FLAKY_NAME in flaky else "-"
+        print(
+            f"  run {number:2}: doit exit {code}, {seconds:5.1f} s, {cases} cases in the history; "
+            f"flaky: {sorted(flaky) or '-'} (flip rate {shown}); "
+            f"broken: {[b.name for b in health.broken] or '-'}"
+        )
+    return first_flaky, wrongly_flaky
+
+
 def main() -> None:
     """Run the pipeline repeatedly and report what the history calls flaky."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=10, help="pipeline runs per trial")
+    parser.add_argument("--trials", type=int, default=1, help="trials, each on a fresh history")
     parser.add_argument("--skip-slow", action="store_true", help="leave out tests tagged slow")
     args = parser.parse_args()
     src = str(REPO / "src")
@@ -104,40 +132,17 @@ def main() -> None:
     env.pop("GAUNTLET_HISTORY", None)
     if args.skip_slow:
         env["GAUNTLET_SKIP_TAGS"] = "slow"
-    first_flaky = None
+    firsts: list[int | None] = []
     wrongly_flaky: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="flaky-sample-") as scratch:
         project = scratch_project(Path(scratch))
-        for number in range(1, args.runs + 1):
-            code, seconds = run_pipeline(project, env)
-            store = open_store(project / ".gauntlet" / "history.sqlite3")
-            health = store.health()
-            store.close()
-            flaky = {f.name: f for f in health.flaky}
-            wrongly_flaky |= set(flaky) - {FLAKY_NAME}
-            if FLAKY_NAME in flaky and first_flaky is None:
-                first_flaky = number
-            cases = store_cases(project)
-            print(
-                f"run {number:2}: doit exit {code}, {seconds:5.1f} s, {cases} cases recorded; "
-                f"flaky: {sorted(flaky) or '-'}; broken: {[b.name for b in health.broken] or '-'}"
-            )
-            if FLAKY_NAME in flaky:
-                f = flaky[FLAKY_NAME]
-                print(
-                    f"         {f.passes} passed, {f.failures} failed, flip rate {f.flip_rate:.2f}"
-                )
-    print(f"runs: {args.runs}; {FLAKY_NAME} first reported flaky after run {first_flaky}")
+        for number in range(1, args.trials + 1):
+            print(f"trial {number} (fresh history; the first run of trial 1 compiles)")
+            first, wrong = trial(project, env, args.runs)
+            firsts.append(first)
+            wrongly_flaky |= wrong
+    print(f"{FLAKY_NAME} first reported flaky after run, per trial: {firsts}")
     print(f"deterministic tests ever reported flaky: {sorted(wrongly_flaky) or 'none'}")
-
-
-def store_cases(project: Path) -> int:
-    """How many test-case results the history holds."""
-    store = open_store(project / ".gauntlet" / "history.sqlite3")
-    try:
-        return store.counts()["test_cases"]
-    finally:
-        store.close()
 
 
 if __name__ == "__main__":
