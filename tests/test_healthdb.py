@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 
 from gauntlet.healthdb import HistoryError, connect, is_postgres, redact
+from gauntlet.healthmodel import Outcome
+from gauntlet.healthrows import CaseRow, RunInfo, RunResults
 from gauntlet.healthstore import open_store
 
 
@@ -86,3 +88,23 @@ def test_a_locked_history_reports_instead_of_hanging_forever(
     holder.execute("ROLLBACK")
     holder.close()
     db.close()
+
+
+def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = open_store(path)
+    run_id = store.start_run(RunInfo("doit", "c", "main"))
+    cases = tuple(CaseRow("suite", f"case{i}", "passed", 0.1, "x" * 200) for i in range(3000))
+    store.add_results(run_id, RunResults(cases=cases))
+    store.finish_run(run_id, Outcome.PASSED)
+    store.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 40)
+        handle.write(b"\x07" * 4096 * 60)
+    damaged = path.read_bytes()
+    store = open_store(path)
+    with pytest.raises(HistoryError, match="the file is damaged: move it aside"):
+        store.health()
+    store.close()
+    assert path.read_bytes() == damaged

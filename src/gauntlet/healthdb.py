@@ -111,7 +111,7 @@ class SqliteDatabase:
         try:
             return self.conn.execute(sql, tuple(params)).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{self.name}: cannot read the run history ({exc})") from None
+            raise _sqlite_error(self.name, "read", exc) from None
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Writer]:
@@ -119,12 +119,12 @@ class SqliteDatabase:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
-            raise HistoryError(f"{self.name}: cannot write the run history ({exc})") from None
+            raise _sqlite_error(self.name, "write", exc) from None
         try:
             yield _SqliteWriter(self.conn)
         except sqlite3.DatabaseError as exc:
             self.conn.execute("ROLLBACK")
-            raise HistoryError(f"{self.name}: cannot write the run history ({exc})") from None
+            raise _sqlite_error(self.name, "write", exc) from None
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
@@ -133,6 +133,15 @@ class SqliteDatabase:
     def close(self) -> None:
         """Close the file."""
         self.conn.close()
+
+
+def _sqlite_error(name: str, what: str, exc: sqlite3.Error) -> HistoryError:
+    hint = ""
+    if "malformed" in str(exc) or "not a database" in str(exc):
+        hint = "; the file is damaged: move it aside to start a new history"
+    elif "locked" in str(exc):
+        hint = f"; another process held it for {BUSY_TIMEOUT_S:g} s, try again"
+    return HistoryError(f"{name}: cannot {what} the run history ({exc}){hint}")
 
 
 def _check_sqlite_file(path: Path) -> None:
@@ -148,7 +157,8 @@ def _check_sqlite_file(path: Path) -> None:
     if not problem:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         try:
-            conn.execute("PRAGMA quick_check(1)").fetchall()
+            # Reading the schema parses the first pages; a full check would cost 0.1 s per
+            # 50 MB on every command, and later read errors are reported anyway.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
         except sqlite3.DatabaseError as exc:
             problem = str(exc)
