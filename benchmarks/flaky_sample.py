@@ -137,7 +137,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="flaky-sample-") as scratch:
         project = scratch_project(Path(scratch))
         for number in range(1, args.trials + 1):
-            print(f"trial {number} (fresh history; the first run of trial 1 compiles)")
+            note = "; its first run compiles" if number == 1 else ""
+            print(f"trial {number} (fresh history{note})")
             first, wrong = trial(project, env, args.runs)
             firsts.append(first)
             wrongly_flaky |= wrong

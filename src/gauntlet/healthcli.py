@@ -115,9 +115,11 @@ def cmd_history(args: argparse.Namespace) -> int:
             args.branch if args.branch is not None else found.branch,
             args.trigger if args.trigger is not None else found.trigger,
         )
+        from gauntlet.console import make_console
         from gauntlet.healthrecord import import_folder
 
-        run_id, problems = import_folder(store, args.folder, info)
+        with make_console(stderr=True).status(f"importing {args.folder}", spinner="dots"):
+            run_id, problems = import_folder(store, args.folder, info)
     finally:
         store.close()
     for problem in problems:
