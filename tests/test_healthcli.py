@@ -41,11 +41,11 @@ ODD = 'odd "name" \\ with\nnewline'
 
 
 @pytest.fixture
-def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str) -> Path:
     """A project whose history holds four runs, one test flaky and one broken."""
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    monkeypatch.delenv("GAUNTLET_HISTORY_URL", raising=False)
-    store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
+    store = open_store(history_url)
     for i, status in enumerate(["passed", "failed", "passed", "passed"]):
         run_id = store.start_run(RunInfo("ci", "c1", "main", "push"), started=1e9 + i * 60)
         results = RunResults(
@@ -122,8 +122,9 @@ def test_openmetrics_file_parses(repo: Path, capsys: pytest.CaptureFixture[str])
 def test_an_empty_history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     monkeypatch.setenv("GAUNTLET_HISTORY_URL", str(tmp_path / "h.sqlite3"))
-    health = open_store(tmp_path / "h.sqlite3").health()
-    text = render(health)
+    store = open_store(tmp_path / "h.sqlite3")
+    text = render(store.health())
+    store.close()
     assert [f.name for f in text_string_to_metric_families(text)][:2] == [
         "gauntlet_window_runs",
         "gauntlet_run_failure_ratio",
@@ -172,8 +173,14 @@ def test_bad_windows_are_usage_errors(
     assert message in capsys.readouterr().err
 
 
-def test_a_corrupt_history_is_a_clear_error(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    history = repo / ".gauntlet" / "history.sqlite3"
+def test_a_corrupt_history_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_HISTORY_URL", raising=False)
+    history = tmp_path / ".gauntlet" / "history.sqlite3"
+    open_store(history).close()
     for extra in ("-wal", "-shm"):
         Path(f"{history}{extra}").unlink(missing_ok=True)
     history.write_bytes(b"\x00" * 4096)
@@ -208,9 +215,8 @@ def test_health_of_a_sparse_history(
     assert "waiver: coverage: migration (expires 2030-01-01)" in out
     assert "Critical path" not in out
     assert "relu" in out
-    families = {
-        f.name
-        for f in text_string_to_metric_families(render(open_store(tmp_path / "h.sqlite3").health()))
-    }
+    store = open_store(tmp_path / "h.sqlite3")
+    families = {f.name for f in text_string_to_metric_families(render(store.health()))}
+    store.close()
     assert "gauntlet_pipeline_duration_seconds" in families
     assert "gauntlet_coverage_percent" not in families

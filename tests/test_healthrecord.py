@@ -142,9 +142,10 @@ def run_reporter(config_root: Path, outputs: dict[str, Path]) -> dict[str, Any]:
 
 
 def test_a_doit_run_is_recorded_from_the_reporter(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
 ) -> None:
     clean_env(monkeypatch)
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
     root = project(tmp_path)
     out = root / ".gauntlet"
     outputs = {
@@ -166,9 +167,10 @@ def test_a_doit_run_is_recorded_from_the_reporter(
 
 
 def test_a_doit_run_inside_ci_adds_to_the_ci_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
 ) -> None:
     clean_env(monkeypatch)
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
     root = project(tmp_path)
     config = load_config(root)
     ci = Recording.begin(config, "ci")
@@ -217,7 +219,7 @@ def test_recording_is_off_or_warns_but_never_fails(
     assert err.count("warning: run history:") == 3
 
 
-def test_importing_a_results_folder(tmp_path: Path) -> None:
+def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     folder = write_results(tmp_path / "job" / "results")
     (folder / "python" / "junit-python-3.12.xml").write_text(JUNIT_FAIL, encoding="utf-8")
     (folder / "python" / "junit-broken.xml").write_text("<oops", encoding="utf-8")
@@ -235,10 +237,9 @@ def test_importing_a_results_folder(tmp_path: Path) -> None:
     record = {"started_at": 1.0, "tasks": [{"name": "toolchain", "status": "up-to-date"}]}
     (runs / "last-doit-run.json").write_text(json.dumps(record), encoding="utf-8")
     (folder / "pipeline.json").write_text(json.dumps({"started_at": 100.0}), encoding="utf-8")
-    store = open_store(tmp_path / "h.sqlite3")
+    store = open_store(history_url)
     run_id, problems = import_folder(store, folder, RunInfo("import", "c9", "main", "push"))
     health = store.health()
-    store.close()
     assert len(problems) == 1
     assert "junit-broken.xml: malformed JUnit XML" in problems[0]
     (run,) = health.runs
@@ -247,10 +248,11 @@ def test_importing_a_results_folder(tmp_path: Path) -> None:
     assert [b.name for b in health.broken] == ["t.mojo::test_bad", "tests.test_b::test_bad"]
     assert health.benchmarks[0].points[0].regression is True
     with pytest.raises(ConfigError, match="no such folder"):
-        import_folder(open_store(tmp_path / "h.sqlite3"), tmp_path / "nope", RunInfo("import"))
+        import_folder(store, tmp_path / "nope", RunInfo("import"))
     (tmp_path / "empty").mkdir()
     with pytest.raises(ConfigError, match="no result files"):
-        import_folder(open_store(tmp_path / "h.sqlite3"), tmp_path / "empty", RunInfo("import"))
+        import_folder(store, tmp_path / "empty", RunInfo("import"))
+    store.close()
 
 
 def test_result_file_readers_name_what_they_cannot_read(tmp_path: Path) -> None:
