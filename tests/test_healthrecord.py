@@ -279,3 +279,22 @@ def test_result_file_readers_name_what_they_cannot_read(tmp_path: Path) -> None:
     assert passed is None
     assert results.benchmarks == ()
     assert len(problems) == 3  # verdict, coverage, the Mojo result
+
+
+def test_a_doit_run_with_everything_up_to_date_is_not_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean_env(monkeypatch)
+    root = project(tmp_path)
+    config = load_config(root)
+    reporter = reporter_for(root / ".gauntlet" / "runs" / "last-doit-run.json", config)(
+        io.StringIO(), {}
+    )
+    task = Task("toolchain", actions=[lambda: None])
+    reporter.initialize({"toolchain": task}, ["toolchain"])
+    reporter.skip_uptodate(task)
+    reporter.complete_run()
+    store = open_project_store(config)
+    counts = store.counts()
+    store.close()
+    assert counts["runs"] == 0

@@ -147,6 +147,15 @@ class Recording:
         finally:
             self.store.close()
 
+    def discard(self) -> None:
+        """Drop the run this process started (it did nothing) and close the history."""
+        try:
+            self.store.discard_run(self.run_id)
+        except GauntletError as exc:
+            _warn(str(exc))
+        finally:
+            self.store.close()
+
 
 def doit_outcome(record: Mapping[str, Any]) -> Outcome:
     """A doit run's outcome from its record: failed when a task failed or a test did."""
@@ -158,7 +167,15 @@ def doit_outcome(record: Mapping[str, Any]) -> Outcome:
 
 
 def record_doit(recording: Recording, record: dict[str, Any]) -> None:
-    """Record a finished doit run from the reporter's run record."""
+    """Record a finished doit run from the reporter's run record.
+
+    A doit run of its own in which every task was up to date ran nothing: it is
+    dropped, so no-op runs never dilute the duration figures.
+    """
+    ran = any(t.get("status") in ("executed", "failed") for t in record.get("tasks", []))
+    if recording.owned and not ran:
+        recording.discard()
+        return
     offset = float(record.get("started_at", recording.started)) - recording.started
     results, problems = record_results(record, max(offset, 0.0))
     recording.add(results, problems)

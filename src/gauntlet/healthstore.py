@@ -184,6 +184,13 @@ class Store:
                 (finished or time.time(), outcome.value, run_id, Outcome.RUNNING.value),
             )
 
+    def discard_run(self, run_id: str) -> None:
+        """Delete a run that recorded nothing (e.g. a doit run with every task up to date)."""
+        with self.db.transaction() as tx:
+            for table in ("tasks", "task_deps", "test_cases", "coverage", "bench_results",
+                          "gate_results", "waivers", "runs"):  # fmt: skip
+                tx.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))
+
     def record_run(
         self,
         info: RunInfo,
