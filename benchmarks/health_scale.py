@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -105,10 +106,17 @@ def generate(store: Store, runs: int) -> None:
         store.record_run(info, results, outcome, started=started, finished=started + wall)
 
 
-def time_health(project: Path, env: dict[str, str], argv: list[str], repeat: int) -> list[float]:
-    """Wall times of ``gauntlet health ARGV`` as a subprocess."""
-    times = []
+def time_health(
+    project: Path, env: dict[str, str], argv: list[str], repeat: int
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of ``gauntlet health ARGV`` as a subprocess.
+
+    The CPU time is what the command itself costs; on a machine shared with other
+    work the wall time also holds the waiting for a core.
+    """
+    walls, cpus = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "gauntlet", "--project", str(project), "health", *argv],
@@ -117,10 +125,12 @@ def time_health(project: Path, env: dict[str, str], argv: list[str], repeat: int
             env=env,
             check=False,
         )
-        times.append(time.perf_counter() - began)
+        walls.append(time.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"gauntlet health failed: {done.stderr}")
-    return times
+    return walls, cpus
 
 
 def main() -> None:
@@ -141,17 +151,23 @@ def main() -> None:
         store.close()
         print(f"generated {args.runs} runs in {time.perf_counter() - began:.1f} s: {counts}")
         env = {**os.environ, "GAUNTLET_HISTORY_URL": url, "NO_COLOR": "1"}
-        baseline = time_health(project, env, ["--help"], args.repeat)
-        print(f"start-up only (health --help): median {statistics.median(baseline):.3f} s")
+        print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        walls, cpus = time_health(project, env, ["--help"], args.repeat)
+        print(
+            f"start-up only (health --help): median {statistics.median(walls):.3f} s wall, "
+            f"{statistics.median(cpus):.3f} s CPU"
+        )
         for argv in (
             ["--runs", "100"],
             ["--runs", str(args.runs)],
             ["--runs", str(args.runs), "--json"],
         ):
-            times = time_health(project, env, argv, args.repeat)
-            shown = " ".join(f"{t:.3f}" for t in times)
-            median = statistics.median(times)
-            print(f"gauntlet health {' '.join(argv)}: median {median:.3f} s ({shown})")
+            walls, cpus = time_health(project, env, argv, args.repeat)
+            shown = " ".join(f"{t:.3f}" for t in walls)
+            print(
+                f"gauntlet health {' '.join(argv)}: median {statistics.median(walls):.3f} s wall "
+                f"({shown}), {statistics.median(cpus):.3f} s CPU"
+            )
         argv = [sys.executable, "-m", "gauntlet", "--project", str(project), "health"]
         done = subprocess.run(
             [*argv, "--runs", str(args.runs)], capture_output=True, text=True, env=env, check=True
