@@ -168,12 +168,14 @@ def main() -> None:
                 f"gauntlet health {' '.join(argv)}: median {statistics.median(walls):.3f} s wall "
                 f"({shown}), {statistics.median(cpus):.3f} s CPU"
             )
-        argv = [sys.executable, "-m", "gauntlet", "--project", str(project), "health"]
-        done = subprocess.run(
-            [*argv, "--runs", str(args.runs)], capture_output=True, text=True, env=env, check=True
-        )
-        flaky = [line for line in done.stdout.splitlines() if "::" in line and "%" in line]
-        print("flaky rows:", *flaky, sep="\n  ")
+        store = open_store(url)
+        health = store.health(last_runs=args.runs)
+        store.close()
+        for flaky in health.flaky:
+            print(
+                f"flaky: {flaky.name}, flip rate {flaky.flip_rate:.2f}, {flaky.failures} failures"
+            )
+        print("broken:", ", ".join(b.name for b in health.broken))
 
 
 if __name__ == "__main__":
