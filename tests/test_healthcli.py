@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from gatedata import JUNIT_FAIL, write_results
+from pgserver import fresh_database
 from prometheus_client.openmetrics import parser
 
 import gauntlet
@@ -220,3 +221,21 @@ def test_health_of_a_sparse_history(
     store.close()
     assert "gauntlet_pipeline_duration_seconds" in families
     assert "gauntlet_coverage_percent" not in families
+
+
+def test_a_password_in_the_history_url_is_never_printed(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    postgres_server: str,
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    with fresh_database(postgres_server) as url:
+        secret = url.replace("postgres@", "postgres:s3cr3t-pw@")  # trust auth accepts any
+        monkeypatch.setenv("GAUNTLET_HISTORY_URL", secret)
+        open_store(secret).close()
+        assert main(["--project", str(tmp_path), "history", "info"]) == 0
+        assert main(["--project", str(tmp_path), "health"]) == 0
+    out = capsys.readouterr().out
+    assert "s3cr3t-pw" not in out
+    assert "postgres:***@127.0.0.1" in out
