@@ -31,7 +31,9 @@ def _unavailable(reason: str) -> None:
 
 
 def _bin_dir() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: p.parts[-3])
+    """The newest server binaries (``GAUNTLET_TEST_PG_ROOT`` replaces /usr/lib/postgresql)."""
+    root = Path(os.environ.get("GAUNTLET_TEST_PG_ROOT", "/usr/lib/postgresql"))
+    found = sorted(root.glob("*/bin/initdb"), key=lambda p: p.parts[-3])
     return found[-1].parent if found else None
 
 
