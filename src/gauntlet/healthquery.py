@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from gauntlet.healthdb import Database, Row
 
 SLOWEST = 10
+# Verdict files say "passed"; the health model says "pass" (see GateStatus).
+_GATE_STATUS = {"passed": "pass", "failed": "fail", "warned": "warn"}
 _JOIN = "JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ?"
 
 
@@ -207,7 +209,7 @@ def _gates(db: Database, since: float) -> tuple[tuple[GateStatus, ...], tuple[st
         "SELECT gate, finding, reason, expires FROM waivers WHERE run_id = ?", (run_id,)
     )
     return (
-        tuple(GateStatus(*g) for g in gates),
+        tuple(GateStatus(g, _GATE_STATUS.get(st) or st, m, t) for g, st, m, t in gates),
         tuple(f"{g}{' ' + f if f else ''}: {why} (expires {exp})" for g, f, why, exp in waivers),
     )
 

@@ -125,7 +125,7 @@ def render(health: Health) -> str:
                 "gauntlet_gate_ok",
                 "1 when the gate passed, warned or was waived in the newest verdict.",
                 [
-                    ({"gate": g.gate}, float(g.status in ("passed", "warned", "waived")))
+                    ({"gate": g.gate}, float(g.status in ("pass", "warn", "waived")))
                     for g in health.gates
                 ],
             )
