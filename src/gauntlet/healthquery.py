@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 SLOWEST = 10
 # Verdict files say "passed"; the health model says "pass" (see GateStatus).
 _GATE_STATUS = {"passed": "pass", "failed": "fail", "warned": "warn"}
-_JOIN = "JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ?"
 
 
 def _when(epoch: float) -> dt.datetime:
@@ -66,8 +65,8 @@ def _window(db: Database, last_runs: int | None, days: float | None, now: float)
 
 def _tasks(db: Database, since: float) -> list[Row]:
     return db.query(
-        f"SELECT x.run_id, x.name, x.status, x.start_s, x.duration_s FROM tasks x {_JOIN} "
-        "ORDER BY r.started",
+        "SELECT x.run_id, x.name, x.status, x.start_s, x.duration_s FROM tasks x "
+        "JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ? ORDER BY r.started",
         (since,),
     )
 
@@ -174,7 +173,8 @@ def _flaky_broken(
 def _coverage(db: Database, since: float) -> tuple[CoveragePoint, ...]:
     rows = db.query(
         "SELECT x.run_id, r.commit_sha, r.started, x.line_percent, x.branch_percent "
-        f"FROM coverage x {_JOIN} ORDER BY r.started",
+        "FROM coverage x JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ? "
+        "ORDER BY r.started",
         (since,),
     )
     return tuple(CoveragePoint(r[0], r[1], _when(r[2]), r[3], r[4]) for r in rows)
@@ -183,7 +183,8 @@ def _coverage(db: Database, since: float) -> tuple[CoveragePoint, ...]:
 def _benchmarks(db: Database, since: float) -> tuple[BenchSeries, ...]:
     rows = db.query(
         "SELECT x.name, x.run_id, r.commit_sha, r.started, x.value, x.unit, x.regression "
-        f"FROM bench_results x {_JOIN} ORDER BY x.name, r.started",
+        "FROM bench_results x JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ? "
+        "ORDER BY x.name, r.started",
         (since,),
     )
     series: dict[str, list[BenchPoint]] = defaultdict(list)
@@ -196,7 +197,8 @@ def _benchmarks(db: Database, since: float) -> tuple[BenchSeries, ...]:
 
 def _gates(db: Database, since: float) -> tuple[tuple[GateStatus, ...], tuple[str, ...]]:
     last = db.query(
-        f"SELECT x.run_id FROM gate_results x {_JOIN} ORDER BY r.started DESC LIMIT 1",
+        "SELECT x.run_id FROM gate_results x JOIN runs r ON r.run_id = x.run_id "
+        "WHERE r.started >= ? ORDER BY r.started DESC LIMIT 1",
         (since,),
     )
     if not last:
