@@ -60,7 +60,7 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_history_is_in_the_repository_by_default(tmp_path: Path) -> None:
     config = load_config(project(tmp_path))
     assert history_url(config, {}) == str(tmp_path / ".gauntlet" / "history.sqlite3")
-    url = "postgresql://ci:pw@db/h"
+    url = "postgresql://ci:pw@db/h"  # pragma: allowlist secret
     assert history_url(config, {"GAUNTLET_HISTORY_URL": url}) == url
 
 
