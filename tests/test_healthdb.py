@@ -108,3 +108,10 @@ def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> Non
         store.health()
     store.close()
     assert path.read_bytes() == damaged
+
+
+def test_a_history_that_cannot_be_created_is_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(HistoryError, match="cannot open the run history"):
+        open_store(blocker / "h.sqlite3")

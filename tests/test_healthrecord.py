@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -298,3 +299,19 @@ def test_a_doit_run_with_everything_up_to_date_is_not_kept(
     counts = store.counts()
     store.close()
     assert counts["runs"] == 0
+
+
+def test_a_locked_history_is_a_warning_not_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean_env(monkeypatch)
+    monkeypatch.setattr("gauntlet.healthdb.BUSY_TIMEOUT_S", 0.1)
+    config = load_config(project(tmp_path))
+    path = tmp_path / ".gauntlet" / "history.sqlite3"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    assert Recording.begin(config, "doit") is None
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert "another process held it" in capsys.readouterr().err

@@ -97,13 +97,13 @@ class SqliteDatabase:
         self.name = str(path)
         self.path = path
         _check_sqlite_file(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
             self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
-        except sqlite3.Error as exc:
+        except (OSError, sqlite3.Error) as exc:
             raise HistoryError(f"{path}: cannot open the run history ({exc})") from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:

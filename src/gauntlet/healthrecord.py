@@ -119,6 +119,10 @@ class Recording:
             return None
         try:
             store = open_project_store(config, env)
+        except GauntletError as exc:
+            _warn(str(exc))
+            return None
+        try:
             parent = env.get(ENV_RUN, "")
             if parent and store.run_started(parent) is not None:
                 return cls(store, parent, owned=False)
@@ -126,6 +130,7 @@ class Recording:
             return cls(store, run_id, owned=True)
         except GauntletError as exc:
             _warn(str(exc))
+            store.close()
             return None
 
     def add(self, results: RunResults, problems: list[str] | None = None) -> None:
