@@ -14,10 +14,18 @@ if TYPE_CHECKING:
     from gauntlet.healthmodel import DurationStats, Health
 
 TOP = 15
+_TEXT = "name test task benchmark gate status measured threshold message last"
+_TEXT_COLUMNS = frozenset(_TEXT.split())
 
 
 def _s(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.2f}"
+
+
+def _line(text: str, width: int = 100) -> str:
+    """The first line of a message, shortened: tables stay one row per test."""
+    first = text.strip().split("\n", 1)[0]
+    return first if len(first) <= width else first[: width - 1] + "…"
 
 
 def _trend(value: float | None) -> str:
@@ -30,8 +38,9 @@ def _trend(value: float | None) -> str:
 
 def _table(title: str, columns: Sequence[str]) -> Table:
     table = Table(title=title, title_justify="left", show_edge=False)
-    for i, column in enumerate(columns):
-        table.add_column(column, justify="left" if i == 0 else "right", overflow="fold")
+    for column in columns:
+        justify = "left" if column in _TEXT_COLUMNS else "right"
+        table.add_column(column, justify=justify, overflow="fold")
     return table
 
 
@@ -72,7 +81,7 @@ def _tests(health: Health, console: Console) -> None:
     if health.flaky:
         table = _table("Flaky tests", ("test", "runs", "passed", "failed", "flip rate", "last"))
         for f in health.flaky:
-            last = f"{f.last_failure_run[:8]}: {f.last_failure_message}"
+            last = f"{f.last_failure_run[:8]}: {_line(f.last_failure_message)}"
             table.add_row(
                 f"[yellow]{f.name}[/]",
                 str(f.runs),
@@ -87,7 +96,7 @@ def _tests(health: Health, console: Console) -> None:
     if health.broken:
         table = _table("Broken tests (failed in every run)", ("test", "runs", "message"))
         for b in health.broken:
-            table.add_row(f"[red]{b.name}[/]", str(b.runs), b.message)
+            table.add_row(f"[red]{b.name}[/]", str(b.runs), _line(b.message))
         console.print(table)
 
 
