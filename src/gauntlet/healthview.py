@@ -39,8 +39,10 @@ def _trend(value: float | None) -> str:
 def _table(title: str, columns: Sequence[str]) -> Table:
     table = Table(title=title, title_justify="left", show_edge=False)
     for column in columns:
-        justify = "left" if column in _TEXT_COLUMNS else "right"
-        table.add_column(column, justify=justify, overflow="fold")
+        if column in _TEXT_COLUMNS:
+            table.add_column(column, overflow="fold")
+        else:
+            table.add_column(column, justify="right")
     return table
 
 
