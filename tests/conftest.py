@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 
 from gauntlet import toolchain
 from gauntlet.config import DEFAULT_MOJO_VERSION

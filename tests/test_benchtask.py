@@ -49,8 +49,14 @@ def test_samples_results_record_and_history(tmp_path: Path) -> None:
     fields = job(tmp_path)
     settings = BenchSettings(samples=4, warmup=2).to_json()
     summary = run_benchmark_file(settings=settings, commit="abc", **fields)
-    assert summary == {"status": "passed", "message": "", "benchmarks": 1, "samples": 4}
     output = tmp_path / ".gauntlet/results/bench/benchmarks__bench_add.mojo.json"
+    assert summary == {
+        "status": "passed",
+        "message": "",
+        "benchmarks": 1,
+        "samples": 4,
+        "output": str(output),
+    }
     results = read_results(samples_path(output))
     assert results.commit == "abc"
     assert results.measurements[0].samples == (1.5, 1.5, 1.5, 1.5)

@@ -16,6 +16,8 @@ from gauntlet.cli import main
 from gauntlet.config import parse_config
 from gauntlet.errors import ToolError
 from gauntlet.healthmodel import Health, Outcome
+from gauntlet.healthrows import CaseRow, RunInfo, RunResults, TaskRow
+from gauntlet.healthstore import open_store
 
 SECRET_PATH = "/services/T0/B0/xoxb-s3cret"  # noqa: S105 - a fake secret to hunt for
 SEEN: dict[str, object] = {}  # the window the last command asked the history for
@@ -41,7 +43,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         SEEN.update(last_runs=last_runs, days=days)
         return failing_health()
 
-    monkeypatch.setattr(healthcli, "load_health", load)
+    monkeypatch.setattr(dashcli, "load_health", load)
     monkeypatch.setattr("gauntlet.notifiers.time.sleep", lambda seconds: None)  # the clock
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
     return tmp_path
@@ -154,15 +156,36 @@ def test_bad_alert_configuration_is_a_usage_error(
     assert f"{tmp_path / 'pyproject.toml'}:2: [tool.gauntlet.alerts] 'notfy': unknown key" in err
 
 
-def test_without_a_history_the_commands_say_so(
+def test_without_recorded_runs_the_commands_say_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
     assert main(["--project", str(tmp_path), "report", "html"]) == 2
-    assert "no run history store" in capsys.readouterr().err
+    assert "no runs recorded in the run history" in capsys.readouterr().err
+    assert not (tmp_path / ".gauntlet" / "results" / "health.html").exists()
     config = parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n")
     with pytest.raises(ToolError):
         dashcli.load_health(config, last_runs=5, days=None)
+
+
+def test_the_dashboard_reads_the_recorded_history(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
+    store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")
+    for outcome in (Outcome.PASSED, Outcome.FAILED):
+        run_id = store.start_run(RunInfo("ci", "c0ffee", "main"))
+        tasks = (TaskRow("test:tests/test_a.mojo", outcome.value, 1.5, 0.0),)
+        cases = (CaseRow("tests/test_a.mojo", "test_<one>", outcome.value, 0.25),)
+        store.add_results(run_id, RunResults(tasks=tasks, cases=cases))
+        store.finish_run(run_id, outcome)
+    store.close()
+    out = tmp_path / "dash.html"
+    assert main(["--project", str(tmp_path), "report", "html", "-o", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "test:tests/test_a.mojo" in page
+    assert "test_&lt;one&gt;" in page  # flaky: passed and failed on commit c0ffee
+    config = parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n")
+    health = dashcli.load_health(config, last_runs=10, days=None)
+    assert [run.outcome for run in health.runs] == [Outcome.PASSED, Outcome.FAILED]
 
 
 def test_plain_report_still_means_the_mojo_test_report(tmp_path: Path) -> None:

@@ -209,4 +209,5 @@ def run_test_file(**fields: Any) -> dict[str, Any]:
         "counts": {s.value: result.count(s) for s in Status},
         "failures": failures[:5],
         "seconds": round(result.compile_s + result.run_s, 3),
+        "output": job.output,
     }

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.config import _describe, _Where
+from gauntlet.config import _describe, owned_table
 from gauntlet.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -133,14 +133,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
 
 def bench_settings(config: Config) -> BenchSettings:
     """The validated ``[tool.gauntlet.bench]`` table (defaults when absent)."""
-    raw = config.raw.get("bench", {})
-    try:
-        text = config.pyproject.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    where = _Where(config.pyproject, text)
-    if not isinstance(raw, dict):
-        raise where.error("tool.gauntlet", "bench", f"expected a table, got {_describe(raw)}")
+    raw, where = owned_table(config, "bench")
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _KEYS:

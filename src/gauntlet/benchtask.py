@@ -117,4 +117,5 @@ def run_benchmark_file(
         "message": message or note,
         "benchmarks": len(measurements),
         "samples": max((len(m.samples) for m in measurements), default=0),
+        "output": job.output,
     }

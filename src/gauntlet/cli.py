@@ -14,7 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gauntlet import __version__, benchcli, healthcli, toolchain
+from gauntlet import __version__, benchcli, dashcli, healthcli, toolchain
 from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.plan import make_plan
@@ -140,6 +140,8 @@ COMMANDS: dict[str, tuple[Command, str]] = {
     "report": (cmd_report, "the Mojo test report; `report html|md`: pipeline health"),
     "bench": (benchcli.cmd_bench, "record, compare and chart benchmark results"),
     "gates": (cmd_gates, "evaluate the quality gates over the results on disk"),
+    "health": (healthcli.cmd_health, "durations, failure rates and flaky tests from run history"),
+    "history": (healthcli.cmd_history, "import results into the run history, or show it"),
     "alerts": (dashcli.cmd_alerts, "evaluate the alert rules on the run history and notify"),
 }
 
@@ -167,6 +169,10 @@ def build_parser() -> argparse.ArgumentParser:
             dashcli.add_report_arguments(command)
         if name == "alerts":
             dashcli.add_alerts_arguments(command)
+        if name == "health":
+            healthcli.add_health_arguments(command)
+        if name == "history":
+            healthcli.add_history_arguments(command)
     return parser
 
 

@@ -171,7 +171,8 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
 }
 # [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
 # [tool.gauntlet.alerts] is validated by gauntlet.alerts, which owns it.
-_TABLES = ("extensions", "tags", "gates", "waivers", "bench", "alerts")
+# [tool.gauntlet.history] is validated by gauntlet.healthrecord, which owns it.
+_TABLES = ("extensions", "tags", "gates", "waivers", "bench", "alerts", "history")
 
 
 def _unknown(where: _Where, table: str, key: str, known: list[str]) -> ConfigError:
@@ -239,8 +240,8 @@ def parse_config(pyproject: Path, text: str) -> Config:
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
-        elif key in ("bench", "alerts"):
-            continue  # validated by gauntlet.benchconfig and gauntlet.alerts, which own them
+        elif key in ("bench", "alerts", "history"):
+            continue  # validated by the modules that own them (see _TABLES)
         elif key in _KEYS:
             name, parser = _KEYS[key]
             try:
@@ -253,13 +254,10 @@ def parse_config(pyproject: Path, text: str) -> Config:
     return Config(pyproject=pyproject, root=root, raw=raw, gates=GateSettings(**gates), **values)
 
 
-def parse_subtable(
-    config: Config, name: str, keys: Mapping[str, tuple[str, _Parser]]
-) -> dict[str, Any]:
-    """Field values from ``[tool.gauntlet.<name>]``, each key parsed by ``keys[key]``.
+def owned_table(config: Config, name: str) -> tuple[dict[str, Any], _Where]:
+    """``[tool.gauntlet.NAME]``, validated by the module that owns it, and where its lines are.
 
-    ``keys`` maps a TOML key to (field name, parser raising TypeError); unknown
-    keys and bad values are errors naming the file, the line and the key.
+    Raises :class:`ConfigError` naming the line when it is not a table.
     """
     raw = config.raw.get(name, {})
     try:
@@ -269,6 +267,18 @@ def parse_subtable(
     where = _Where(config.pyproject, text)
     if not isinstance(raw, dict):
         raise where.error("tool.gauntlet", name, f"expected a table, got {_describe(raw)}")
+    return raw, where
+
+
+def parse_subtable(
+    config: Config, name: str, keys: Mapping[str, tuple[str, _Parser]]
+) -> dict[str, Any]:
+    """Field values from ``[tool.gauntlet.<name>]``, each key parsed by ``keys[key]``.
+
+    ``keys`` maps a TOML key to (field name, parser raising TypeError); unknown
+    keys and bad values are errors naming the file, the line and the key.
+    """
+    raw, where = owned_table(config, name)
     table = f"tool.gauntlet.{name}"
     values: dict[str, Any] = {}
     for key, value in raw.items():

@@ -31,15 +31,20 @@ ALERTS_FILE = "alerts.json"
 
 
 def load_health(config: Config, *, last_runs: int, days: float | None) -> Health:
-    """The project's health over the last ``last_runs`` runs (or ``days`` days).
+    """The project's health over the last ``last_runs`` runs (or ``days`` days)."""
+    from gauntlet.healthrecord import open_project_store
 
-    This is the one call into the history store: ``open_store(<history of
-    config>).health(last_runs=last_runs, days=days)``.
-    """
-    raise ToolError(
-        f"no run history store is available to read ({config.out_dir}); "
-        "record runs with `nox -s ci` first"
-    )
+    store = open_project_store(config)
+    try:
+        health = store.health(last_runs, days)
+    finally:
+        store.close()
+    if not health.runs:
+        raise ToolError(
+            f"no runs recorded in the run history ({store.name}) for this window; "
+            "`doit` and `nox -s ci` record runs"
+        )
+    return health
 
 
 def add_report_arguments(parser: argparse.ArgumentParser) -> None:

@@ -93,7 +93,7 @@ DOIT_CONFIG: dict[str, Any] = {
     "dep_file": str(OUT_DIR / "doit-state.sqlite3"),
     "continue": True,
     "par_type": "thread",
-    "reporter": reporter_for(OUT_DIR / "runs" / "last-doit-run.json"),
+    "reporter": reporter_for(OUT_DIR / "runs" / "last-doit-run.json", CONTEXT.config),
 }
 
 

@@ -3,7 +3,10 @@
 Lines are written by the main process when a task finishes, so parallel runs
 (``doit -n 2``) never interleave partial output.  The run record (every task
 with its status and duration) is written as JSON when the run completes; it
-is what benchmarks and run history read, never the console text.
+is what benchmarks and run history read, never the console text: each
+task's status, start offset, duration and dependencies.  With a project
+configuration bound, the run is also recorded in the project's history
+(:mod:`gauntlet.healthrecord`): as running when tasks start, finished at the end.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from gauntlet.errors import ExitCode
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from gauntlet.config import Config
+    from gauntlet.healthrecord import Recording
 
 RECORD_SCHEMA = 1
 
@@ -60,6 +66,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
 
     desc = "gauntlet console output and run record"
     record_path: Path | None = None
+    config: Config | None = None  # record the run in this project's history
 
     def __init__(self, outstream: TextIO, options: dict[str, Any]) -> None:
         super().__init__(outstream, options)
@@ -69,26 +76,37 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.tasks: list[dict[str, Any]] = []
         self.color = outstream.isatty() and not os.environ.get("NO_COLOR")
         self.previous_handler: Any = None
+        self.deps: dict[str, list[str]] = {}
+        self.recording: Recording | None = None
 
     def _mark(self, mark: str, code: str) -> str:
         return f"\033[{code}m{mark}\033[0m" if self.color else mark
 
     def _record(self, task: Any, status: str, values: dict[str, Any] | None = None) -> float:
-        seconds = time.monotonic() - self.begun.pop(task.name, time.monotonic())
+        now = time.monotonic()
+        begun = self.begun.pop(task.name, now)
         self.tasks.append(
             {
                 "name": task.name,
                 "status": status,
-                "seconds": round(seconds, 3),
+                "start_s": round(begun - self.clock, 3),
+                "seconds": round(now - begun, 3),
+                "deps": self.deps.get(task.name, []),
                 "values": values or {},
             }
         )
-        return seconds
+        return now - begun
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
         """Tasks are about to run: take over Ctrl-C until the run completes."""
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)
+        if isinstance(tasks, dict):
+            self.deps = {name: list(getattr(t, "task_dep", [])) for name, t in tasks.items()}
+        if self.config is not None:
+            from gauntlet.healthrecord import Recording
+
+            self.recording = Recording.begin(self.config, "doit")
 
     def execute_task(self, task: Any) -> None:
         """A task starts: remember when (printing waits for its end)."""
@@ -155,8 +173,13 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
                 write_text_atomic(self.record_path, json.dumps(record, indent=1) + "\n")
             except OSError as exc:
                 self.write(f"gauntlet: could not write run record {self.record_path}: {exc}\n")
+            if self.recording is not None:
+                from gauntlet.healthrecord import record_doit
+
+                record_doit(self.recording, record)
 
 
-def reporter_for(record_path: Path) -> type[GauntletReporter]:
-    """A reporter class bound to where its run record goes."""
-    return type("BoundGauntletReporter", (GauntletReporter,), {"record_path": record_path})
+def reporter_for(record_path: Path, config: Config | None = None) -> type[GauntletReporter]:
+    """A reporter class bound to where its run record goes (and the project to record for)."""
+    attributes = {"record_path": record_path, "config": config}
+    return type("BoundGauntletReporter", (GauntletReporter,), attributes)

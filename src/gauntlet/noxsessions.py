@@ -12,7 +12,8 @@
   the benchmarks alone;
 * ``gates`` — every quality gate over the results on disk (``gauntlet gates``);
 * ``ci`` — every stage above, each in its own nox run so one failing stage
-  never stops the others, then the gates; it fails listing every failure.
+  never stops the others, then the gates; it fails listing every failure,
+  and records the run in the project's history (:mod:`gauntlet.healthrecord`).
 
 Each tool writes its result in a standard format under
 ``<repo>/.gauntlet/results/`` (see :mod:`gauntlet.gateinputs`) and what it
@@ -343,10 +344,27 @@ def ci(session: nox.Session) -> None:
         stale.unlink()
     data = {"schema_version": 1, "started_at": time.time(), "stages": list(STAGES)}
     (results / "pipeline.json").write_text(json.dumps(data) + "\n", encoding="utf-8")
+    from gauntlet import healthrecord  # the run history (stdlib only, imported when used)
+
+    recording = healthrecord.Recording.begin(config, "ci")
+    if recording is not None:
+        os.environ[healthrecord.ENV_RUN] = recording.run_id  # doit runs add to this run
     everything = {"GAUNTLET_ALL_TESTS": "1"}
-    failed = [s for s in STAGES if not _nox(session, s, everything if s == "tests" else None)]
-    gates_ok = _nox(session, "gates")
-    problems = [f"stage failed: {s}" for s in failed]
+    stages = []
+    failed = []
+    for name in (*STAGES, "gates"):
+        began = time.time()
+        ok = _nox(session, name, everything if name == "tests" else None)
+        if recording is not None:
+            seconds = time.time() - began
+            stages.append(healthrecord.stage_row(name, began, recording.started, seconds, ok))
+        if not ok:
+            failed.append(name)
+    gates_ok = "gates" not in failed
+    if recording is not None:
+        os.environ.pop(healthrecord.ENV_RUN, None)
+        healthrecord.record_ci_end(recording, results, stages, not failed)
+    problems = [f"stage failed: {s}" for s in failed if s != "gates"]
     if not gates_ok:
         verdict = results / "gates" / "verdict.json"
         try:

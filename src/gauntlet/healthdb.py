@@ -1,0 +1,250 @@
+"""Connections to the run history: a SQLite file or a PostgreSQL server, one small API.
+
+SQL is written once with ``?`` placeholders and portable types (``TEXT``,
+``BIGINT``, ``DOUBLE PRECISION``); the PostgreSQL connection rewrites the
+placeholders.  SQLite runs in WAL mode with a busy timeout so several
+pipelines can write at once; every write is one transaction.
+
+A file that is not a SQLite database is reported and never written: it is
+opened read-only first, and only a valid database is opened for writing.
+Passwords in URLs are never shown (:func:`redact`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import sqlite3
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from gauntlet.errors import GauntletError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+BUSY_TIMEOUT_S = 30.0
+Row = tuple[Any, ...]
+
+
+class HistoryError(GauntletError):
+    """The run history cannot be opened, read or written; the message says why."""
+
+
+def redact(url: str) -> str:
+    """``url`` with any password replaced by ``***``."""
+    return re.sub(r"(?<=://)([^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def is_postgres(url: str) -> bool:
+    """Whether ``url`` names a PostgreSQL server rather than a SQLite file."""
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+class Database(Protocol):
+    """What the store needs from a connection."""
+
+    name: str  # where the history is, safe to print
+    dialect: str  # "sqlite" | "postgresql"
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+
+    def transaction(self) -> contextlib.AbstractContextManager[Writer]:
+        """A write transaction, committed on success and rolled back on error."""
+
+    def close(self) -> None:
+        """Release the connection."""
+
+
+class Writer(Protocol):
+    """Statements inside one transaction."""
+
+    dialect: str
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        """Run one statement."""
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """Run one statement for many parameter rows."""
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT inside the transaction."""
+
+
+class _SqliteWriter:
+    dialect = "sqlite"
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(sql, tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self.conn.executemany(sql, [tuple(r) for r in rows])
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        return self.conn.execute(sql, tuple(params)).fetchall()
+
+
+class SqliteDatabase:
+    """A history in one SQLite file (WAL, busy timeout)."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
+        self.path = path
+        _check_sqlite_file(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+        except (OSError, sqlite3.Error) as exc:
+            raise HistoryError(f"{path}: cannot open the run history ({exc})") from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+        try:
+            return self.conn.execute(sql, tuple(params)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(self.name, "read", exc) from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue on the lock instead of failing."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(self.name, "write", exc) from None
+        try:
+            yield _SqliteWriter(self.conn)
+        except sqlite3.DatabaseError as exc:
+            self.conn.execute("ROLLBACK")
+            raise _sqlite_error(self.name, "write", exc) from None
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close the file."""
+        self.conn.close()
+
+
+def _sqlite_error(name: str, what: str, exc: sqlite3.Error) -> HistoryError:
+    hint = ""
+    if "malformed" in str(exc) or "not a database" in str(exc):
+        hint = "; the file is damaged: move it aside to start a new history"
+    elif "locked" in str(exc):
+        hint = f"; another process held it for {BUSY_TIMEOUT_S:g} s, try again"
+    return HistoryError(f"{name}: cannot {what} the run history ({exc}){hint}")
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not a SQLite database, reading it only."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise HistoryError(f"{path}: cannot read the run history ({exc})") from None
+    problem = "" if header == b"SQLite format 3\x00" else "not a SQLite database"
+    if not problem:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            # Reading the schema parses the first pages; a full check would cost 0.1 s per
+            # 50 MB on every command, and later read errors are reported anyway.
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
+        except sqlite3.DatabaseError as exc:
+            problem = str(exc)
+        finally:
+            conn.close()
+    if problem:
+        raise HistoryError(
+            f"{path}: the run history is corrupt ({problem}); it was left untouched. "
+            "Move it aside to start a new history, or point [tool.gauntlet.history] url "
+            "at another file"
+        )
+
+
+class _PostgresWriter:
+    dialect = "postgresql"
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.cursor.execute(_pg(sql), tuple(params))
+
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        if rows:
+            self.cursor.executemany(_pg(sql), [tuple(r) for r in rows])
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self.cursor.execute(_pg(sql), tuple(params))
+        return list(self.cursor.fetchall())
+
+
+def _pg(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PostgresDatabase:
+    """A history on a PostgreSQL server (psycopg 3, ``pip install gauntlet[postgres]``)."""
+
+    dialect = "postgresql"
+
+    def __init__(self, url: str) -> None:
+        self.name = redact(url)
+        try:
+            import psycopg
+        except ImportError:
+            raise HistoryError(
+                f"{self.name}: a PostgreSQL history needs psycopg; "
+                "install it with `pip install 'gauntlet[postgres]'`"
+            ) from None
+        self._errors: tuple[type[BaseException], ...] = (psycopg.Error,)
+        try:
+            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            message = str(exc).replace(url, self.name)
+            raise HistoryError(
+                f"{self.name}: cannot connect to the run history ({message})"
+            ) from None
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Rows of one SELECT."""
+        try:
+            with self.conn.cursor() as cursor:
+                cursor.execute(_pg(sql), tuple(params))
+                return list(cursor.fetchall())
+        except self._errors as exc:
+            raise HistoryError(f"{self.name}: cannot read the run history ({exc})") from None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Writer]:
+        """One transaction; an error rolls it back and is reported."""
+        try:
+            with self.conn.transaction(), self.conn.cursor() as cursor:
+                yield _PostgresWriter(cursor)
+        except self._errors as exc:
+            raise HistoryError(f"{self.name}: cannot write the run history ({exc})") from None
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+
+def connect(url_or_path: str | Path) -> Database:
+    """A connection to the history at a PostgreSQL URL or a SQLite path (or ``sqlite:///``)."""
+    text = str(url_or_path)
+    if is_postgres(text):
+        return PostgresDatabase(text)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") - 1 :]
+    return SqliteDatabase(Path(text))

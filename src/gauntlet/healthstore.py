@@ -1,0 +1,255 @@
+"""The run history: record pipeline runs and compute their :class:`~gauntlet.healthmodel.Health`.
+
+    store = open_store(".gauntlet/history.sqlite3")      # or "postgresql://..."
+    run_id = store.start_run(RunInfo("doit", commit, branch))   # written as "running"
+    store.add_results(run_id, RunResults(tasks=..., cases=...))
+    store.finish_run(run_id, Outcome.PASSED)
+    health = store.health(last_runs=100)
+
+A run is written as ``running`` with its host and process id when it starts.
+A run still ``running`` whose process is gone from this host (killed with
+SIGKILL, a machine that lost power) is marked ``interrupted`` by the next
+:meth:`Store.start_run`, so it can never count as passed.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+from gauntlet.healthdb import connect
+from gauntlet.healthmodel import Outcome
+from gauntlet.healthquery import compute_health
+from gauntlet.healthschema import CURRENT, migrate, stored_version
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gauntlet.healthdb import Database, Writer
+    from gauntlet.healthmodel import Health
+    from gauntlet.healthrows import RunInfo, RunResults
+
+DEFAULT_WINDOW_RUNS = 100
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: it exists
+        return True
+    return True
+
+
+class Store:
+    """One open history (see :func:`open_store`)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @property
+    def name(self) -> str:
+        """Where the history is (passwords masked)."""
+        return self.db.name
+
+    def close(self) -> None:
+        """Release the connection."""
+        self.db.close()
+
+    def schema_version(self) -> int:
+        """The history's schema version."""
+        return stored_version(self.db)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def reap_interrupted(self) -> list[str]:
+        """Mark runs of this host whose process is gone as interrupted; return their ids."""
+        host = socket.gethostname()
+        rows = self.db.query(
+            "SELECT run_id, pid FROM runs WHERE outcome = ? AND host = ?",
+            (Outcome.RUNNING.value, host),
+        )
+        dead = [run_id for run_id, pid in rows if not _alive(int(pid))]
+        if dead:
+            with self.db.transaction() as tx:
+                tx.executemany(
+                    "UPDATE runs SET outcome = ?, finished = NULL WHERE run_id = ? AND outcome = ?",
+                    [(Outcome.INTERRUPTED.value, r, Outcome.RUNNING.value) for r in dead],
+                )
+        return dead
+
+    def start_run(
+        self, info: RunInfo, *, started: float | None = None, pid: int | None = None
+    ) -> str:
+        """Write a new run as running (after reaping interrupted ones); return its id."""
+        self.reap_interrupted()
+        run_id = uuid.uuid4().hex
+        with self.db.transaction() as tx:
+            self._insert_run(
+                tx, run_id, info, started or time.time(), os.getpid() if pid is None else pid
+            )
+        return run_id
+
+    @staticmethod
+    def _insert_run(tx: Writer, run_id: str, info: RunInfo, started: float, pid: int) -> None:
+        tx.execute(
+            "INSERT INTO runs (run_id, kind, commit_sha, branch, trigger_name, started, "
+            "finished, outcome, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            (
+                run_id,
+                info.kind,
+                info.commit,
+                info.branch,
+                info.trigger,
+                started,
+                Outcome.RUNNING.value,
+                socket.gethostname(),
+                pid,
+            ),
+        )
+
+    def run_started(self, run_id: str) -> float | None:
+        """When a run started (epoch seconds), or None when there is no such run."""
+        rows = self.db.query("SELECT started FROM runs WHERE run_id = ?", (run_id,))
+        return float(rows[0][0]) if rows else None
+
+    def add_results(self, run_id: str, results: RunResults) -> None:
+        """Add tasks, test cases, coverage, benchmarks, gates and waivers to a run."""
+        with self.db.transaction() as tx:
+            self._insert_results(tx, run_id, results)
+
+    @staticmethod
+    def _insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
+        run = tx.query("SELECT commit_sha, started FROM runs WHERE run_id = ?", (run_id,))
+        sha, started = (str(run[0][0]), float(run[0][1])) if run else ("", 0.0)
+        tx.executemany(
+            "INSERT INTO tasks (run_id, name, status, start_s, duration_s, content_key) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (run_id, t.name, t.status, t.start_s, t.duration_s, t.content_key)
+                for t in results.tasks
+            ],
+        )
+        tx.executemany(
+            "INSERT INTO task_deps (run_id, task, dep) VALUES (?, ?, ?)",
+            [(run_id, t.name, d) for t in results.tasks for d in t.deps],
+        )
+        tx.executemany(
+            "INSERT INTO test_cases (run_id, suite, name, status, duration_s, message, "
+            "content_key, commit_sha, started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    run_id,
+                    c.suite,
+                    c.name,
+                    c.status,
+                    c.duration_s,
+                    c.message,
+                    c.content_key,
+                    sha,
+                    started,
+                )
+                for c in results.cases
+            ],
+        )
+        if results.coverage is not None:
+            tx.execute(
+                "INSERT INTO coverage (run_id, line_percent, branch_percent) VALUES (?, ?, ?)",
+                (run_id, *results.coverage),
+            )
+        tx.executemany(
+            "INSERT INTO bench_results (run_id, name, value, unit, regression) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(run_id, b.name, b.value, b.unit, int(b.regression)) for b in results.benchmarks],
+        )
+        tx.executemany(
+            "INSERT INTO gate_results (run_id, gate, status, measured, threshold) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(run_id, g.gate, g.status, g.measured, g.threshold) for g in results.gates],
+        )
+        tx.executemany(
+            "INSERT INTO waivers (run_id, gate, finding, reason, expires) VALUES (?, ?, ?, ?, ?)",
+            [(run_id, w.gate, w.finding, w.reason, w.expires) for w in results.waivers],
+        )
+
+    def finish_run(self, run_id: str, outcome: Outcome, *, finished: float | None = None) -> None:
+        """Write a run's end and outcome (a run already marked interrupted stays so)."""
+        with self.db.transaction() as tx:
+            tx.execute(
+                "UPDATE runs SET finished = ?, outcome = ? WHERE run_id = ? AND outcome = ?",
+                (finished or time.time(), outcome.value, run_id, Outcome.RUNNING.value),
+            )
+
+    def discard_run(self, run_id: str) -> None:
+        """Delete a run that recorded nothing (e.g. a doit run with every task up to date)."""
+        with self.db.transaction() as tx:
+            for table in ("tasks", "task_deps", "test_cases", "coverage", "bench_results",
+                          "gate_results", "waivers", "runs"):  # fmt: skip
+                tx.execute(f"DELETE FROM {table} WHERE run_id = ?", (run_id,))  # nosec B608 - constant names
+
+    def record_run(
+        self,
+        info: RunInfo,
+        results: RunResults,
+        outcome: Outcome,
+        *,
+        started: float,
+        finished: float,
+    ) -> str:
+        """Write a whole finished run (an import) in one transaction; return its id."""
+        run_id = uuid.uuid4().hex
+        with self.db.transaction() as tx:
+            self._insert_run(tx, run_id, info, started, 0)
+            self._insert_results(tx, run_id, results)
+            tx.execute(
+                "UPDATE runs SET finished = ?, outcome = ? WHERE run_id = ?",
+                (finished, outcome.value, run_id),
+            )
+        return run_id
+
+    # -- reading -------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, int]:
+        """How many rows each table holds."""
+        tables = ("runs", "tasks", "test_cases", "coverage", "bench_results", "gate_results")
+        return {
+            t: int(self.db.query(f"SELECT count(*) FROM {t}")[0][0])  # nosec B608 - constant names
+            for t in tables
+        }
+
+    def health(
+        self,
+        last_runs: int | None = None,
+        days: float | None = None,
+        *,
+        now: float | None = None,
+    ) -> Health:
+        """The health figures over the last ``last_runs`` runs or ``days`` days.
+
+        With neither, the window is the last :data:`DEFAULT_WINDOW_RUNS` runs.
+        """
+        if last_runs is None and days is None:
+            last_runs = DEFAULT_WINDOW_RUNS
+        return compute_health(self.db, last_runs, days, time.time() if now is None else now)
+
+
+def open_store(url_or_path: str | Path) -> Store:
+    """Open (creating or migrating as needed) the history at a path or PostgreSQL URL.
+
+    Raises :class:`~gauntlet.healthdb.HistoryError` for a corrupt file, a history
+    from a newer gauntlet, or a server that cannot be reached.
+    """
+    db = connect(url_or_path)
+    try:
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
+    return Store(db)
+
+
+__all__ = ["CURRENT", "DEFAULT_WINDOW_RUNS", "Store", "open_store"]

@@ -1,0 +1,117 @@
+"""Opening histories: corrupt files left untouched, passwords never shown, clear errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gauntlet.healthdb import HistoryError, connect, is_postgres, redact
+from gauntlet.healthmodel import Outcome
+from gauntlet.healthrows import CaseRow, RunInfo, RunResults
+from gauntlet.healthstore import open_store
+
+
+def test_passwords_are_masked() -> None:
+    assert (
+        redact("postgresql://ci:s3cret@db.example:5432/h")  # pragma: allowlist secret
+        == "postgresql://ci:***@db.example:5432/h"
+    )
+    assert redact("postgresql://ci@db/h") == "postgresql://ci@db/h"
+    assert redact("/tmp/history.sqlite3") == "/tmp/history.sqlite3"
+    assert is_postgres("postgres://x")
+    assert not is_postgres("sqlite:///x")
+
+
+def test_an_unreachable_server_is_an_error_without_the_password() -> None:
+    url = "postgresql://gauntlet:hunter2@127.0.0.1:1/history"  # pragma: allowlist secret
+    with pytest.raises(HistoryError) as caught:
+        open_store(url)
+    assert "hunter2" not in str(caught.value)
+    assert "postgresql://gauntlet:***@127.0.0.1:1/history: cannot connect" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"this is not a database at all, just text\n" * 20, b"SQLite format 3\x00" + b"\x07" * 4000],
+)
+def test_a_corrupt_history_is_refused_and_left_byte_identical(
+    tmp_path: Path, content: bytes
+) -> None:
+    path = tmp_path / "history.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(HistoryError, match=r"corrupt.*left untouched"):
+        open_store(path)
+    assert path.read_bytes() == content
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite3"]
+
+
+def test_sqlite_urls_and_a_new_folder(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "h.sqlite3"
+    store = open_store(f"sqlite://{path}")
+    assert store.name == str(path)
+    assert store.schema_version() == 2
+    store.close()
+    assert path.is_file()
+
+
+def test_read_and_write_errors_name_the_history(tmp_path: Path) -> None:
+    db = connect(tmp_path / "h.sqlite3")
+    with pytest.raises(HistoryError, match="cannot read the run history"):
+        db.query("SELECT * FROM nowhere")
+    with pytest.raises(HistoryError, match="cannot write the run history"), db.transaction() as tx:
+        tx.execute("INSERT INTO nowhere VALUES (1)")
+
+    def create_then_fail() -> None:
+        with db.transaction() as tx:
+            tx.execute("CREATE TABLE t (x INTEGER)")
+            raise KeyError("rolled back")
+
+    with pytest.raises(KeyError):
+        create_then_fail()
+    assert db.query("SELECT count(*) FROM sqlite_master WHERE name = 't'") == [(0,)]
+    db.close()
+
+
+def test_a_locked_history_reports_instead_of_hanging_forever(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("gauntlet.healthdb.BUSY_TIMEOUT_S", 0.1)
+    path = tmp_path / "h.sqlite3"
+    open_store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    db = connect(path)
+    with pytest.raises(HistoryError, match="cannot write"), db.transaction():
+        pass
+    holder.execute("ROLLBACK")
+    holder.close()
+    db.close()
+
+
+def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    store = open_store(path)
+    run_id = store.start_run(RunInfo("doit", "c", "main"))
+    cases = tuple(CaseRow("suite", f"case{i}", "passed", 0.1, "x" * 200) for i in range(3000))
+    store.add_results(run_id, RunResults(cases=cases))
+    store.finish_run(run_id, Outcome.PASSED)
+    store.db.query("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 40)
+        handle.write(b"\x07" * 4096 * 60)
+    damaged = path.read_bytes()
+    store = open_store(path)
+    with pytest.raises(HistoryError, match="the file is damaged: move it aside"):
+        store.health()
+    store.close()
+    assert path.read_bytes() == damaged
+
+
+def test_a_history_that_cannot_be_created_is_an_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(HistoryError, match="cannot open the run history"):
+        open_store(blocker / "h.sqlite3")
