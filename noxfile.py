@@ -10,9 +10,19 @@ import nox
 # This repository is gauntlet itself: import the sessions from the source tree.
 sys.path.insert(0, str(Path(__file__).parent / "src"))
 
-from gauntlet.noxsessions import bench, ci, gates, lint, mojo, security, tests, typecheck
+from gauntlet.noxsessions import (
+    bench,
+    ci,
+    gates,
+    health,
+    lint,
+    mojo,
+    security,
+    tests,
+    typecheck,
+)
 
-__all__ = ["bench", "ci", "gates", "lint", "mojo", "security", "tests", "typecheck"]
+__all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
 
 nox.options.sessions = ["tests"]
 nox.options.reuse_existing_virtualenvs = True

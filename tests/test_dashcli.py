@@ -70,7 +70,7 @@ def test_report_html_writes_the_dashboard(
 def test_report_md_prints_or_writes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(project), "report", "md", "--days", "7"]) == 0
     assert capsys.readouterr().out.startswith("## Pipeline health\n")
-    assert SEEN == {"last_runs": 200, "days": 7.0}
+    assert SEEN == {"last_runs": 100, "days": 7.0}
     target = project / "summary.md"
     assert main(["--project", str(project), "report", "md", "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8").startswith("## Pipeline health\n")

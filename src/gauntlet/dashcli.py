@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gauntlet.config import load_config
 from gauntlet.errors import ExitCode, ToolError
+from gauntlet.healthstore import DEFAULT_WINDOW_RUNS
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from gauntlet.healthmodel import Health
     from gauntlet.notifiers import Delivery
 
-DEFAULT_RUNS = 200
+DEFAULT_RUNS = DEFAULT_WINDOW_RUNS
 ALERTS_FILE = "alerts.json"
 
 

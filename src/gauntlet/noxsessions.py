@@ -11,6 +11,8 @@
 * ``mojo`` / ``bench`` — the doit graph (build → test → benchmark → report) and
   the benchmarks alone;
 * ``gates`` — every quality gate over the results on disk (``gauntlet gates``);
+* ``health`` — the run history: health figures (OpenMetrics), the dashboard,
+  its Markdown, and the alerts (``ci`` runs it after recording its run);
 * ``ci`` — every stage above, each in its own nox run so one failing stage
   never stops the others, then the gates; it fails listing every failure,
   and records the run in the project's history (:mod:`gauntlet.healthrecord`).
@@ -39,7 +41,7 @@ from nox.command import CommandFailed
 from gauntlet.config import Config, load_config
 from gauntlet.pyversions import declared_pythons, project_name
 
-__all__ = ["bench", "ci", "gates", "lint", "mojo", "security", "tests", "typecheck"]
+__all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
 
 VENV_BACKEND = "uv|virtualenv"
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
@@ -311,6 +313,22 @@ def gates(session: nox.Session) -> None:
     session.run("gauntlet", "gates")
 
 
+@nox.session(venv_backend=VENV_BACKEND)
+def health(session: nox.Session) -> None:
+    """The run history shown and announced: health figures, dashboard, alerts.
+
+    Writes ``health/health.prom`` (OpenMetrics), ``health/dashboard.html`` and
+    ``health/health.md`` under the results directory, then sends the alerts of
+    ``[tool.gauntlet.alerts]``.  ``ci`` runs it last; it never fails the pipeline.
+    """
+    _install(session, "-e", ".")
+    folder = _results(_config(), "health")
+    session.run("gauntlet", "health", "--openmetrics", str(folder / "health.prom"))
+    session.run("gauntlet", "report", "html", "-o", str(folder / "dashboard.html"))
+    session.run("gauntlet", "report", "md", "-o", str(folder / "health.md"))
+    session.run("gauntlet", "alerts")
+
+
 def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one session in its own nox process (report in ``nox/NAME.json``); did it pass?"""
     report = _results(_config(), "nox") / f"{name}.json"
@@ -364,6 +382,8 @@ def ci(session: nox.Session) -> None:
     if recording is not None:
         os.environ.pop(healthrecord.ENV_RUN, None)
         healthrecord.record_ci_end(recording, results, stages, not failed)
+        if not _nox(session, "health"):  # shows and announces the run; never fails it
+            session.warn("the health report and alerts could not be made; see the output above")
     problems = [f"stage failed: {s}" for s in failed if s != "gates"]
     if not gates_ok:
         verdict = results / "gates" / "verdict.json"
