@@ -52,7 +52,15 @@ def test_defaults_and_values(write_tree: WriteTree) -> None:
         ("smaples = 3", r":3: .*'smaples': unknown key; known keys: samples"),
     ],
 )
-def test_errors_name_line_and_key(write_tree: WriteTree, line: str, message: str) -> None:
+def test_errors_name_line_and_key_when_the_config_loads(
+    write_tree: WriteTree, line: str, message: str
+) -> None:
     root = write_tree({"pyproject.toml": f"[tool.gauntlet]\n[tool.gauntlet.bench]\n{line}\n"})
     with pytest.raises(ConfigError, match=message):
-        bench_settings(load_config(root))
+        load_config(root)
+
+
+def test_bench_must_be_a_table(write_tree: WriteTree) -> None:
+    root = write_tree({"pyproject.toml": "[tool.gauntlet]\nbench = 3\n"})
+    with pytest.raises(ConfigError, match=r"pyproject\.toml:2: .*'bench': expected a table"):
+        load_config(root)

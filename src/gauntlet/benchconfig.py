@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.config import _describe, _Where
+from gauntlet.config import _describe
 from gauntlet.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gauntlet.config import Config
+    from gauntlet.config import Config, _Where
 
 TABLE = "tool.gauntlet.bench"
 
@@ -131,14 +131,8 @@ _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
 }
 
 
-def bench_settings(config: Config) -> BenchSettings:
-    """The validated ``[tool.gauntlet.bench]`` table (defaults when absent)."""
-    raw = config.raw.get("bench", {})
-    try:
-        text = config.pyproject.read_text(encoding="utf-8")
-    except OSError:
-        text = ""
-    where = _Where(config.pyproject, text)
+def parse_bench(where: _Where, raw: object) -> BenchSettings:
+    """Validate the ``[tool.gauntlet.bench]`` table; errors name file, line and key."""
     if not isinstance(raw, dict):
         raise where.error("tool.gauntlet", "bench", f"expected a table, got {_describe(raw)}")
     values: dict[str, Any] = {}
@@ -154,3 +148,8 @@ def bench_settings(config: Config) -> BenchSettings:
         except TypeError as exc:
             raise where.error(TABLE, key, str(exc)) from None
     return BenchSettings(**values)
+
+
+def bench_settings(config: Config) -> BenchSettings:
+    """The project's benchmark settings (checked when the configuration loaded)."""
+    return config.bench or BenchSettings()

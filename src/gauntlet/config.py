@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.errors import ConfigError
 
 if TYPE_CHECKING:
+    from gauntlet.benchconfig import BenchSettings
     from gauntlet.gateconfig import GateSettings
 
 if sys.version_info >= (3, 11):
@@ -64,6 +65,7 @@ class Config:
     skip_tags: tuple[str, ...] = ()
     python_tests: tuple[str, ...] = ()
     gates: GateSettings | None = None
+    bench: BenchSettings | None = None  # None: no [tool.gauntlet.bench] table
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -169,7 +171,7 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "skip-tags": ("skip_tags", _strings),
     "python-tests": ("python_tests", _relpaths),
 }
-# [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
+# [tool.gauntlet.bench] is parsed by gauntlet.benchconfig, which owns its keys.
 _TABLES = ("extensions", "tags", "gates", "waivers", "bench")
 
 
@@ -239,7 +241,9 @@ def parse_config(pyproject: Path, text: str) -> Config:
         elif key == "tags":
             values["tags"] = _tags(where, value)
         elif key == "bench":
-            continue  # validated by gauntlet.benchconfig, which owns it
+            from gauntlet.benchconfig import parse_bench
+
+            values["bench"] = parse_bench(where, value)
         elif key in _KEYS:
             name, parser = _KEYS[key]
             try:
