@@ -52,6 +52,7 @@ class Verdict(Enum):
     REGRESSION = "regression"
     IMPROVEMENT = "improvement"
     NO_CHANGE = "no significant change"
+    INCONCLUSIVE = "inconclusive"
     NOT_COMPARABLE = "not comparable"
     NEW = "new baseline"
     REMOVED = "removed"

@@ -57,14 +57,8 @@ def _measure(job: Job, settings: BenchSettings) -> tuple[tuple[Measurement, ...]
     binary, error, _ = job.program("bench")
     if error is not None:
         raise ResultError(error.message)
-    (found,) = measure_wall(
-        [binary],
-        cwd=job.root,
-        timeout=job.timeout,
-        samples=settings.samples,
-        warmup=settings.warmup,
-        source=job.source,
-    )
+    how = settings.wall_run(job.root, job.timeout, job.source)
+    (found,) = measure_wall([binary], how, samples=settings.samples, warmup=settings.warmup)
     return found, note
 
 
