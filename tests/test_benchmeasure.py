@@ -9,16 +9,15 @@ import pytest
 
 from gauntlet.benchmeasure import (
     PROGRAM,
+    WallRun,
     bencher_functions,
     callgrind_total,
-    WallRun,
     measure_instructions,
     measure_wall,
     realtime_prefix,
 )
 from gauntlet.benchresults import MetricKind
 from gauntlet.errors import ResultError, ToolError
-
 
 ADDR_NO_RANDOMIZE = 0x0040000
 
