@@ -15,6 +15,7 @@ fixed-layout = true     # run under `setarch -R` (no address-space randomisation
 realtime = true         # run under `chrt -f 1` where permitted (no preemption by other jobs)
 pilot = 10              # side by side: interleaved pairs before the sample count is chosen
 max-pairs = 200         # side by side: at most this many pairs, then "inconclusive"
+python = ["benchmarks/bench_*.py"]  # Python benchmarks (scripts or pytest-benchmark files)
 ```
 
 Wall time is measured by running the compiled program ``warmup + samples``
@@ -61,6 +62,7 @@ class BenchSettings:
     realtime: bool = True
     pilot: int = 10
     max_pairs: int = 200
+    python: tuple[str, ...] = ()
 
     def counts_instructions(self, source: str) -> bool:
         """Whether ``source`` (root-relative) is measured by callgrind."""
@@ -82,6 +84,7 @@ class BenchSettings:
             "realtime": self.realtime,
             "pilot": self.pilot,
             "max_pairs": self.max_pairs,
+            "python": list(self.python),
         }
 
     @staticmethod
@@ -101,6 +104,7 @@ class BenchSettings:
             realtime=bool(data.get("realtime", True)),
             pilot=int(data.get("pilot", 10)),
             max_pairs=int(data.get("max_pairs", 200)),
+            python=tuple(data.get("python", ())),
         )
 
     def wall_run(self, cwd: str, timeout: float, source: str) -> WallRun:
@@ -168,6 +172,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "realtime": ("realtime", _flag),
     "pilot": ("pilot", _pilot),
     "max-pairs": ("max_pairs", _pilot),
+    "python": ("python", _strings),
 }
 
 

@@ -264,8 +264,9 @@ def parse_output(text: str, source: str, fmt: str = "auto") -> tuple[Measurement
         raise ResultError(f"unknown benchmark format {fmt!r}; known: {', '.join(PARSERS)}")
     found = PARSERS[name](text, source)
     if not found:
-        raise ResultError(
-            f"{source}: no benchmark results in {name} output "
-            "(a Mojo benchmark must call dump_report() at the end of main)"
-        )
+        hint = {
+            "markdown": "a Mojo benchmark must call dump_report() at the end of main",
+            "jsonl": 'print one JSON object per line, e.g. {"name": "x", "samples": [1.2]}',
+        }.get(name, "is it the benchmark's complete output?")
+        raise ResultError(f"{source}: no benchmark results in {name} output ({hint})")
     return found
