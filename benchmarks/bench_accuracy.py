@@ -1,9 +1,10 @@
 """How often gauntlet's side-by-side verdict is right, on real noise from this machine.
 
-1. Builds the sample project's benchmark programs and measures each one as a
-   side-by-side comparison does, but with the same build on both sides: base
-   and new run interleaved, ``-r 5`` repetitions a run (the best is the
-   sample), without address-space randomisation, ``--rounds`` pairs.  That is a
+1. Builds the sample project's benchmark programs twice, in two folders (as a
+   side-by-side comparison builds base and new), and measures each pair of
+   builds as a side-by-side comparison does: interleaved, with the settings of
+   ``[tool.gauntlet.bench]`` (``-r 5``, the best repetition is the sample,
+   real-time priority where permitted), ``--rounds`` pairs.  That is a
    pool of real pairs: the noise of this machine, whatever else it is doing
    (the load average is printed).
 2. For every program and slowdown d in 0/2/5/10 %, ``--trials`` times: gauntlet's
@@ -77,10 +78,13 @@ def noise_pools(project: Path, rounds: int, settings: BenchSettings) -> list[Poo
     config = load_config(project)
     pools = []
     loads = [os.getloadavg()[0]]
-    for source, binary in build_programs(config, [], "bench").items():
+    # Two builds of the same sources in different folders, as side by side builds
+    # base and new: their embedded paths, and so their layouts, differ.
+    builds = [build_programs(config, [], "bench", config.out_dir / "accuracy" / s) for s in "ab"]
+    for source, first in builds[0].items():
         how = settings.wall_run(str(config.root), config.timeout, source)
         started = time.perf_counter()
-        base, new = measure_wall([binary, binary], how, samples=rounds, warmup=1)
+        base, new = measure_wall([first, builds[1][source]], how, samples=rounds, warmup=1)
         seconds = (time.perf_counter() - started) / (rounds + 1)
         loads.append(os.getloadavg()[0])
         pools.append(Pool(source, (base, new), seconds))
@@ -174,7 +178,9 @@ def instruction_check(project: Path) -> None:
     """Spread of callgrind counts over 5 runs, and the verdict on a 1 % larger count."""
     config = load_config(project)
     settings = BenchSettings()
-    counted = build_programs(config, ["--target-cpu", settings.target_cpu], "bench-callgrind")
+    counted = build_programs(
+        config, ["--target-cpu", settings.target_cpu], "bench-callgrind", config.out_dir
+    )
     source = next(s for s in counted if "activations" in s)
     started = time.perf_counter()
     runs = [

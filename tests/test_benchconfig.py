@@ -75,7 +75,7 @@ def test_side_by_side_settings(write_tree: WriteTree) -> None:
             pilot = 12
             max-pairs = 40
             repetitions = 3
-            fixed-layout = false
+            fixed-layout = true
             realtime = false
             python = ["benchmarks/bench_*.py"]
             """
@@ -84,7 +84,7 @@ def test_side_by_side_settings(write_tree: WriteTree) -> None:
     settings = bench_settings(load_config(root))
     assert (settings.plan().pilot, settings.plan().cap, settings.plan().threshold) == (12, 40, 0.05)
     how = settings.wall_run("/r", 9.0, "b.mojo")
-    assert (how.repetitions, how.fixed_layout, how.realtime, how.timeout) == (3, False, False, 9.0)
+    assert (how.repetitions, how.fixed_layout, how.realtime, how.timeout) == (3, True, False, 9.0)
     assert settings.python == ("benchmarks/bench_*.py",)
     assert BenchSettings.from_json(settings.to_json()) == settings
 

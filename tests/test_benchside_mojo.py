@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -132,7 +132,8 @@ def test_wall_time_pairs_with_the_sample_count_chosen(repo: Path) -> None:
     (repo / "src/work.mojo").write_text(SLOWER)
     code, data = compare(repo)
     assert code == 1, data
-    (total,) = data["benchmarks"]  # type: ignore[misc]
+    benchmarks: list[dict[str, Any]] = data["benchmarks"]  # type: ignore[assignment]
+    (total,) = benchmarks
     assert total["verdict"] == "regression"
     pairs = total["samples"][0]
     assert pairs >= 10  # the pilot at least

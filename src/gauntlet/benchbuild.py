@@ -56,10 +56,10 @@ def build_program(
     return binary
 
 
-def build_programs(config: Config, flags: list[str], folder: str) -> dict[str, Path]:
-    """Every benchmark program of the project, built (or reused) in its build folder."""
+def build_programs(config: Config, flags: list[str], folder: str, out_dir: Path) -> dict[str, Path]:
+    """Every benchmark program of the project, built (or reused) under ``out_dir``."""
     mojo = mojo_path(config)
     return {
-        source: build_program(config, step, mojo, config.out_dir, flags, folder)
+        source: build_program(config, step, mojo, out_dir, flags, folder)
         for source, step in benchmark_steps(config).items()
     }

@@ -11,7 +11,7 @@ not-gated = ["softmax/input_id:128x128"]         # reported, never fail the run
 target-cpu = "x86-64-v3"  # compile target for callgrind runs
 quantile = 0.5          # stored baselines: 0.5 compares medians, 0.1 the fast tail
 repetitions = 5         # std.benchmark -r: repetitions per run; the best is the sample
-fixed-layout = true     # run under `setarch -R` (no address-space randomisation)
+fixed-layout = false    # `setarch -R`: less noise, but a fixed bias between two builds
 realtime = true         # run under `chrt -f 1` where permitted (no preemption by other jobs)
 pilot = 10              # side by side: interleaved pairs before the sample count is chosen
 max-pairs = 200         # side by side: at most this many pairs, then "inconclusive"
@@ -58,7 +58,7 @@ class BenchSettings:
     target_cpu: str = "x86-64-v3"
     quantile: float = 0.5
     repetitions: int = 5
-    fixed_layout: bool = True
+    fixed_layout: bool = False
     realtime: bool = True
     pilot: int = 10
     max_pairs: int = 200
@@ -100,7 +100,7 @@ class BenchSettings:
             target_cpu=str(data["target_cpu"]),
             quantile=float(data.get("quantile", 0.5)),
             repetitions=int(data.get("repetitions", 5)),
-            fixed_layout=bool(data.get("fixed_layout", True)),
+            fixed_layout=bool(data.get("fixed_layout", False)),
             realtime=bool(data.get("realtime", True)),
             pilot=int(data.get("pilot", 10)),
             max_pairs=int(data.get("max_pairs", 200)),

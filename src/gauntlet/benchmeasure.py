@@ -5,9 +5,13 @@ Wall time: the program runs ``warmup`` times (figures dropped), then
 repeats every benchmark that often) and the best repetition (fastest time,
 highest throughput) is the run's sample: a repetition that another process
 interrupted is slower, never faster.  With ``fixed_layout`` the program runs
-under ``setarch -R`` (no address-space randomisation): on this machine the
-randomised heap placement alone moved some benchmarks between two speeds 25 %
-apart from one process to the next.  With ``realtime`` it runs under
+under ``setarch -R`` (no address-space randomisation).  Measured here: with
+randomisation some benchmarks run at one of two speeds ~25 % apart, chosen
+afresh by each process; without it each process of one build lands on the
+same speed, but two builds of the same source (base and new, whose embedded
+paths differ) landed on different ones, a constant 25 % "regression".  So
+randomisation stays on by default: it turns layout into noise that pairs
+average out, instead of a bias.  With ``realtime`` it runs under
 ``chrt -f 1`` (first-in-first-out scheduling, the lowest real-time priority)
 when this user may do that: ordinary processes, such as other jobs' tests on
 a shared runner, can then no longer preempt it (the kernel still keeps 5 % of
