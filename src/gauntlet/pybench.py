@@ -24,7 +24,9 @@ when one of those changed.
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
+import os
 import sys
 import tempfile
 from fnmatch import fnmatchcase
@@ -109,8 +111,6 @@ def python_key(
     config: Config, source: str, extension_keys: Mapping[str, str], settings: object
 ) -> tuple[list[str], str]:
     """The files a Python benchmark reads and its content key."""
-    import hashlib
-
     files, names = closure(config.root, source)
     top = {n.split(".")[0] for n in names}
     digest = hashlib.sha256()
@@ -132,7 +132,7 @@ def run_python_benchmark(
     """Run one Python benchmark and parse what it reports (ResultError naming the file)."""
     folder = Path(root, source).parent
     env_path = [str(Path(out_dir) / EXTENSION_FOLDER), str(folder), root]
-    env = {**_environ(), "PYTHONPATH": ":".join(env_path)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(env_path)}
     with tempfile.TemporaryDirectory(prefix="gauntlet-pybench-") as scratch:
         report = Path(scratch) / "benchmark.json"
         argv = [sys.executable, source]
@@ -152,9 +152,3 @@ def run_python_benchmark(
                 )
             return parse_pytest_benchmark(report.read_text(encoding="utf-8"), source)
     return parse_output(done.stdout, f"{source} stdout", "jsonl")
-
-
-def _environ() -> dict[str, str]:
-    import os
-
-    return dict(os.environ)
