@@ -18,7 +18,7 @@
 3. Instruction-count mode: the activations benchmark built for callgrind, run
    5 times; the spread of each count, and the verdict on a 1 % larger count.
 
-    python benchmarks/bench_accuracy.py [--rounds 200] [--trials 200]
+    python benchmarks/bench_accuracy.py [--rounds 200] [--trials 200] [--save F | --pool F]
 
 Targets: >= 95 % detection of 5 % slowdowns and <= 1 % false alarms in wall-time
 mode with the sample count gauntlet chooses; instruction counts spread <= 0.1 %
@@ -28,6 +28,7 @@ and 1 % changes detected.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -202,17 +203,53 @@ def instruction_check(project: Path) -> None:
         )
 
 
+def save_pools(pools: list[Pool], path: Path) -> None:
+    """The measured pairs as JSON, so the decisions can be replayed (``--pool``)."""
+    data = [
+        {
+            "source": p.source,
+            "seconds_per_round": p.seconds_per_round,
+            "sides": [[m.to_json() for m in side] for side in p.sides],
+        }
+        for p in pools
+    ]
+    path.write_text(json.dumps(data) + "\n", encoding="utf-8")
+
+
+def load_pools(path: Path) -> list[Pool]:
+    """Pairs saved by an earlier run."""
+    return [
+        Pool(
+            item["source"],
+            (
+                tuple(Measurement.from_json(m) for m in item["sides"][0]),
+                tuple(Measurement.from_json(m) for m in item["sides"][1]),
+            ),
+            float(item["seconds_per_round"]),
+        )
+        for item in json.loads(path.read_text(encoding="utf-8"))
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--project", type=Path, default=HERE)
     parser.add_argument("--rounds", type=int, default=200)
     parser.add_argument("--trials", type=int, default=200)
     parser.add_argument("--skip-instructions", action="store_true")
+    parser.add_argument("--save", type=Path, help="write the measured pairs here (JSON)")
+    parser.add_argument("--pool", type=Path, help="replay pairs saved by --save")
     args = parser.parse_args()
     settings = load_config(args.project).bench or BenchSettings()
     started = time.perf_counter()
-    pools = noise_pools(args.project, args.rounds, settings)
-    print(f"pool measured in {time.perf_counter() - started:.0f} s")
+    if args.pool:
+        pools = load_pools(args.pool)
+        print(f"noise pool: {pools[0].rounds} pairs per program from {args.pool}")
+    else:
+        pools = noise_pools(args.project, args.rounds, settings)
+        print(f"pool measured in {time.perf_counter() - started:.0f} s")
+    if args.save:
+        save_pools(pools, args.save)
     accuracy_table(pools, settings.plan(), args.trials)
     if not args.skip_instructions:
         instruction_check(args.project)

@@ -26,8 +26,10 @@ The sample count is chosen per run (:func:`measure_until_decided`): a pilot of
 ``pilot`` pairs estimates the spread ``s`` of the ``r_i`` (1.4826 x MAD), and
 ``n = (z * 1.2533 * s / ln(1 + t/2))^2`` pairs (1.2533: the median's standard
 error relative to the mean's) make the interval narrow enough.  Measuring
-continues in batches (re-planned from all pairs so far) until every benchmark
-has a verdict or ``cap`` pairs were measured.
+continues in batches towards that count, at most doubling the pairs at a time
+and re-planning from all pairs so far, until every benchmark has a verdict or
+``cap`` pairs were measured.  (A spread from a mixture of layouts overstates
+the pairs needed; doubling stops as soon as the median has settled.)
 """
 
 from __future__ import annotations
@@ -203,7 +205,8 @@ def measure_until_decided(draw: Callable[[int], Sides], plan: SamplePlan) -> Sid
         waiting = undecided(sides, plan)
         if not waiting:
             break
-        target = min(plan.cap, max(*waiting, have + max(5, have // 2)))
+        # at most double at a time, so a benchmark that resolves sooner stops sooner
+        target = min(plan.cap, 2 * have, max(*waiting, have + max(5, have // 2)))
         sides = _merge(sides, draw(target - have))
         have = target
     return sides
