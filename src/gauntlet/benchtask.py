@@ -79,10 +79,10 @@ def run_benchmark_file(
     measurements: tuple[Measurement, ...] = ()
     try:
         if job.kind == StepKind.PY_BENCHMARK.value:
-            measurements, note = (
-                run_python_benchmark(job.root, job.source, job.out_dir, job.timeout),
-                "",
+            measurements = run_python_benchmark(
+                job.root, job.source, job.out_dir, job.timeout, realtime=chosen.realtime
             )
+            note = ""
         else:
             measurements, note = _measure(job, chosen)
     except ResultError as exc:

@@ -12,7 +12,8 @@ a script run as ``python FILE``; it prints gauntlet JSON lines on stdout (see
 :mod:`gauntlet.benchparse`), e.g. ``{"name": "relu", "unit": "us", "samples":
 [...]}``.  Both run in the project root with ``PYTHONPATH`` holding the built
 extension modules (``<build-dir>/build/python``), the file's folder and the
-root, so a benchmark can import the project's Mojo extensions.
+root, so a benchmark can import the project's Mojo extensions; with
+``realtime = true`` (the default) under ``chrt -f 1`` where permitted.
 
 A Python benchmark's key covers the file, every project Python file it imports
 (found by reading ``import`` statements, transitively, from the file's folder
@@ -34,6 +35,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from gauntlet import runner
+from gauntlet.benchmeasure import realtime_prefix
 from gauntlet.benchparse import parse_output, parse_pytest_benchmark
 from gauntlet.errors import ResultError
 from gauntlet.testoutput import clean, tail
@@ -127,9 +129,13 @@ def python_key(
 
 
 def run_python_benchmark(
-    root: str, source: str, out_dir: str, timeout: float
+    root: str, source: str, out_dir: str, timeout: float, *, realtime: bool = False
 ) -> tuple[Measurement, ...]:
-    """Run one Python benchmark and parse what it reports (ResultError naming the file)."""
+    """Run one Python benchmark and parse what it reports (ResultError naming the file).
+
+    With ``realtime`` it runs under ``chrt -f 1`` where permitted, as Mojo
+    benchmarks do (see :mod:`gauntlet.benchmeasure`).
+    """
     folder = Path(root, source).parent
     env_path = [str(Path(out_dir) / EXTENSION_FOLDER), str(folder), root]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(env_path)}
@@ -139,7 +145,8 @@ def run_python_benchmark(
         if is_pytest_file(source):
             argv = [sys.executable, "-m", "pytest", source, "-q", "-p", "no:cacheprovider",
                     f"--benchmark-json={report}"]  # fmt: skip
-        done = runner.run(argv, cwd=root, env=env, timeout=timeout)
+        prefix = list(realtime_prefix()) if realtime else []
+        done = runner.run([*prefix, *argv], cwd=root, env=env, timeout=timeout)
         if done.timed_out:
             raise ResultError(f"{source}: timed out after {timeout:g} s and was killed")
         if not done.ok:
