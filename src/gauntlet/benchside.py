@@ -70,12 +70,10 @@ def _measure(
     how = settings.wall_run(str(config.root), config.timeout, source)
     if len(binaries) == 1:  # only one side has this file: nothing to pair
         return measure_wall(binaries, how, samples=settings.samples, warmup=settings.warmup)
-    warmup = [settings.warmup]
+    measure_wall(binaries, how, samples=0, warmup=settings.warmup)  # once, before any pair
 
     def draw(rounds: int) -> Sides:
-        base, new = measure_wall(
-            binaries, how, samples=rounds, warmup=warmup.pop() if warmup else 0
-        )
+        base, new = measure_wall(binaries, how, samples=rounds)
         return base, new
 
     return list(measure_until_decided(draw, settings.plan()))
