@@ -295,6 +295,7 @@ def mojo(session: nox.Session) -> None:
     """Provision Mojo and run the doit graph on the project's Mojo code."""
     _install(session, "-e", ".[test]")
     config = _config()
+    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config)
     compare_benchmarks(session, config)
 
@@ -304,8 +305,13 @@ def bench(session: nox.Session) -> None:
     """The project's benchmarks, compared with their stored baseline for the gate."""
     _install(session, "-e", ".[test]")
     config = _config()
+    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config, "benchmark")
     compare_benchmarks(session, config)
+
+
+def _comparison(config: Config) -> Path:
+    return _results(config) / "bench-comparison.json"
 
 
 def compare_benchmarks(session: nox.Session, config: Config) -> None:
@@ -314,8 +320,7 @@ def compare_benchmarks(session: nox.Session, config: Config) -> None:
     The baseline is the newest earlier run on this machine; with none, every
     benchmark is a new baseline.  Exit 1 (a regression) is the gate's to report.
     """
-    report = _results(config) / "bench-comparison.json"
-    report.unlink(missing_ok=True)
+    report = _comparison(config)
     if not any((config.out_dir / "results" / "bench").glob("*.samples.json")):
         return
     threshold = config.gates.benchmark_regression if config.gates else 5.0
