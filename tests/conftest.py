@@ -38,3 +38,13 @@ def write_tree(tmp_path: Path) -> WriteTree:
 def mojo() -> toolchain.Toolchain:
     """The real Mojo compiler (installed into the shared cache on first use)."""
     return toolchain.ensure(DEFAULT_MOJO_VERSION)
+
+
+def enter_project(
+    write_tree: WriteTree, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """Write a project and make it the working directory, as a user runs gauntlet there."""
+    root = write_tree(files)
+    monkeypatch.chdir(root)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    return root

@@ -157,3 +157,49 @@ def test_compare_usage_errors(project: Path, capsys: pytest.CaptureFixture[str])
     missing = project / "missing.txt"
     assert main(["--project", str(project), "bench", "record", str(missing)]) == 2
     assert "cannot read benchmark output" in capsys.readouterr().err
+
+
+def test_stored_comparison_feeds_the_benchmarks_gate(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from gauntlet.config import load_config
+    from gauntlet.gatechecks import benchmarks_gate
+    from gauntlet.gatecollect import collect
+    from gauntlet.gateconfig import GateSettings
+    from gauntlet.gates import GateStatus
+
+    results = project / ".gauntlet" / "results"
+    latest = results / "bench" / "bench_m.samples.json"
+    latest.parent.mkdir(parents=True)
+    report = results / "bench-comparison.json"
+    compare = ["--project", str(project), "bench", "compare", "--stored", "--json", str(report)]
+
+    def run(values: list[float]) -> tuple[int, GateStatus, str]:
+        out = project / "out.txt"
+        out.write_text(table(values))
+        argv = ["--project", str(project), "bench", "record", str(out), "--source", "bench_m.mojo"]
+        assert main([*argv, "--results", str(latest)]) == 0
+        code = main(compare)
+        gate = benchmarks_gate(collect(load_config(project), [], now=0.0, env={}), GateSettings())
+        return code, gate.status, f"{gate.measured} | {gate.message}"
+
+    assert run(samples(1.0, 1)) == (
+        0,
+        GateStatus.PASSED,
+        "new baseline | 1 benchmarks recorded; later runs are compared with them",
+    )
+    assert json.loads(report.read_text())["schema_version"] == 2
+    assert run(samples(1.0, 2)) == (0, GateStatus.PASSED, "1 compared, 0 regressions | ")
+    code, status, text = run(samples(1.25, 3))
+    assert (code, status) == (1, GateStatus.FAILED)
+    assert text.startswith("1 regressions | matmul: +2")
+    wild = [1.0, 3.0, 0.5, 2.0, 1.2, 0.7, 2.5, 1.1, 0.9, 1.8]
+    code, status, text = run(wild)
+    assert (code, status) == (0, GateStatus.WARNED)
+    assert text.startswith("1 inconclusive | matmul: too noisy: a slowdown up to +")
+    assert "1 inconclusive (too noisy to tell)" in capsys.readouterr().out
+
+
+def test_stored_comparison_needs_results(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--project", str(project), "bench", "compare", "--stored"]) == 2
+    assert "run `doit benchmark` first" in capsys.readouterr().err

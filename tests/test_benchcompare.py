@@ -64,3 +64,28 @@ def test_program_total_is_not_gated_when_functions_are_measured() -> None:
     assert ungated == {"a.mojo: <program>"}
     report = CompareReport(comparisons, "base", "new", ungated=ungated)
     assert [c.name for c in report.regressions] == ["a.mojo: bench_x", "b.mojo: <program>"]
+
+
+def test_throughput_twins_are_reported_not_gated() -> None:
+    rate = Measurement("mm GFLOPS/s", (5.0,) * 10, "GFLOPS/s", MetricKind.THROUGHPUT)
+    slower = Measurement("mm GFLOPS/s", (4.0,) * 10, "GFLOPS/s", MetricKind.THROUGHPUT)
+    comparisons = compare_all((noisy("mm", 1.0, 1), rate), (noisy("mm", 1.25, 2), slower))
+    assert [c.verdict for c in comparisons] == [Verdict.REGRESSION, Verdict.REGRESSION]
+    assert aggregate_totals(comparisons) == {"mm GFLOPS/s"}
+    alone = compare_all((rate,), (slower,))
+    assert aggregate_totals(alone) == frozenset()  # no time beside it: the rate is gated
+
+
+def test_inconclusive_is_listed_and_shown() -> None:
+    wild = Measurement("wild", (1.0, 3.0, 0.5, 2.0, 1.2, 0.7, 2.5, 1.1, 0.9, 1.8))
+    comparisons = compare_all((noisy("wild", 1.3, 1),), (wild,))
+    report = CompareReport(comparisons, "main", "pr")
+    assert [c.name for c in report.inconclusive] == ["wild"]
+    assert not report.failed
+    data = json.loads(to_json_text(report))
+    assert data["inconclusive"] == ["wild"]
+    assert data["benchmarks"][0]["verdict"] == "inconclusive"
+    assert data["benchmarks"][0]["gated"] is True
+    markdown = to_markdown(report)
+    assert "⚠️ 1 inconclusive (too noisy), no gated regression" in markdown
+    assert "inconclusive (too noisy: a slowdown up to +" in markdown

@@ -9,13 +9,17 @@ import pytest
 
 from gauntlet.benchmeasure import (
     PROGRAM,
+    WallRun,
     bencher_functions,
     callgrind_total,
     measure_instructions,
     measure_wall,
+    realtime_prefix,
 )
 from gauntlet.benchresults import MetricKind
 from gauntlet.errors import ResultError, ToolError
+
+ADDR_NO_RANDOMIZE = 0x0040000
 
 
 def program(folder: Path, name: str, body: str) -> Path:
@@ -41,7 +45,7 @@ def test_warmup_is_dropped_and_programs_interleave(tmp_path: Path) -> None:
     a = program(tmp_path, "a", TABLE.format(count=tmp_path / "a.n", tag="A", log=log))
     b = program(tmp_path, "b", TABLE.format(count=tmp_path / "b.n", tag="B", log=log))
     first, second = measure_wall(
-        [a, b], cwd=str(tmp_path), timeout=30, samples=3, warmup=1, source="bench_a.mojo"
+        [a, b], WallRun(str(tmp_path), 30, "bench_a.mojo"), samples=3, warmup=1
     )
     assert first[0].samples == (2.0, 3.0, 4.0)  # run 1 was the warm-up
     assert second[0].samples == (2.0, 3.0, 4.0)
@@ -52,9 +56,48 @@ def test_warmup_is_dropped_and_programs_interleave(tmp_path: Path) -> None:
 def test_failing_program_names_the_benchmark(tmp_path: Path) -> None:
     bad = program(tmp_path, "bad", "echo boom >&2; exit 3\n")
     with pytest.raises(ResultError, match=r"bench_bad\.mojo: exited with code 3: boom"):
-        measure_wall(
-            [bad], cwd=str(tmp_path), timeout=30, samples=1, warmup=0, source="bench_bad.mojo"
-        )
+        measure_wall([bad], WallRun(str(tmp_path), 30, "bench_bad.mojo"), samples=1)
+
+
+REPEATED = """
+echo "| name | met (ms) | iters | throughput (GElems/s) |"
+echo "| --- | --- | --- | --- |"
+echo "| a | 3.0 | 10 | 1.0 |"
+echo "| a | 2.0 | 10 | 1.5 |"
+echo "| a | 2.5 | 10 | 1.2 |"
+echo "$@" > {args}
+cat /proc/self/personality > {personality}
+"""
+
+
+def test_best_repetition_is_the_sample(tmp_path: Path) -> None:
+    args, personality = tmp_path / "args", tmp_path / "personality"
+    script = program(tmp_path, "r", REPEATED.format(args=args, personality=personality))
+    how = WallRun(str(tmp_path), 30, "bench_r.mojo", repetitions=3, fixed_layout=True)
+    ((time, rate),) = measure_wall([script], how, samples=2)
+    assert time.samples == (2.0, 2.0)  # the fastest repetition of each run
+    assert rate.kind is MetricKind.THROUGHPUT
+    assert rate.samples == (1.5, 1.5)  # the highest throughput
+    assert args.read_text().split() == ["-r", "3"]
+    if shutil.which("setarch"):
+        assert int(personality.read_text(), 16) & ADDR_NO_RANDOMIZE
+
+
+def test_realtime_runs_under_fifo_scheduling_where_permitted(tmp_path: Path) -> None:
+    policy = tmp_path / "policy"
+    script = program(
+        tmp_path,
+        "p",
+        'echo "| name | met (ms) | iters |"; echo "| --- | --- | --- |"; echo "| a | 1 | 1 |"\n'
+        f"chrt -p $$ > {policy}\n",
+    )
+    how = WallRun(str(tmp_path), 30, "bench_p.mojo", realtime=True)
+    measure_wall([script], how, samples=1)
+    if realtime_prefix():
+        assert "SCHED_FIFO" in policy.read_text()
+        assert how.argv(script)[:3] == [*realtime_prefix()]
+    else:  # not permitted here: the program runs as it is
+        assert how.argv(script) == [str(script)]
 
 
 def test_callgrind_file_parsing(tmp_path: Path) -> None:

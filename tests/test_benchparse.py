@@ -44,6 +44,39 @@ def test_non_numeric_time_names_the_line() -> None:
         parse_output(text, "b.mojo")
 
 
+# Printed by a Mojo 1.2 program with two ThroughputMeasure values.
+THROUGHPUT_MD = """Running sum/input_id:1000
+| name              | met (ms)   | iters | throughput (GElems/s) | Arithmetic (GFLOPS/s) |
+| ----------------- | ---------- | ----- | --------------------- | --------------------- |
+| sum/input_id:1000 | 0.00078947 | 100   | 1.2666725778053631    | 1.2666725778053631    |
+"""
+THROUGHPUT_CSV = """Running sum/input_id:1000
+name,met (ms),iters,throughput (GElems/s),Arithmetic (GFLOPS/s)
+"sum/input_id:1000",0.00078928,100,1.2669774984796272,2.5
+"""
+
+
+@pytest.mark.parametrize("text", [THROUGHPUT_MD, THROUGHPUT_CSV])
+def test_throughput_columns_are_throughput_measurements(text: str) -> None:
+    time, elems, flops = parse_output(text, "bench_tp.mojo")
+    assert time.kind is MetricKind.WALL_TIME
+    assert (elems.name, elems.unit, elems.kind, elems.iters) == (
+        "sum/input_id:1000 GElems/s",
+        "GElems/s",
+        MetricKind.THROUGHPUT,
+        100,
+    )
+    assert flops.name == "sum/input_id:1000 GFLOPS/s"
+    assert flops.kind is MetricKind.THROUGHPUT
+    assert flops.samples[0] > 1.2
+
+
+def test_non_numeric_throughput_names_the_column() -> None:
+    text = THROUGHPUT_MD.replace("1.2666725778053631    |\n", "n/a |\n")
+    with pytest.raises(ResultError, match=r"bench_tp\.mojo:4: Arithmetic \(GFLOPS/s\) 'n/a'"):
+        parse_output(text, "bench_tp.mojo")
+
+
 def test_csv_with_quoted_names() -> None:
     text = 'name,met (ms),iters\n"mm/input_id:8,x",0.5,10\nrelu,0.25,20\n'
     found = parse_output(text, "out.csv")

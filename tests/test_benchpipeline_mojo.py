@@ -7,6 +7,7 @@ import shutil
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import enter_project
 from test_pipeline_mojo import run_doit
 
 from gauntlet.benchresults import MetricKind, read_results
@@ -60,9 +61,7 @@ PROJECT = {
 def project(
     write_tree: WriteTree, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    root = write_tree(PROJECT)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    root = enter_project(write_tree, PROJECT, monkeypatch)
     monkeypatch.setenv("GAUNTLET_MACHINE", "pipeline-test")
     return root
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -121,3 +121,21 @@ def test_base_that_does_not_build_names_the_side_and_step(
     assert main(["--project", str(repo), "bench", "compare", "--rev", "HEAD"]) == 2
     err = capsys.readouterr().err
     assert "base revision HEAD: step build of benchmarks/bench_total.mojo failed" in err
+
+
+def test_wall_time_pairs_with_the_sample_count_chosen(repo: Path) -> None:
+    (repo / "pyproject.toml").write_text("[tool.gauntlet]\ntimeout = 120\n")
+    git(repo, "commit", "-qam", "wall time")
+    code, data = compare(repo)
+    assert code == 0, data
+    assert data["regressions"] == []
+    (repo / "src/work.mojo").write_text(SLOWER)
+    code, data = compare(repo)
+    assert code == 1, data
+    benchmarks: list[dict[str, Any]] = data["benchmarks"]  # type: ignore[assignment]
+    (total,) = benchmarks
+    assert total["verdict"] == "regression"
+    pairs = total["samples"][0]
+    assert pairs >= 10  # the pilot at least
+    assert total["reason"] == f"{pairs} pairs"
+    assert total["ci"][0] > 1.0

@@ -88,3 +88,38 @@ def test_missing_valgrind_fails_or_falls_back_as_configured(
     summary = run_benchmark_file(settings=fallback.to_json(), **fields)
     assert summary["status"] == "passed"
     assert "valgrind missing: measured wall time" in summary["message"]
+
+
+def test_python_benchmarks_are_recorded_each_on_its_own(tmp_path: Path) -> None:
+    scripts = tmp_path / "benchmarks"
+    scripts.mkdir()
+    (scripts / "bench_good.py").write_text('print(\'{"name": "parse", "samples": [2.0, 2.1]}\')\n')
+    (scripts / "bench_bad.py").write_text(
+        'print(\'{"name": "x", "samples": [1.0]}\')\nprint("{")\n'
+    )
+    summaries = {}
+    for name in ("bench_bad.py", "bench_good.py"):
+        fields = {
+            **job(tmp_path / name),
+            "root": str(tmp_path),
+            "source": f"benchmarks/{name}",
+            "kind": "python-benchmark",
+            "output": str(tmp_path / f".gauntlet/results/bench/benchmarks__{name}.json"),
+            "out_dir": str(tmp_path / ".gauntlet"),
+        }
+        summaries[name] = run_benchmark_file(settings=BenchSettings().to_json(), **fields)
+    assert summaries["bench_bad.py"]["status"] == "error"
+    assert "benchmarks/bench_bad.py stdout:2:" in summaries["bench_bad.py"]["message"]
+    assert summaries["bench_good.py"] == {
+        "status": "passed",
+        "message": "",
+        "benchmarks": 1,
+        "samples": 2,
+        "output": str(tmp_path / ".gauntlet/results/bench/benchmarks__bench_good.py.json"),
+    }
+    good = read_results(tmp_path / ".gauntlet/results/bench/benchmarks__bench_good.py.samples.json")
+    assert good.measurements[0].samples == (2.0, 2.1)
+    history = HistoryStore(tmp_path / ".gauntlet/bench-history")
+    assert [r.source for r in history.load(good.environment.fingerprint)] == [
+        "benchmarks/bench_good.py"
+    ]

@@ -188,7 +188,10 @@ def test_benchmarks_without_comparison_data_are_their_own_outcome() -> None:
     assert (none.status, none.measured) == (GateStatus.WARNED, "no comparison data")
     crashed = gate(Inputs(bench=BenchData(3, ("b.mojo: crashed",), None)), GateSettings())
     assert crashed.status is GateStatus.FAILED
-    slower = (Comparison("matmul", 12.0, significant=True), Comparison("add", 30.0, False))
+    slower = (
+        Comparison("matmul", 12.0, significant=True, verdict="regression"),
+        Comparison("add", 30.0, False, verdict="no significant change"),
+    )
     result = gate(Inputs(bench=BenchData(2, (), slower)), GateSettings())
     assert result.status is GateStatus.FAILED
     assert result.message == "matmul: +12.0% (significant)"

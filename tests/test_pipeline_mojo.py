@@ -13,7 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from conftest import SUITE_MAIN, WriteTree
+from conftest import SUITE_MAIN, WriteTree, enter_project
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 
@@ -97,10 +97,7 @@ PROJECT = {
 def project(
     write_tree: WriteTree, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
-    root = write_tree(PROJECT)
-    monkeypatch.chdir(root)
-    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
-    return root
+    return enter_project(write_tree, PROJECT, monkeypatch)
 
 
 def _dodo() -> ModuleType:

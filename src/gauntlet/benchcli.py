@@ -6,7 +6,9 @@
 * ``gauntlet bench compare NEW [BASE]`` compares results with BASE, or with the
   newest earlier run of the same file in the history (the stored baseline),
   prints a table and writes Markdown / JSON on request; exit 1 when a gated
-  benchmark regressed;
+  benchmark regressed; ``--stored`` compares every result of the last
+  ``doit benchmark`` with its stored baseline (what the ``bench`` nox session
+  hands to the benchmarks gate);
 * ``gauntlet bench history NAME`` prints one benchmark's medians run by run,
   marks change points and writes an SVG plot on request.
 """
@@ -23,6 +25,7 @@ from pathlib import Path, PurePosixPath
 from gauntlet import toolchain
 from gauntlet.benchcompare import (
     HEADERS,
+    PAIRED_METHOD,
     CompareReport,
     aggregate_totals,
     compare_all,
@@ -35,6 +38,7 @@ from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
 from gauntlet.benchparse import PARSERS, parse_output
 from gauntlet.benchplot import history_svg
 from gauntlet.benchresults import BenchResults, Environment, read_results, write_results
+from gauntlet.benchstats import Comparison
 from gauntlet.benchtask import git_commit
 from gauntlet.changepoint import change_points
 from gauntlet.config import load_config
@@ -96,22 +100,60 @@ def _side_by_side(args: argparse.Namespace) -> CompareReport:
     config = load_config(args.project)
     settings = bench_settings(config)
     pairs = side_by_side(config, args.rev, tuple(args.file))
+    plan = replace(settings.plan(), threshold=args.threshold)
     comparisons = []
     for pair in pairs:
         prefix = f"{PurePosixPath(pair.source).name}: " if len(pairs) > 1 else ""
-        for c in compare_all(pair.base, pair.new, threshold=args.threshold, location=args.location):
+        for c in compare_all(pair.base, pair.new, paired=plan):
             comparisons.append(replace(c, name=prefix + c.name))
-    ungated = set(settings.not_gated) | set(args.not_gated)
     return CompareReport(
         tuple(comparisons),
         base_label=args.rev,
         new_label="working tree",
         threshold=args.threshold,
-        ungated=frozenset(
-            c.name for c in comparisons if c.name in ungated or c.name.split(": ")[-1] in ungated
-        )
-        | aggregate_totals(comparisons),
+        ungated=_ungated(comparisons, args.not_gated),
+        method=PAIRED_METHOD,
     )
+
+
+def _stored(args: argparse.Namespace) -> CompareReport:
+    """Every results file of the last ``doit benchmark`` against its stored baseline."""
+    config = load_config(args.project)
+    store = HistoryStore(config.out_dir / HISTORY_FOLDER)
+    found = sorted((config.out_dir / "results" / "bench").glob("*.samples.json"))
+    if not found:
+        raise ResultError(
+            f"no benchmark results in {config.out_dir / 'results' / 'bench'}; "
+            "run `doit benchmark` first"
+        )
+    comparisons: list[Comparison] = []
+    labels = set()
+    for path in found:
+        new = read_results(path)
+        if not new.ok:
+            continue  # a failed run is the gate's own finding, not a comparison
+        base = _baseline(store, new)
+        labels.add(base.commit[:12] if base else "new baseline")
+        prefix = f"{PurePosixPath(new.source).name}: " if len(found) > 1 else ""
+        old = base.measurements if base else ()
+        for c in compare_all(
+            old, new.measurements, threshold=args.threshold, location=args.location
+        ):
+            comparisons.append(replace(c, name=prefix + c.name))
+    return CompareReport(
+        tuple(comparisons),
+        base_label=", ".join(sorted(labels)) or "history",
+        new_label="last `doit benchmark`",
+        threshold=args.threshold,
+        ungated=_ungated(comparisons, args.not_gated),
+    )
+
+
+def _ungated(comparisons: list[Comparison], not_gated: list[str]) -> frozenset[str]:
+    names = set(not_gated)
+    return frozenset(
+        c.name for c in comparisons if c.name in names or c.name.split(": ")[-1] in names
+    ) | aggregate_totals(comparisons)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -121,10 +163,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     args.not_gated = [*settings.not_gated, *args.not_gated]
     args.location = settings.quantile
     if args.rev:
-        report = _side_by_side(args)
-        return _finish(args, report)
+        return _finish(args, _side_by_side(args))
+    if args.stored:
+        return _finish(args, _stored(args))
     if not args.new:
-        raise ConfigError("give a NEW results file, or --rev REV to measure both sides now")
+        raise ConfigError(
+            "give a NEW results file, --stored to compare the last `doit benchmark` with the "
+            "history, or --rev REV to measure both sides now"
+        )
     new = read_results(Path(args.new))
     base = read_results(Path(args.base)) if args.base else _baseline(_store(args), new)
     if base is None:  # the first run on this machine: everything is a new baseline
@@ -171,7 +217,10 @@ def print_report(report: CompareReport) -> None:
         table.add_row(*row, style=styles.get(row[-1], ""))
     console = make_console()
     console.print(table)
-    console.print(f"{len(report.regressions)} gated regression(s)")
+    console.print(
+        f"{len(report.regressions)} gated regression(s), "
+        f"{len(report.inconclusive)} inconclusive (too noisy to tell)"
+    )
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -254,6 +303,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
             )
             command.add_argument(
                 "--file", action="append", default=[], help="with --rev: only this benchmark file"
+            )
+            command.add_argument(
+                "--stored",
+                action="store_true",
+                help="every result of the last `doit benchmark` against this machine's history",
             )
         if name == "history":
             command.add_argument("name", help="benchmark name as its report prints it")

@@ -1,8 +1,10 @@
 """Every benchmark of a run against its baseline, and the report of it (Markdown, JSON).
 
-The report's JSON is what a quality gate reads: ``verdicts`` counts each
-verdict and ``regressions`` lists the gated regressions; ``status`` is
-``"failed"`` exactly when that list is not empty.
+The report's JSON (``schema_version`` 2) is what the benchmarks gate reads:
+``verdicts`` counts each verdict, ``regressions`` and ``inconclusive`` list the
+gated benchmarks with those verdicts, ``status`` is ``"failed"`` exactly when
+``regressions`` is not empty, and every entry of ``benchmarks`` carries its
+verdict, ``change_percent``, ``significant`` and ``gated``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from gauntlet.benchpaired import SamplePlan, paired_compare
 from gauntlet.benchstats import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Verdict, compare
 
 if TYPE_CHECKING:
@@ -19,7 +22,9 @@ if TYPE_CHECKING:
 
     from gauntlet.benchresults import Measurement
 
-REPORT_SCHEMA_VERSION = 1
+REPORT_SCHEMA_VERSION = 2
+UNPAIRED_METHOD = "Mann-Whitney U and a bootstrap interval of the median ratio"
+PAIRED_METHOD = "interleaved pairs: sign-test interval of the median ratio, sample count chosen"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class CompareReport:
     new_label: str
     threshold: float = DEFAULT_THRESHOLD
     ungated: frozenset[str] = frozenset()
+    method: str = UNPAIRED_METHOD
 
     @property
     def regressions(self) -> tuple[Comparison, ...]:
@@ -39,6 +45,15 @@ class CompareReport:
             c
             for c in self.comparisons
             if c.verdict is Verdict.REGRESSION and c.name not in self.ungated
+        )
+
+    @property
+    def inconclusive(self) -> tuple[Comparison, ...]:
+        """Gated benchmarks too noisy to judge."""
+        return tuple(
+            c
+            for c in self.comparisons
+            if c.verdict is Verdict.INCONCLUSIVE and c.name not in self.ungated
         )
 
     @property
@@ -56,7 +71,10 @@ class CompareReport:
             "threshold": self.threshold,
             "verdicts": {v.value: self.count(v) for v in Verdict},
             "regressions": [c.name for c in self.regressions],
-            "benchmarks": [_comparison_json(c) for c in self.comparisons],
+            "inconclusive": [c.name for c in self.inconclusive],
+            "benchmarks": [
+                _comparison_json(c, c.name not in self.ungated) for c in self.comparisons
+            ],
         }
 
     def count(self, verdict: Verdict) -> int:
@@ -65,27 +83,34 @@ class CompareReport:
 
 
 def aggregate_totals(comparisons: Iterable[Comparison], total: str = "<program>") -> frozenset[str]:
-    """Whole-program counts that only add up measured functions: reported, not gated.
+    """Figures derived from other figures of the run: reported, not gated.
 
     A regression in one ``bench_*`` function also raises its program's total;
     gating both would report one slowdown twice.  A total stays gated when it
-    is the only figure of its file (every function was inlined).
+    is the only figure of its file (every function was inlined).  Likewise a
+    throughput column (``NAME GFLOPS/s``) is the reciprocal of ``NAME``'s
+    time, which is gated instead.
     """
-    names = [c.name for c in comparisons]
+    found = list(comparisons)
+    names = [c.name for c in found]
     prefixes = {n[: -len(total)] for n in names if n.endswith(total)}
-    return frozenset(
-        p + total for p in prefixes if any(n.startswith(p) and n != p + total for n in names)
-    )
+    totals = {p + total for p in prefixes if any(n.startswith(p) and n != p + total for n in names)}
+    timed = set(names)
+    rates = {c.name for c in found if c.unit.endswith("/s") and c.name.rsplit(" ", 1)[0] in timed}
+    return frozenset(totals | rates)
 
 
 def _finite(value: float) -> float | None:
     return None if math.isnan(value) else value
 
 
-def _comparison_json(c: Comparison) -> dict[str, Any]:
+def _comparison_json(c: Comparison, gated: bool) -> dict[str, Any]:
     return {
         "name": c.name,
         "verdict": c.verdict.value,
+        "gated": gated,
+        "change_percent": _finite(round(c.change * 100, 3)),
+        "significant": c.verdict in (Verdict.REGRESSION, Verdict.IMPROVEMENT),
         "unit": c.unit,
         "base_median": _finite(c.base_median),
         "new_median": _finite(c.new_median),
@@ -104,11 +129,18 @@ def compare_all(
     threshold: float = DEFAULT_THRESHOLD,
     seed: int = 0,
     location: float = 0.5,
+    paired: SamplePlan | None = None,
 ) -> tuple[Comparison, ...]:
-    """Verdicts for every name on either side, in the new run's order, removed ones last."""
+    """Verdicts for every name on either side, in the new run's order, removed ones last.
+
+    With ``paired`` the samples are interleaved pairs, judged by
+    :func:`gauntlet.benchpaired.paired_compare`.
+    """
     old = {m.name: m for m in base}
     fresh = {m.name: m for m in new}
     names = list(fresh) + [n for n in old if n not in fresh]
+    if paired is not None:
+        return tuple(paired_compare(old.get(n), fresh.get(n), paired) for n in names)
     return tuple(
         compare(old.get(n), fresh.get(n), threshold=threshold, seed=seed, location=location)
         for n in names
@@ -135,7 +167,9 @@ def rows(report: CompareReport) -> list[tuple[str, str, str, str, str, str]]:
             _figure(c.new_median, c.unit),
             _change(c),
             "-" if math.isnan(c.p_value) else f"{c.p_value:.3g}",
-            c.verdict.value + (" (not gated)" if c.name in report.ungated else ""),
+            c.verdict.value
+            + (f" ({c.reason})" if c.verdict is Verdict.INCONCLUSIVE else "")
+            + (" (not gated)" if c.name in report.ungated else ""),
         )
         for c in report.comparisons
     ]
@@ -148,12 +182,14 @@ HEADERS = ("benchmark", "base (median)", "new (median)", CHANGE_HEADER, "p", "ve
 def to_markdown(report: CompareReport) -> str:
     """A Markdown summary, e.g. for a pull-request comment."""
     status = "❌ regression" if report.failed else "✅ no gated regression"
+    if report.inconclusive and not report.failed:
+        status = f"⚠️ {len(report.inconclusive)} inconclusive (too noisy), no gated regression"
     lines = [
         f"### Benchmarks: {status}",
         "",
         (
             f"`{report.new_label}` against `{report.base_label}`; threshold "
-            f"{report.threshold:.0%}, Mann-Whitney U and a bootstrap interval of the median ratio."
+            f"{report.threshold:.0%}, {report.method}."
         ),
         "",
         "| " + " | ".join(HEADERS) + " |",

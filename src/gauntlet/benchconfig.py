@@ -9,11 +9,18 @@ instructions = ["benchmarks/bench_matmul.mojo"]  # files measured by callgrind
 fallback = false        # measure wall time when valgrind is missing (else an error)
 not-gated = ["softmax/input_id:128x128"]         # reported, never fail the run
 target-cpu = "x86-64-v3"  # compile target for callgrind runs
-quantile = 0.5          # wall-time figure compared: 0.5 the median, 0.1 the fast tail
+quantile = 0.5          # stored baselines: 0.5 compares medians, 0.1 the fast tail
+repetitions = 5         # std.benchmark -r: repetitions per run; the best is the sample
+fixed-layout = false    # `setarch -R`: less noise, but a fixed bias between two builds
+realtime = true         # run under `chrt -f 1` where permitted (no preemption by other jobs)
+pilot = 10              # side by side: interleaved pairs before the sample count is chosen
+max-pairs = 200         # side by side: at most this many pairs, then "inconclusive"
+python = ["benchmarks/bench_*.py"]  # Python benchmarks (scripts or pytest-benchmark files)
 ```
 
 Wall time is measured by running the compiled program ``warmup + samples``
-times; each run's report gives one sample per benchmark.  Instruction counts
+times (side by side: as many interleaved pairs as :mod:`gauntlet.benchpaired`
+chooses); each run's best repetition is one sample per benchmark.  Instruction counts
 come from one run under ``valgrind --tool=callgrind``; the program is built
 for ``target-cpu`` because valgrind 3.19 cannot decode the AVX-512
 instructions Mojo emits for newer hosts.
@@ -25,13 +32,15 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.config import _describe, owned_table
+from gauntlet.benchmeasure import WallRun
+from gauntlet.benchpaired import SamplePlan
+from gauntlet.config import _describe
 from gauntlet.errors import ConfigError
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gauntlet.config import Config
+    from gauntlet.config import Config, _Where
 
 TABLE = "tool.gauntlet.bench"
 
@@ -48,6 +57,12 @@ class BenchSettings:
     not_gated: tuple[str, ...] = ()
     target_cpu: str = "x86-64-v3"
     quantile: float = 0.5
+    repetitions: int = 5
+    fixed_layout: bool = False
+    realtime: bool = True
+    pilot: int = 10
+    max_pairs: int = 200
+    python: tuple[str, ...] = ()
 
     def counts_instructions(self, source: str) -> bool:
         """Whether ``source`` (root-relative) is measured by callgrind."""
@@ -64,6 +79,12 @@ class BenchSettings:
             "not_gated": list(self.not_gated),
             "target_cpu": self.target_cpu,
             "quantile": self.quantile,
+            "repetitions": self.repetitions,
+            "fixed_layout": self.fixed_layout,
+            "realtime": self.realtime,
+            "pilot": self.pilot,
+            "max_pairs": self.max_pairs,
+            "python": list(self.python),
         }
 
     @staticmethod
@@ -78,7 +99,21 @@ class BenchSettings:
             not_gated=tuple(data["not_gated"]),
             target_cpu=str(data["target_cpu"]),
             quantile=float(data.get("quantile", 0.5)),
+            repetitions=int(data.get("repetitions", 5)),
+            fixed_layout=bool(data.get("fixed_layout", False)),
+            realtime=bool(data.get("realtime", True)),
+            pilot=int(data.get("pilot", 10)),
+            max_pairs=int(data.get("max_pairs", 200)),
+            python=tuple(data.get("python", ())),
         )
+
+    def wall_run(self, cwd: str, timeout: float, source: str) -> WallRun:
+        """How each wall-time run of ``source`` is started."""
+        return WallRun(cwd, timeout, source, self.repetitions, self.fixed_layout, self.realtime)
+
+    def plan(self) -> SamplePlan:
+        """How many interleaved pairs a side-by-side comparison measures."""
+        return SamplePlan(pilot=self.pilot, cap=self.max_pairs, threshold=self.threshold)
 
 
 def _count(value: object, low: int) -> int:
@@ -119,6 +154,10 @@ def _warmup(value: object) -> int:
     return _count(value, 0)
 
 
+def _pilot(value: object) -> int:
+    return _count(value, 5)
+
+
 _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "samples": ("samples", _samples),
     "warmup": ("warmup", _warmup),
@@ -128,12 +167,19 @@ _KEYS: dict[str, tuple[str, Callable[[object], object]]] = {
     "not-gated": ("not_gated", _strings),
     "target-cpu": ("target_cpu", _word),
     "quantile": ("quantile", _fraction),
+    "repetitions": ("repetitions", _samples),
+    "fixed-layout": ("fixed_layout", _flag),
+    "realtime": ("realtime", _flag),
+    "pilot": ("pilot", _pilot),
+    "max-pairs": ("max_pairs", _pilot),
+    "python": ("python", _strings),
 }
 
 
-def bench_settings(config: Config) -> BenchSettings:
-    """The validated ``[tool.gauntlet.bench]`` table (defaults when absent)."""
-    raw, where = owned_table(config, "bench")
+def parse_bench(where: _Where, raw: object) -> BenchSettings:
+    """Validate the ``[tool.gauntlet.bench]`` table; errors name file, line and key."""
+    if not isinstance(raw, dict):
+        raise where.error("tool.gauntlet", "bench", f"expected a table, got {_describe(raw)}")
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key not in _KEYS:
@@ -146,4 +192,16 @@ def bench_settings(config: Config) -> BenchSettings:
             values[name] = parse(value)
         except TypeError as exc:
             raise where.error(TABLE, key, str(exc)) from None
-    return BenchSettings(**values)
+    settings = BenchSettings(**values)
+    if settings.max_pairs < settings.pilot:
+        raise where.error(
+            TABLE,
+            "max-pairs",
+            f"must be at least 'pilot' ({settings.pilot}), got {settings.max_pairs}",
+        )
+    return settings
+
+
+def bench_settings(config: Config) -> BenchSettings:
+    """The project's benchmark settings (checked when the configuration loaded)."""
+    return config.bench or BenchSettings()

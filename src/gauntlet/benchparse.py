@@ -5,6 +5,10 @@ Formats:
 * ``std.benchmark`` Markdown (``| name | met (ms) | iters |``), among progress
   lines; repeated tables (``-r N``) give one sample per table;
 * ``std.benchmark`` CSV (``name,met (ms),iters``, names may be quoted);
+* in both, every throughput column a ``ThroughputMeasure`` adds (``throughput
+  (GElems/s)``, ``Arithmetic (GFLOPS/s)``, ``DataMovement (GB/s)``) is a
+  measurement of its own, kind throughput, named ``NAME UNIT`` (e.g.
+  ``sum/input_id:1000 GFLOPS/s``);
 * the older ``Benchmark Report (s)`` block of ``benchmark.run(...).print()``
   (``Mean:``, ``Total:``, ``Iters:`` lines), named by the line above it;
 * pytest-benchmark JSON (``--benchmark-json``; every sample when saved with
@@ -30,6 +34,7 @@ from gauntlet.benchresults import INSTRUCTIONS, TIME_UNITS, Measurement, MetricK
 from gauntlet.errors import ResultError
 
 _MET = re.compile(r"^met\s*\((\w+)\)$")
+_RATE = re.compile(r"^.*\((\S+/s)\)$")
 _RULE = re.compile(r"^\|?\s*:?-{3,}")
 _LEGACY = re.compile(r"^Benchmark Report \((\w+)\)$")
 _FIELD = re.compile(r"^([A-Za-z ]+):\s*(\S+)\s*$")
@@ -88,17 +93,21 @@ def parse_markdown(text: str, source: str) -> tuple[Measurement, ...]:
             continue
         if not stripped.endswith("|") or len(cells) != len(header):
             raise ResultError(f"{where}: truncated table row ({len(cells)} of {len(header)} cells)")
-        row = dict(zip(header, cells, strict=True))
         met, unit = _met_column(header)
-        iters = int(_number(row.get("iters", "0") or "0", where, "iters"))
-        found.add(
-            _name(row["name"], where),
-            _number(row[met], where, met),
-            _unit(unit, where),
-            MetricKind.WALL_TIME,
-            iters,
-        )
+        _add_row(found, dict(zip(header, cells, strict=True)), met, _unit(unit, where), where)
     return found.result()
+
+
+def _add_row(found: _Collector, row: dict[str, str], met: str, unit: str, where: str) -> None:
+    """One table row: its time per iteration and every throughput column."""
+    name = _name(row["name"], where)
+    iters = int(_number(row.get("iters", "0") or "0", where, "iters"))
+    found.add(name, _number(row[met], where, met), unit, MetricKind.WALL_TIME, iters)
+    for column, text in row.items():
+        rate = _RATE.match(column)
+        if rate:
+            value = _number(text, where, column)
+            found.add(f"{name} {rate.group(1)}", value, rate.group(1), MetricKind.THROUGHPUT, iters)
 
 
 def _met_column(header: list[str]) -> tuple[str, str]:
@@ -133,15 +142,7 @@ def parse_csv(text: str, source: str) -> tuple[Measurement, ...]:
             continue
         if len(cells) != len(header):
             raise ResultError(f"{where}: truncated CSV row ({len(cells)} of {len(header)} cells)")
-        row = dict(zip(header, cells, strict=True))
-        iters = int(_number(row.get("iters", "0") or "0", where, "iters"))
-        found.add(
-            _name(row["name"], where),
-            _number(row[met], where, met),
-            unit,
-            MetricKind.WALL_TIME,
-            iters,
-        )
+        _add_row(found, dict(zip(header, cells, strict=True)), met, unit, where)
     return found.result()
 
 
@@ -263,8 +264,9 @@ def parse_output(text: str, source: str, fmt: str = "auto") -> tuple[Measurement
         raise ResultError(f"unknown benchmark format {fmt!r}; known: {', '.join(PARSERS)}")
     found = PARSERS[name](text, source)
     if not found:
-        raise ResultError(
-            f"{source}: no benchmark results in {name} output "
-            "(a Mojo benchmark must call dump_report() at the end of main)"
-        )
+        hint = {
+            "markdown": "a Mojo benchmark must call dump_report() at the end of main",
+            "jsonl": 'print one JSON object per line, e.g. {"name": "x", "samples": [1.2]}',
+        }.get(name, "is it the benchmark's complete output?")
+        raise ResultError(f"{source}: no benchmark results in {name} output ({hint})")
     return found

@@ -4,8 +4,10 @@ The base revision is checked out with ``git worktree add --detach`` into the
 build folder, both sides' benchmark programs are compiled (each keyed by its
 own content, so an unchanged benchmark is built once per side and reused),
 and then measured interleaved, base and new alternately, so drift of a
-shared machine affects both alike.  Instruction-count benchmarks run once per
-side under callgrind.  The worktree is removed afterwards.
+shared machine affects both alike; :mod:`gauntlet.benchpaired` chooses how
+many pairs (a pilot, then as many as the noise needs, up to a cap).
+Instruction-count benchmarks run once per side under callgrind.  The
+worktree is removed afterwards.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from gauntlet import runner, toolchain
-from gauntlet.actions import Job
+from gauntlet import runner
+from gauntlet.benchbuild import benchmark_steps, build_program, mojo_path
 from gauntlet.benchconfig import BenchSettings, bench_settings
 from gauntlet.benchmeasure import measure_instructions, measure_wall
+from gauntlet.benchpaired import Sides, measure_until_decided
 from gauntlet.benchresults import Measurement
 from gauntlet.config import Config, load_config
 from gauntlet.errors import ResultError, ToolError
-from gauntlet.plan import Step, StepKind, make_plan
-from gauntlet.project import build_project
-from gauntlet.scancache import ScanCache
+from gauntlet.plan import Step
 
 
 @dataclass(frozen=True)
@@ -42,33 +43,15 @@ def _git(cwd: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
-def _steps(config: Config) -> dict[str, Step]:
-    project = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
-    plan = make_plan(project, toolchain.identity(config.mojo_version))
-    return {s.source: s for s in plan.of_kind(StepKind.BENCHMARK)}
-
-
 def _program(
     config: Config, step: Step, mojo: str, scratch: Path, flags: list[str], side: str
 ) -> Path:
-    job = Job(
-        mojo=mojo,
-        root=str(config.root),
-        source=step.source,
-        output="",
-        key=step.key,
-        include=list(config.include),
-        flags=[*config.mojo_flags, *flags],
-        timeout=config.timeout,
-        out_dir=str(scratch),
-        toolchain=toolchain.identity(config.mojo_version),
-    )
-    binary, error, _ = job.program("side-cg" if flags else "side")
-    if error is not None:
+    try:
+        return build_program(config, step, mojo, scratch, flags, "side-cg" if flags else "side")
+    except ResultError as exc:
         raise ResultError(
-            f"{side}: step build of {step.source} failed, so nothing was compared: {error.message}"
-        )
-    return binary
+            f"{side}: step build of {step.source} failed, so nothing was compared: {exc}"
+        ) from None
 
 
 def _measure(
@@ -84,22 +67,21 @@ def _measure(
             measure_instructions(b, cwd=str(r), timeout=config.timeout, source=source)
             for b, r in zip(binaries, roots, strict=True)
         ]
-    return measure_wall(
-        binaries,
-        cwd=str(config.root),
-        timeout=config.timeout,
-        samples=settings.samples,
-        warmup=settings.warmup,
-        source=source,
-    )
+    how = settings.wall_run(str(config.root), config.timeout, source)
+    if len(binaries) == 1:  # only one side has this file: nothing to pair
+        return measure_wall(binaries, how, samples=settings.samples, warmup=settings.warmup)
+    measure_wall(binaries, how, samples=0, warmup=settings.warmup)  # once, before any pair
+
+    def draw(rounds: int) -> Sides:
+        base, new = measure_wall(binaries, how, samples=rounds)
+        return base, new
+
+    return list(measure_until_decided(draw, settings.plan()))
 
 
 def side_by_side(config: Config, revision: str, files: tuple[str, ...] = ()) -> list[SidePair]:
     """Measure each benchmark file of the working tree and of ``revision``, interleaved."""
-    found = toolchain.find(config.mojo_version)
-    if found is None:
-        raise ToolError(f"Mojo {config.mojo_version} is not installed; run `doit toolchain`")
-    mojo = str(found.mojo)
+    mojo = mojo_path(config)
     top = Path(_git(config.root, "rev-parse", "--show-toplevel"))
     commit = _git(top, "rev-parse", "--verify", f"{revision}^{{commit}}")
     scratch = config.out_dir / "side-by-side"
@@ -111,7 +93,7 @@ def side_by_side(config: Config, revision: str, files: tuple[str, ...] = ()) -> 
     try:
         base_config = load_config(worktree / config.pyproject.relative_to(top).parent)
         settings = bench_settings(config)
-        new_steps, base_steps = _steps(config), _steps(base_config)
+        new_steps, base_steps = benchmark_steps(config), benchmark_steps(base_config)
         pairs = []
         for source in sorted(set(new_steps) | set(base_steps)):
             if files and source not in files:

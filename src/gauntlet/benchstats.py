@@ -13,6 +13,8 @@ per benchmark, with ``threshold`` (default 5 %) and ``alpha`` (default 0.01):
 * *regression* when the slowdown is significant (p < alpha and the whole
   interval above 1) and the interval reaches 1 + threshold, i.e. a slowdown
   of the threshold's size cannot be ruled out; *improvement* symmetrically;
+  *inconclusive* when the interval still reaches ``1 + threshold`` (a slowdown
+  of the threshold's size is not ruled out, so it must not pass silently);
   otherwise *no significant change*.  So a true 5 % slowdown is flagged even
   when its estimate happens to come out at 4.5 %, while a significant but
   provably small change (interval entirely below 1 + threshold) is not.
@@ -52,6 +54,7 @@ class Verdict(Enum):
     REGRESSION = "regression"
     IMPROVEMENT = "improvement"
     NO_CHANGE = "no significant change"
+    INCONCLUSIVE = "inconclusive"
     NOT_COMPARABLE = "not comparable"
     NEW = "new baseline"
     REMOVED = "removed"
@@ -201,7 +204,13 @@ def compare(
         # with a real slowdown while interference only widens the upper tail.
         significant = p < alpha if location == 0.5 else True
         verdict = _verdict(low, high, threshold, significant=significant)
-    return Comparison(new.name, verdict, b_med, n_med, new.unit, ratio, low, high, p, counts)
+    reason = ""
+    if verdict is Verdict.NO_CHANGE and high >= 1.0 + threshold:
+        verdict = Verdict.INCONCLUSIVE
+        reason = f"too noisy: a slowdown up to {high - 1:+.1%} cannot be ruled out"
+    return Comparison(
+        new.name, verdict, b_med, n_med, new.unit, ratio, low, high, p, counts, reason
+    )
 
 
 def _verdict(low: float, high: float, threshold: float, *, significant: bool) -> Verdict:

@@ -1,5 +1,8 @@
 """The ``benchmark:FILE`` task's work: build, measure by the configured method, record.
 
+Mojo benchmarks are compiled and measured here; Python ones are run by
+:mod:`gauntlet.pybench`.  Both are recorded alike.
+
 Writes, for the task's output path ``X.json``: ``X.json`` (the raw-run record
 of :mod:`gauntlet.benchfile`, which the up-to-date check reads; its rows are
 the medians) and ``X.samples.json`` (schema-2 results with every sample), and
@@ -22,6 +25,8 @@ from gauntlet.benchhistory import HISTORY_FOLDER, HistoryStore
 from gauntlet.benchmeasure import measure_instructions, measure_wall, valgrind_available
 from gauntlet.benchresults import BenchResults, Environment, Measurement, write_results
 from gauntlet.errors import ResultError, ToolError
+from gauntlet.plan import StepKind
+from gauntlet.pybench import run_python_benchmark
 
 
 def git_commit(folder: Path | str) -> str:
@@ -57,21 +62,15 @@ def _measure(job: Job, settings: BenchSettings) -> tuple[tuple[Measurement, ...]
     binary, error, _ = job.program("bench")
     if error is not None:
         raise ResultError(error.message)
-    (found,) = measure_wall(
-        [binary],
-        cwd=job.root,
-        timeout=job.timeout,
-        samples=settings.samples,
-        warmup=settings.warmup,
-        source=job.source,
-    )
+    how = settings.wall_run(job.root, job.timeout, job.source)
+    (found,) = measure_wall([binary], how, samples=settings.samples, warmup=settings.warmup)
     return found, note
 
 
 def run_benchmark_file(
     *, settings: dict[str, Any], commit: str = "", **fields: Any
 ) -> dict[str, Any]:
-    """Compile and measure one Mojo benchmark; store its results and extend the history."""
+    """Measure one benchmark (Mojo or Python); store its results and extend the history."""
     job = Job(**fields)
     chosen = BenchSettings.from_json(settings)
     started = time.time()
@@ -79,7 +78,13 @@ def run_benchmark_file(
     message = ""
     measurements: tuple[Measurement, ...] = ()
     try:
-        measurements, note = _measure(job, chosen)
+        if job.kind == StepKind.PY_BENCHMARK.value:
+            measurements = run_python_benchmark(
+                job.root, job.source, job.out_dir, job.timeout, realtime=chosen.realtime
+            )
+            note = ""
+        else:
+            measurements, note = _measure(job, chosen)
     except ResultError as exc:
         message, note = str(exc), ""
     results = BenchResults(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.errors import ConfigError
 
 if TYPE_CHECKING:
+    from gauntlet.benchconfig import BenchSettings
     from gauntlet.gateconfig import GateSettings
 
 if sys.version_info >= (3, 11):
@@ -64,6 +65,7 @@ class Config:
     skip_tags: tuple[str, ...] = ()
     python_tests: tuple[str, ...] = ()
     gates: GateSettings | None = None
+    bench: BenchSettings | None = None  # None: no [tool.gauntlet.bench] table
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -169,7 +171,7 @@ _KEYS: dict[str, tuple[str, _Parser]] = {
     "skip-tags": ("skip_tags", _strings),
     "python-tests": ("python_tests", _relpaths),
 }
-# [tool.gauntlet.bench] is validated by gauntlet.benchconfig, which owns it.
+# [tool.gauntlet.bench] is parsed by gauntlet.benchconfig, which owns its keys.
 # [tool.gauntlet.alerts] is validated by gauntlet.alerts, which owns it.
 # [tool.gauntlet.history] is validated by gauntlet.healthrecord, which owns it.
 _TABLES = ("extensions", "tags", "gates", "waivers", "bench", "alerts", "history")
@@ -240,7 +242,11 @@ def parse_config(pyproject: Path, text: str) -> Config:
             values["extensions"] = _extensions(where, value)
         elif key == "tags":
             values["tags"] = _tags(where, value)
-        elif key in ("bench", "alerts", "history"):
+        elif key == "bench":
+            from gauntlet.benchconfig import parse_bench
+
+            values["bench"] = parse_bench(where, value)
+        elif key in ("alerts", "history"):
             continue  # validated by the modules that own them (see _TABLES)
         elif key in _KEYS:
             name, parser = _KEYS[key]

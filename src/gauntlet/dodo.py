@@ -251,7 +251,10 @@ def _kind_tasks(
             "doc": f"{step.kind.value} {step.source} ({len(step.inputs)} files in its closure)",
             "actions": [(action, [], _step_kwargs(step))],
             "uptodate": [(outcome_current, [kind, output, key])],
-            "task_dep": ["toolchain"],
+            # a Python benchmark may import the project's extension modules
+            "task_dep": ["toolchain", "build"]
+            if step.kind is StepKind.PY_BENCHMARK
+            else ["toolchain"],
         }
     yield {
         "basename": kind,
@@ -278,8 +281,8 @@ def task_test() -> Iterator[dict[str, Any]]:
 
 
 def task_benchmark() -> Iterator[dict[str, Any]]:
-    """Compile and run each Mojo benchmark file; store raw results as JSON."""
-    steps = CONTEXT.plan.of_kind(StepKind.BENCHMARK)
+    """Run each Mojo and Python benchmark whose inputs changed; store results as JSON."""
+    steps = CONTEXT.plan.of_kind(StepKind.BENCHMARK) + CONTEXT.plan.of_kind(StepKind.PY_BENCHMARK)
     yield from _kind_tasks("benchmark", steps, run_benchmark, task_benchmark.__doc__)
 
 

@@ -10,7 +10,7 @@ from gauntlet.gates import GateResult, GateStatus, findings_result, register
 if TYPE_CHECKING:
     from gauntlet.findings import Finding
     from gauntlet.gateconfig import GateSettings
-    from gauntlet.gateinputs import Inputs
+    from gauntlet.gateinputs import Comparison, Inputs
 
 
 def _no_data(gate: str, missing: Missing, threshold: str) -> GateResult:
@@ -259,25 +259,44 @@ def benchmarks_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
             threshold,
             f"{bench.runs} raw runs, no baseline to compare with yet",
         )
-    worse = [
-        c
-        for c in bench.comparisons
-        if c.significant and c.change_percent > settings.benchmark_regression
-    ]
-    if not worse:
+    return _judge_comparisons(bench.comparisons, threshold)
+
+
+def _judge_comparisons(comparisons: tuple[Comparison, ...], threshold: str) -> GateResult:
+    """Gated regressions fail, inconclusive ones warn; verdicts are `gauntlet bench compare`'s."""
+    gated = [c for c in comparisons if c.gated]
+    worse = [c for c in gated if c.verdict == "regression"]
+    if worse:
+        worst = max(worse, key=lambda c: c.change_percent)
+        return GateResult(
+            "benchmarks",
+            GateStatus.FAILED,
+            f"{len(worse)} regressions",
+            threshold,
+            f"{worst.name}: {worst.change_percent:+.1f}% (significant)",
+        )
+    unsure = [c for c in gated if c.verdict == "inconclusive"]
+    if unsure:
+        return GateResult(
+            "benchmarks",
+            GateStatus.WARNED,
+            f"{len(unsure)} inconclusive",
+            threshold,
+            f"{unsure[0].name}: {unsure[0].reason or 'too noisy to tell'}",
+        )
+    if comparisons and all(c.verdict == "new baseline" for c in comparisons):
         return GateResult(
             "benchmarks",
             GateStatus.PASSED,
-            f"{len(bench.comparisons)} compared, 0 regressions",
+            "new baseline",
             threshold,
+            f"{len(comparisons)} benchmarks recorded; later runs are compared with them",
         )
-    worst = max(worse, key=lambda c: c.change_percent)
     return GateResult(
         "benchmarks",
-        GateStatus.FAILED,
-        f"{len(worse)} regressions",
+        GateStatus.PASSED,
+        f"{len(comparisons)} compared, 0 regressions",
         threshold,
-        f"{worst.name}: {worst.change_percent:+.1f}% (significant)",
     )
 
 

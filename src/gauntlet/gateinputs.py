@@ -9,7 +9,7 @@ One results directory per repository, ``<repo>/.gauntlet/results/``::
     security/bandit.json, pip-audit.json, secrets.json
     logs/<session>.log           what each tool printed
     pipeline.json                when the pipeline started, and its stages
-    bench-comparison.json        benchmark comparisons, when available
+    bench-comparison.json        `gauntlet bench compare --json`, when a comparison ran
     gates/                       the verdict and its reports
 
 The Mojo test report and raw benchmark runs are read from the configured
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 PIPELINE_SCHEMA = 1
-COMPARISON_SCHEMA = 1
+COMPARISON_SCHEMA = 2  # gauntlet.benchcompare.REPORT_SCHEMA_VERSION
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,14 @@ class NotRun:
 
 @dataclass(frozen=True)
 class Comparison:
-    """One benchmark's change against its baseline."""
+    """One benchmark's change against its baseline, as ``gauntlet bench compare`` judged it."""
 
     name: str
     change_percent: float
     significant: bool
+    verdict: str = ""
+    gated: bool = True
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,14 +156,24 @@ def read_pipeline(path: Path) -> dict[str, Any] | None:
 
 
 def read_comparisons(path: Path) -> tuple[Comparison, ...]:
-    """Benchmark comparisons (schema_version 1): name, change_percent, significant."""
+    """The JSON report of ``gauntlet bench compare`` (its ``schema_version``)."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("schema_version") != COMPARISON_SCHEMA:
-            raise ValueError(f"schema_version {data.get('schema_version')!r} is not supported")
+            raise ValueError(
+                f"schema_version {data.get('schema_version')!r} is not supported "
+                f"(expected {COMPARISON_SCHEMA}); rerun `gauntlet bench compare`"
+            )
         return tuple(
-            Comparison(str(c["name"]), float(c["change_percent"]), bool(c["significant"]))
-            for c in data["comparisons"]
+            Comparison(
+                str(c["name"]),
+                float(c["change_percent"] or 0.0),
+                bool(c["significant"]),
+                str(c["verdict"]),
+                bool(c["gated"]),
+                str(c.get("reason", "")),
+            )
+            for c in data["benchmarks"]
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ResultError(f"{path}: malformed benchmark comparison ({exc})") from None

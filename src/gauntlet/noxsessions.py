@@ -9,7 +9,8 @@
 * ``tests`` — the Python test matrix over the declared Python versions, with
   line and branch coverage (fast tests; ``-- -m slow`` or any pytest arguments);
 * ``mojo`` / ``bench`` — the doit graph (build → test → benchmark → report) and
-  the benchmarks alone;
+  the benchmarks alone; both then compare the benchmarks with their stored
+  baseline into ``bench-comparison.json`` for the benchmarks gate;
 * ``gates`` — every quality gate over the results on disk (``gauntlet gates``);
 * ``health`` — the run history: health figures (OpenMetrics), the dashboard,
   its Markdown, and the alerts (``ci`` runs it after recording its run);
@@ -296,14 +297,48 @@ def tests(session: nox.Session) -> None:
 def mojo(session: nox.Session) -> None:
     """Provision Mojo and run the doit graph on the project's Mojo code."""
     _install(session, "-e", ".[test]")
-    run_mojo_graph(session, _config())
+    config = _config()
+    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
+    run_mojo_graph(session, config)
+    compare_benchmarks(session, config)
 
 
 @nox.session(venv_backend=VENV_BACKEND)
 def bench(session: nox.Session) -> None:
-    """The project's Mojo benchmarks (raw results under the project's results folder)."""
+    """The project's benchmarks, compared with their stored baseline for the gate."""
     _install(session, "-e", ".[test]")
-    run_mojo_graph(session, _config(), "benchmark")
+    config = _config()
+    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
+    run_mojo_graph(session, config, "benchmark")
+    compare_benchmarks(session, config)
+
+
+def _comparison(config: Config) -> Path:
+    return _results(config) / "bench-comparison.json"
+
+
+def compare_benchmarks(session: nox.Session, config: Config) -> None:
+    """``gauntlet bench compare --stored`` into the results folder, where the gate reads it.
+
+    The baseline is the newest earlier run on this machine; with none, every
+    benchmark is a new baseline.  Exit 1 (a regression) is the gate's to report.
+    """
+    report = _comparison(config)
+    if not any((config.out_dir / "results" / "bench").glob("*.samples.json")):
+        return
+    threshold = config.gates.benchmark_regression if config.gates else 5.0
+    _tool(
+        session,
+        config,
+        "bench",
+        "gauntlet",
+        "bench",
+        "compare",
+        "--stored",
+        f"--threshold={threshold:g}%",
+        f"--json={report}",
+        f"--markdown={report.with_suffix('.md')}",
+    )
 
 
 @nox.session(venv_backend=VENV_BACKEND)

@@ -37,6 +37,7 @@ class StepKind(str, Enum):
     EXTENSION = "extension"
     TEST = "test"
     BENCHMARK = "benchmark"
+    PY_BENCHMARK = "python-benchmark"
 
 
 @dataclass(frozen=True)
@@ -184,4 +185,21 @@ def make_plan(
             inputs, key = _inputs_and_key(project, kind, path, [path], toolchain, extra)
             out = f"results/{folder}/{path.replace('/', '__')}.json"
             steps.append(Step(kind, path, path, inputs, out, key, tags))
+    steps.extend(_python_benchmarks(project, steps))
     return Plan(tuple(steps), tuple(deselected), toolchain)
+
+
+def _python_benchmarks(project: Project, steps: list[Step]) -> list[Step]:
+    """Steps for the ``python`` benchmarks of ``[tool.gauntlet.bench]`` (see gauntlet.pybench)."""
+    from gauntlet.pybench import python_benchmarks, python_key
+
+    config = project.config
+    if config.bench is None or not config.bench.python:
+        return []
+    extensions = {s.name: s.key for s in steps if s.kind is StepKind.EXTENSION}
+    found = []
+    for path in python_benchmarks(config, config.bench.python):
+        inputs, key = python_key(config, path, extensions, config.raw.get("bench", {}))
+        out = f"results/bench/{path.replace('/', '__')}.json"
+        found.append(Step(StepKind.PY_BENCHMARK, path, path, tuple(inputs), out, key))
+    return found
