@@ -33,6 +33,15 @@ from gauntlet.healthstore import open_store
 from gauntlet.results import FileResult, Status, TestCase, write_result
 
 PYPROJECT = '[project]\nname = "demo"\n\n[tool.gauntlet]\ntimeout = 60\n'
+# One benchmark as `gauntlet bench compare --json` reports it (schema 2).
+COMPARED_MM = {
+    "name": "b.mojo: mm",
+    "verdict": "regression",
+    "gated": True,
+    "change_percent": 12.0,
+    "significant": True,
+    "reason": "",
+}
 VERDICT = {
     "schema_version": 1,
     "passed": False,
@@ -229,7 +238,7 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     raw = {"ok": True, "file": "b.mojo", "rows": [{"name": "mm", "met (ms)": 1.5, "iters": 9.0}]}
     (bench / "b.json").write_text(json.dumps(raw), encoding="utf-8")
     (folder / "bench-comparison.json").write_text(
-        json.dumps({"comparisons": [{"name": "mm", "change_percent": 12.0, "significant": True}]}),
+        json.dumps({"schema_version": 2, "benchmarks": [COMPARED_MM]}),
         encoding="utf-8",
     )
     (folder / "junit-mojo.xml").write_text(JUNIT_FAIL.replace("tests.test_b", "t.mojo"), "utf-8")
@@ -247,6 +256,7 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     assert (run.run_id, run.commit, run.outcome) == (run_id, "c9", Outcome.FAILED)
     assert run.started.timestamp() == 100.0
     assert [b.name for b in health.broken] == ["t.mojo::test_bad", "tests.test_b::test_bad"]
+    assert [s.name for s in health.benchmarks] == ["b.mojo: mm"]
     assert health.benchmarks[0].points[0].regression is True
     with pytest.raises(ConfigError, match="no such folder"):
         import_folder(store, tmp_path / "nope", RunInfo("import"))

@@ -16,6 +16,7 @@ from typing import Any
 
 from gauntlet.coveragefile import read_coverage
 from gauntlet.errors import ResultError
+from gauntlet.gateinputs import read_comparisons
 from gauntlet.healthrows import BenchRow, CaseRow, GateRow, RunResults, TaskRow, WaiverRow
 from gauntlet.results import read_result
 
@@ -67,10 +68,15 @@ def mojo_cases(path: Path) -> list[CaseRow]:
 
 
 def bench_rows(path: Path, regressions: frozenset[str] = frozenset()) -> list[BenchRow]:
-    """The medians of one raw benchmark run (``met (UNIT)`` columns)."""
+    """The medians of one raw benchmark run (``met (UNIT)`` columns).
+
+    Each is named ``FILE: NAME`` as ``gauntlet bench compare`` names it, so a
+    comparison's regressions mark the right points.
+    """
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         rows: list[dict[str, Any]] = data["rows"] if data.get("ok") else []
+        file = Path(str(data.get("file", ""))).name
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ResultError(f"{path}: malformed benchmark run ({exc})") from None
     found = []
@@ -78,22 +84,18 @@ def bench_rows(path: Path, regressions: frozenset[str] = frozenset()) -> list[Be
         for column, value in row.items():
             match = _MET.match(column)
             if match and isinstance(value, (int, float)):
-                name = str(row.get("name", "?"))
+                name = f"{file}: {row.get('name', '?')}"
                 found.append(BenchRow(name, float(value), match.group(1), name in regressions))
     return found
 
 
 def regressions(path: Path) -> frozenset[str]:
-    """Benchmarks a comparison flagged as significantly slower."""
+    """Benchmarks that ``gauntlet bench compare`` judged regressions (none if unreadable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return frozenset(
-            str(c["name"])
-            for c in data["comparisons"]
-            if c.get("significant") and float(c["change_percent"]) > 0
-        )
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        comparisons = read_comparisons(path)
+    except ResultError:
         return frozenset()
+    return frozenset(c.name for c in comparisons if c.verdict == "regression")
 
 
 def verdict_rows(path: Path) -> tuple[list[GateRow], list[WaiverRow], bool]:
