@@ -239,3 +239,27 @@ def test_a_password_in_the_history_url_is_never_printed(
     out = capsys.readouterr().out
     assert "s3cr3t-pw" not in out
     assert "postgres:***@127.0.0.1" in out
+
+
+def test_history_text_is_printed_as_text_not_markup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", str(tmp_path / "h.sqlite3"))
+    store = open_store(tmp_path / "h.sqlite3")
+    for i, status in enumerate(["passed", "failed", "passed"]):
+        run_id = store.start_run(RunInfo("ci", "c1", "[b]main", "push"), started=2e9 + i)
+        cases = (
+            CaseRow("t.py", "test_x[sqlite]", status, 0.1, "[/tmp/x] flaked", "k"),
+            CaseRow("t.py", "test_y[pg]", "failed", 0.1, "[/tmp/y] gone", "k"),
+        )
+        store.add_results(run_id, RunResults(cases=cases))
+        store.finish_run(run_id, Outcome.PASSED, finished=2e9 + i + 0.5)
+    store.close()
+    assert main(["--project", str(tmp_path), "health"]) == 0
+    out = capsys.readouterr().out
+    assert "t.py::test_x[sqlite]" in out
+    assert "[/tmp/x] flaked" in out
+    assert "t.py::test_y[pg]" in out
+    assert "[/tmp/y] gone" in out
+    assert "on [b]main" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.table import Table
 
 if TYPE_CHECKING:
@@ -23,9 +24,9 @@ def _s(seconds: float | None) -> str:
 
 
 def _line(text: str, width: int = 100) -> str:
-    """The first line of a message, shortened: tables stay one row per test."""
+    """The first line of a message, shortened and escaped: tables stay one row per test."""
     first = text.strip().split("\n", 1)[0]
-    return first if len(first) <= width else first[: width - 1] + "…"
+    return escape(first if len(first) <= width else first[: width - 1] + "…")
 
 
 def _trend(value: float | None) -> str:
@@ -51,7 +52,13 @@ def _durations(title: str, stats: Sequence[DurationStats]) -> Table:
     for s in stats:
         rate = f"[red]{s.failure_rate:.0%}[/]" if s.failures else "0%"
         table.add_row(
-            s.name, str(s.runs), _s(s.p50_s), _s(s.p95_s), _s(s.last_s), _trend(s.trend), rate
+            escape(s.name),
+            str(s.runs),
+            _s(s.p50_s),
+            _s(s.p95_s),
+            _s(s.last_s),
+            _trend(s.trend),
+            rate,
         )
     return table
 
@@ -60,12 +67,15 @@ def _overview(health: Health, console: Console, where: str) -> None:
     window = f"last {health.window_runs} run(s)"
     if health.window_days is not None:
         window += f" of the last {health.window_days:g} day(s)"
-    console.print(f"Pipeline health: {window} in {where}")
+    console.print(f"Pipeline health: {window} in {escape(where)}")
     last = health.last_run
     if last is not None:
         console.print(
-            f"Newest run: {last.kind} {last.outcome.value} on {last.branch or '-'} "
-            f"{last.commit[:10] or '-'} ({last.trigger}), started {last.started:%Y-%m-%d %H:%M} UTC"
+            escape(
+                f"Newest run: {last.kind} {last.outcome.value} on {last.branch or '-'} "
+                f"{last.commit[:10] or '-'} ({last.trigger}), "
+                f"started {last.started:%Y-%m-%d %H:%M} UTC"
+            )
         )
     console.print(f"Runs that did not pass: {health.failure_rate:.0%}")
     if health.pipeline is not None:
@@ -78,14 +88,14 @@ def _tests(health: Health, console: Console) -> None:
     if health.slowest_tests:
         table = _table("Slowest tests", ("test", "runs", "p50 s", "last s"))
         for t in health.slowest_tests:
-            table.add_row(t.name, str(t.runs), f"{t.p50_s:.3f}", _s(t.last_s))
+            table.add_row(escape(t.name), str(t.runs), f"{t.p50_s:.3f}", _s(t.last_s))
         console.print(table)
     if health.flaky:
         table = _table("Flaky tests", ("test", "runs", "passed", "failed", "flip rate", "last"))
         for f in health.flaky:
-            last = f"{f.last_failure_run[:8]}: {_line(f.last_failure_message)}"
+            last = f"{escape(f.last_failure_run[:8])}: {_line(f.last_failure_message)}"
             table.add_row(
-                f"[yellow]{f.name}[/]",
+                f"[yellow]{escape(f.name)}[/]",
                 str(f.runs),
                 str(f.passes),
                 str(f.failures),
@@ -98,7 +108,7 @@ def _tests(health: Health, console: Console) -> None:
     if health.broken:
         table = _table("Broken tests (failed in every run)", ("test", "runs", "message"))
         for b in health.broken:
-            table.add_row(f"[red]{b.name}[/]", str(b.runs), _line(b.message))
+            table.add_row(f"[red]{escape(b.name)}[/]", str(b.runs), _line(b.message))
         console.print(table)
 
 
@@ -106,7 +116,7 @@ def _rest(health: Health, console: Console) -> None:
     if health.critical_path:
         table = _table("Critical path of the newest finished run", ("task", "start s", "took s"))
         for step in health.critical_path:
-            table.add_row(step.task, f"{step.start_s:.2f}", f"{step.duration_s:.2f}")
+            table.add_row(escape(step.task), f"{step.start_s:.2f}", f"{step.duration_s:.2f}")
         console.print(table)
     if health.coverage:
         values = [p.line_percent for p in health.coverage]
@@ -121,10 +131,10 @@ def _rest(health: Health, console: Console) -> None:
             change = (last.value - first.value) / first.value if first.value else None
             flagged = sum(p.regression for p in b.points)
             table.add_row(
-                b.name,
+                escape(b.name),
                 str(len(b.points)),
-                f"{first.value:.4g} {first.unit}",
-                f"{last.value:.4g} {last.unit}",
+                escape(f"{first.value:.4g} {first.unit}"),
+                escape(f"{last.value:.4g} {last.unit}"),
                 _trend(change),
                 str(flagged),
             )
@@ -132,18 +142,18 @@ def _rest(health: Health, console: Console) -> None:
     if health.gates:
         table = _table("Gates of the newest verdict", ("gate", "status", "measured", "threshold"))
         for g in health.gates:
-            table.add_row(g.gate, g.status, g.measured, g.threshold)
+            table.add_row(*(escape(text) for text in (g.gate, g.status, g.measured, g.threshold)))
         console.print(table)
         for waiver in health.waivers:
-            console.print(f"  waiver: {waiver}")
+            console.print(f"  waiver: {escape(waiver)}")
     for note in health.notes:
-        console.print(f"note: {note}")
+        console.print(f"note: {escape(note)}")
 
 
 def print_health(health: Health, console: Console, where: str) -> None:
     """Every table of the health report."""
     if not health.runs:
-        console.print(f"No runs recorded yet in {where}; run `doit` or `nox -s ci` first.")
+        console.print(f"No runs recorded yet in {escape(where)}; run `doit` or `nox -s ci` first.")
         return
     _overview(health, console, where)
     _tests(health, console)
