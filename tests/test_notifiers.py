@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,3 +231,52 @@ def test_console_and_registry() -> None:
         "webhook",
         "github",
     ]
+
+
+def test_an_invalid_url_is_not_retried_and_its_path_stays_hidden(sink_factory: list[Sink]) -> None:
+    sink = start(sink_factory, [200])
+    hook, sleeps, progress = webhook(sink.url("/hooks/s3cr3t path"))
+    delivery = hook.send(ALERTS, HEALTH)
+    assert delivery.status == "undelivered"
+    assert delivery.tries == 1
+    assert sleeps == []
+    assert progress == []
+    assert delivery.detail.startswith("unusable URL")
+    assert "s3cr3t" not in delivery.detail
+    assert sink.requests == []
+
+
+@pytest.fixture
+def echo_url() -> Iterator[str]:
+    """A URL on a plain TCP service that echoes the request line back (not HTTP)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    stopping = threading.Event()
+
+    def serve() -> None:
+        while not stopping.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            with conn:
+                conn.settimeout(5.0)
+                conn.sendall(conn.makefile("rb").readline())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/hooks/s3cr3t-path"
+    stopping.set()
+    thread.join()
+    server.close()
+
+
+def test_retry_messages_hide_the_url_an_error_quotes(echo_url: str) -> None:
+    hook, sleeps, progress = webhook(echo_url)
+    delivery = hook.send(ALERTS, HEALTH)
+    assert delivery.status == "undelivered"
+    assert sleeps == [1.0, 2.0, 4.0]
+    assert len(progress) == 3
+    assert progress[0].startswith("webhook: try 1 failed (POST ***")
+    assert all("s3cr3t" not in line for line in progress)
+    assert "s3cr3t" not in delivery.detail

@@ -146,7 +146,8 @@ class Webhook:
             return self._post(url, body)
 
         def retrying(number: int, exc: BaseException, delay: float) -> None:
-            self.progress(f"{self.name}: try {number} failed ({exc}); retrying in {delay:g} s")
+            reason = mask(str(exc), _secret_parts(url))
+            self.progress(f"{self.name}: try {number} failed ({reason}); retrying in {delay:g} s")
 
         try:
             status = with_retries(attempt, (_RetryableError,), sleep=self.sleep, on_retry=retrying)
@@ -169,6 +170,8 @@ class Webhook:
             if exc.code >= 500 or exc.code == 429:
                 raise _RetryableError(f"HTTP {exc.code}") from None
             raise ValueError(f"HTTP {exc.code}; the endpoint refused the message") from None
+        except http.client.InvalidURL as exc:  # no retry can mend the URL
+            raise ValueError(f"unusable URL: {exc}") from None
         except (OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "reason", exc)
             raise _RetryableError(
