@@ -357,11 +357,26 @@ def health(session: nox.Session) -> None:
     ``[tool.gauntlet.alerts]``.  ``ci`` runs it last; it never fails the pipeline.
     """
     _install(session, "-e", ".")
+    health_steps(session)
+
+
+def health_steps(session: nox.Session) -> None:
+    """Run every step of ``health``, each even when another failed; fail listing the failures."""
     folder = _results(_config(), "health")
-    session.run("gauntlet", "health", "--openmetrics", str(folder / "health.prom"))
-    session.run("gauntlet", "report", "html", "-o", str(folder / "dashboard.html"))
-    session.run("gauntlet", "report", "md", "-o", str(folder / "health.md"))
-    session.run("gauntlet", "alerts")
+    steps = {
+        "health": ("health", "--openmetrics", str(folder / "health.prom")),
+        "report html": ("report", "html", "-o", str(folder / "dashboard.html")),
+        "report md": ("report", "md", "-o", str(folder / "health.md")),
+        "alerts": ("alerts",),
+    }
+    failed = []
+    for name, args in steps.items():
+        try:
+            session.run("gauntlet", *args)
+        except CommandFailed:
+            failed.append(f"gauntlet {name}")
+    if failed:
+        session.error(f"failed: {', '.join(failed)}")
 
 
 def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:

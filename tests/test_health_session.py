@@ -1,0 +1,59 @@
+"""The ``health`` nox session: one failing step never stops the steps after it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gauntlet
+from gauntlet.healthmodel import Outcome
+from gauntlet.healthrows import RunInfo
+from gauntlet.healthstore import open_store
+
+pytestmark = pytest.mark.slow  # a nox process running four gauntlet commands
+
+NOXFILE = """
+import nox
+
+from gauntlet.noxsessions import health_steps
+
+
+@nox.session(venv_backend="none")
+def health(session: nox.Session) -> None:
+    health_steps(session)
+"""
+
+
+def test_every_step_runs_and_the_failed_one_is_named(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "p"\nversion = "0"\n\n[tool.gauntlet]\ntimeout = 60\n', "utf-8"
+    )
+    (tmp_path / "noxfile.py").write_text(NOXFILE, encoding="utf-8")
+    store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")
+    run_id = store.start_run(RunInfo("ci", "c1", "main", "push"), started=2e9)
+    store.finish_run(run_id, Outcome.FAILED, finished=2e9 + 5)
+    store.close()
+    folder = tmp_path / ".gauntlet" / "results" / "health"
+    (folder / "health.prom").mkdir(parents=True)  # the OpenMetrics file cannot be written
+    env = {**os.environ, "PYTHONPATH": str(Path(gauntlet.__file__).parents[1])}
+    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "nox", "-s", "health"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert "aborted: failed: gauntlet health (" in output  # that step only
+    assert (folder / "dashboard.html").is_file()
+    assert (folder / "health.md").is_file()
+    assert (tmp_path / ".gauntlet" / "results" / "alerts.json").is_file()
