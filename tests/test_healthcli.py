@@ -263,3 +263,14 @@ def test_history_text_is_printed_as_text_not_markup(
     assert "t.py::test_y[pg]" in out
     assert "[/tmp/y] gone" in out
     assert "on [b]main" in out
+
+
+def test_an_unwritable_openmetrics_file_is_a_clear_error(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = repo / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["health", "--openmetrics", str(blocker / "gauntlet.prom")]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot write {blocker / 'gauntlet.prom'}: " in err
+    assert "Traceback" not in err

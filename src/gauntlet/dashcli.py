@@ -101,7 +101,7 @@ def _health(config: Config, args: argparse.Namespace) -> Health:
 
 
 @contextlib.contextmanager
-def _writing(path: Path) -> Iterator[None]:
+def writing(path: Path) -> Iterator[None]:
     """Turn a failure to write ``path`` into a clear error."""
     try:
         yield
@@ -120,7 +120,7 @@ def cmd_report_health(args: argparse.Namespace) -> int:
         from gauntlet.dashboard import write_html
 
         out = args.output or results_dir(config) / "health.html"
-        with _writing(out):
+        with writing(out):
             write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
         size = out.stat().st_size / 1024
         took = time.perf_counter() - started
@@ -131,7 +131,7 @@ def cmd_report_health(args: argparse.Namespace) -> int:
 
     text = render_markdown(health)
     if args.output:
-        with _writing(args.output):
+        with writing(args.output):
             write_text_atomic(args.output, text)
         print(f"Markdown summary of {health.window_runs} runs in {args.output}")
     else:

@@ -73,6 +73,7 @@ def health_json(health: Health) -> str:
 def cmd_health(args: argparse.Namespace) -> int:
     """Print the health of the pipeline over a window of recent runs."""
     from gauntlet.console import make_console
+    from gauntlet.dashcli import writing
     from gauntlet.healthview import print_health
     from gauntlet.openmetrics import write_openmetrics
 
@@ -88,7 +89,8 @@ def cmd_health(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.openmetrics is not None:
-        write_openmetrics(args.openmetrics, health)
+        with writing(args.openmetrics):
+            write_openmetrics(args.openmetrics, health)
     if args.json:
         sys.stdout.write(health_json(health) + "\n")
     else:
