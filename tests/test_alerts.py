@@ -108,6 +108,19 @@ def test_duration_regression_against_the_median() -> None:
     )
 
 
+def test_duration_regression_only_for_tasks_of_the_last_run() -> None:
+    health = healthy()
+    task = health.tasks[0]
+    earlier = task.series[:-1]  # slow once, then up to date (not run) in the last run
+    stale = dataclasses.replace(task, last_s=task.p50_s * 3, series=earlier)
+    assert rules(dataclasses.replace(health, tasks=(stale, *health.tasks[1:]))) == []
+    ran = dataclasses.replace(stale, series=task.series)
+    assert rules(dataclasses.replace(health, tasks=(ran, *health.tasks[1:]))) == [
+        "duration-regression"
+    ]
+    assert rules(dataclasses.replace(health, runs=(), tasks=(ran,))) == []
+
+
 def test_new_flaky_is_one_whose_first_flip_is_in_the_last_run() -> None:
     health = healthy()
     newest = dataclasses.replace(health.flaky[0], first_seen=health.runs[-1].started)

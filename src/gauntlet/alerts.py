@@ -185,9 +185,15 @@ def _failure_rate(health: Health, settings: AlertSettings) -> list[Alert]:
 
 
 def _duration_regression(health: Health, settings: AlertSettings) -> list[Alert]:
+    """Tasks (and the pipeline) that ran in the last run and took much longer than usual."""
+    last = health.last_run
+    if last is None:
+        return []
     alerts = []
     candidates = [health.pipeline] if health.pipeline else []
     for stats in (*candidates, *health.tasks):
+        if not stats.series or stats.series[-1][0] != last.run_id:
+            continue  # did not run in the last run (up to date): nothing new to say
         if stats.last_s is None or stats.p50_s < settings.duration_min or stats.p50_s <= 0:
             continue
         slower = 100 * (stats.last_s - stats.p50_s) / stats.p50_s
