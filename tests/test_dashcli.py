@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,7 +71,7 @@ def test_report_html_writes_the_dashboard(
 def test_report_md_prints_or_writes(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(project), "report", "md", "--days", "7"]) == 0
     assert capsys.readouterr().out.startswith("## Pipeline health\n")
-    assert SEEN == {"last_runs": 100, "days": 7.0}
+    assert SEEN == {"last_runs": None, "days": 7.0}
     target = project / "summary.md"
     assert main(["--project", str(project), "report", "md", "-o", str(target)]) == 0
     assert target.read_text(encoding="utf-8").startswith("## Pipeline health\n")
@@ -186,6 +187,35 @@ def test_the_dashboard_reads_the_recorded_history(tmp_path: Path) -> None:
     config = parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n")
     health = dashcli.load_health(config, last_runs=10, days=None)
     assert [run.outcome for run in health.runs] == [Outcome.PASSED, Outcome.FAILED]
+
+
+def test_days_cover_every_run_of_those_days_as_health_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
+    store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")
+    now = time.time()
+    for i in range(105):
+        run_id = store.start_run(RunInfo("ci", "c0ffee", "main"), started=now - 3600 + i)
+        store.finish_run(run_id, Outcome.PASSED, finished=now - 3600 + i + 0.5)
+    store.close()
+    project = ["--project", str(tmp_path)]
+    assert main([*project, "report", "md", "--days", "1"]) == 0
+    assert "| runs in the window | 105 |" in capsys.readouterr().out
+    assert main([*project, "report", "md"]) == 0
+    assert "| runs in the window | 100 |" in capsys.readouterr().out
+    assert main([*project, "health", "--days", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["window_runs"] == 105
+
+
+@pytest.mark.parametrize("command", [["report", "md"], ["alerts"], ["health"]])
+def test_runs_and_days_exclude_each_other(
+    project: Path, command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["--project", str(project), *command, "--runs", "5", "--days", "3"])
+    assert caught.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
 
 
 def test_plain_report_still_means_the_mojo_test_report(tmp_path: Path) -> None:

@@ -170,8 +170,11 @@ def test_history_import_and_info(repo: Path, capsys: pytest.CaptureFixture[str])
 def test_bad_windows_are_usage_errors(
     repo: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
 ) -> None:
-    assert main(argv) == 3
-    assert message in capsys.readouterr().err
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {message}: expected a positive number" in err
 
 
 def test_a_corrupt_history_is_a_clear_error(

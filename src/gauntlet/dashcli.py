@@ -31,8 +31,11 @@ DEFAULT_RUNS = DEFAULT_WINDOW_RUNS
 ALERTS_FILE = "alerts.json"
 
 
-def load_health(config: Config, *, last_runs: int, days: float | None) -> Health:
-    """The project's health over the last ``last_runs`` runs (or ``days`` days)."""
+def load_health(config: Config, *, last_runs: int | None, days: float | None) -> Health:
+    """The project's health over the last ``last_runs`` runs or ``days`` days.
+
+    With neither, the last :data:`DEFAULT_RUNS` runs.
+    """
     from gauntlet.healthrecord import open_project_store
 
     store = open_project_store(config)
@@ -57,7 +60,7 @@ def add_report_arguments(parser: argparse.ArgumentParser) -> None:
         help="pipeline health from the run history instead of the Mojo test report",
     )
     parser.add_argument("-o", "--output", type=Path, help="where to write the page or Markdown")
-    _window_arguments(parser)
+    add_window_arguments(parser)
 
 
 def add_alerts_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,7 +68,7 @@ def add_alerts_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="show the alerts and their targets, send nothing"
     )
-    _window_arguments(parser)
+    add_window_arguments(parser)
 
 
 def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
@@ -81,15 +84,21 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], float]:
     return parse
 
 
-def _window_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
+def add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    """``[--runs N | --days D]``, the window of ``health``, ``report html|md`` and ``alerts``.
+
+    Both are ``None`` when neither is given; the history then covers the last
+    :data:`DEFAULT_RUNS` runs.
+    """
+    window = parser.add_mutually_exclusive_group()
+    window.add_argument(
         "--runs",
         type=_positive(int),
-        default=DEFAULT_RUNS,
-        help=f"runs to cover (default {DEFAULT_RUNS})",
+        default=None,
+        help=f"the last N runs (default {DEFAULT_RUNS})",
     )
-    parser.add_argument(
-        "--days", type=_positive(float), default=None, help="cover the last D days instead"
+    window.add_argument(
+        "--days", type=_positive(float), default=None, help="the runs of the last D days"
     )
 
 

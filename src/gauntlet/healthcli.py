@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.config import load_config
-from gauntlet.errors import ConfigError, ExitCode
+from gauntlet.dashcli import add_window_arguments, writing
+from gauntlet.errors import ExitCode
 from gauntlet.healthrecord import open_project_store, run_info
 from gauntlet.healthrows import RunInfo
 
@@ -30,9 +31,7 @@ if TYPE_CHECKING:
 
 def add_health_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``gauntlet health``."""
-    window = parser.add_mutually_exclusive_group()
-    window.add_argument("--runs", type=int, default=None, help="the last N runs (default 100)")
-    window.add_argument("--days", type=float, default=None, help="the runs of the last D days")
+    add_window_arguments(parser)
     parser.add_argument("--json", action="store_true", help="machine-readable output")
     parser.add_argument(
         "--openmetrics", type=Path, default=None, metavar="FILE", help="also write OpenMetrics"
@@ -73,14 +72,9 @@ def health_json(health: Health) -> str:
 def cmd_health(args: argparse.Namespace) -> int:
     """Print the health of the pipeline over a window of recent runs."""
     from gauntlet.console import make_console
-    from gauntlet.dashcli import writing
     from gauntlet.healthview import print_health
     from gauntlet.openmetrics import write_openmetrics
 
-    if args.runs is not None and args.runs < 1:
-        raise ConfigError("--runs: expected a positive number of runs")
-    if args.days is not None and args.days <= 0:
-        raise ConfigError("--days: expected a positive number of days")
     config = load_config(args.project)
     store = open_project_store(config)
     try:
