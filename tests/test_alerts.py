@@ -80,7 +80,7 @@ def test_failure_rate_over_the_last_n_runs() -> None:
     health = healthy(40)
     runs = list(health.runs)
     for i in range(30, 39):  # 9 of the last 10 finished runs fail, the very last passes
-        runs[i] = dataclasses.replace(runs[i], outcome=Outcome.FAILED)
+        runs[i] = dataclasses.replace(runs[i], outcome=Outcome.FAILED, branch="main")
     runs[-1] = dataclasses.replace(runs[-1], outcome=Outcome.PASSED)
     failing = dataclasses.replace(health, runs=tuple(runs))
     settings = AlertSettings(failure_rate=50.0, failure_window=10)
@@ -89,6 +89,27 @@ def test_failure_rate_over_the_last_n_runs() -> None:
     assert alert.title == "Failure rate 90% over the last 10 runs"
     assert rules(failing, dataclasses.replace(settings, failure_rate=90.0)) == []
     assert rules(dataclasses.replace(health, runs=health.runs[:1]), settings) == []
+
+
+def test_failure_rate_counts_pipeline_runs_on_the_branch_only() -> None:
+    health = healthy(40)
+    runs = [dataclasses.replace(r, branch="main", outcome=Outcome.PASSED) for r in health.runs]
+    for i in range(30, 39):  # failing pull requests and developers' doit runs
+        other = dataclasses.replace(runs[i], outcome=Outcome.FAILED)
+        runs[i] = (
+            dataclasses.replace(other, branch="feature/x")
+            if i % 2
+            else dataclasses.replace(other, kind="doit")
+        )
+    others = dataclasses.replace(health, runs=tuple(runs))
+    settings = AlertSettings(failure_rate=20.0, failure_window=10)
+    assert rules(others, settings) == []
+    runs[35] = dataclasses.replace(runs[35], kind="ci", branch="main")
+    runs[36] = dataclasses.replace(runs[36], kind="import", branch="main")
+    runs[37] = dataclasses.replace(runs[37], kind="ci", branch="main")
+    (alert,) = evaluate(dataclasses.replace(health, runs=tuple(runs)), settings)
+    assert alert.title == "Failure rate 30% over the last 10 runs"
+    assert "3 of the last 10 runs on main did not pass" in alert.message
 
 
 def test_duration_regression_against_the_median() -> None:
@@ -142,6 +163,22 @@ def test_coverage_drop_compares_the_last_two_points() -> None:
     assert alert.title == "Line coverage dropped 1.50 points"
     assert rules(dropped, dataclasses.replace(QUIET, coverage_drop=2.0)) == []
     assert rules(dataclasses.replace(health, coverage=health.coverage[:1])) == []
+
+
+def test_coverage_drop_compares_runs_on_the_branch_only() -> None:
+    health = healthy()
+    runs = [dataclasses.replace(r, branch="main", kind="ci") for r in health.runs]
+    runs[-1] = dataclasses.replace(runs[-1], branch="feature/x", trigger="pull_request")
+    prev = health.coverage[-2]
+    low = dataclasses.replace(health.coverage[-1], line_percent=prev.line_percent - 5)
+    pull = dataclasses.replace(health, runs=tuple(runs), coverage=(*health.coverage[:-1], low))
+    assert rules(pull) == []
+    runs[-2] = dataclasses.replace(runs[-2], kind="doit")
+    runs[-1] = dataclasses.replace(runs[-1], branch="main")
+    local = dataclasses.replace(pull, runs=tuple(runs))
+    (alert,) = evaluate(local, QUIET)  # against the main run before the doit run
+    assert alert.rule == "coverage-drop"
+    assert f"({health.coverage[-3].commit[:10]})" in alert.message
 
 
 def test_benchmark_regression_in_the_last_run_only() -> None:

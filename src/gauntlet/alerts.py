@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from gauntlet.config import Config
-    from gauntlet.healthmodel import Health
+    from gauntlet.healthmodel import Health, RunSummary
 
 RULES = (
     "pipeline-failed",
@@ -31,6 +31,7 @@ RULES = (
     "benchmark-regression",
 )
 NOTIFIERS = ("console", "github", "webhook", "slack")
+PIPELINE_KINDS = ("ci", "import")  # runs of the whole pipeline; doit runs are developers' own
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -164,8 +165,13 @@ def _pipeline_failed(health: Health, settings: AlertSettings) -> list[Alert]:
     ]
 
 
+def _watched(health: Health, settings: AlertSettings) -> list[RunSummary]:
+    """The pipeline runs on the watched branch (not pull requests, not local doit runs)."""
+    return [r for r in health.runs if r.kind in PIPELINE_KINDS and r.branch == settings.branch]
+
+
 def _failure_rate(health: Health, settings: AlertSettings) -> list[Alert]:
-    done = [r for r in health.runs if r.outcome is not Outcome.RUNNING]
+    done = [r for r in _watched(health, settings) if r.outcome is not Outcome.RUNNING]
     recent = done[-settings.failure_window :]
     if len(recent) < 2:
         return []
@@ -178,7 +184,7 @@ def _failure_rate(health: Health, settings: AlertSettings) -> list[Alert]:
             "failure-rate",
             "error",
             f"Failure rate {rate:.0f}% over the last {len(recent)} runs",
-            f"{bad} of the last {len(recent)} runs did not pass "
+            f"{bad} of the last {len(recent)} runs on {settings.branch} did not pass "
             f"(threshold {settings.failure_rate:g}%).",
         )
     ]
@@ -233,9 +239,11 @@ def _new_flaky(health: Health, settings: AlertSettings) -> list[Alert]:
 
 
 def _coverage_drop(health: Health, settings: AlertSettings) -> list[Alert]:
-    if len(health.coverage) < 2:
+    watched = {r.run_id for r in _watched(health, settings)}
+    points = [p for p in health.coverage if p.run_id in watched]
+    if len(points) < 2:
         return []
-    prev, last = health.coverage[-2], health.coverage[-1]
+    prev, last = points[-2], points[-1]
     drop = prev.line_percent - last.line_percent
     if drop <= settings.coverage_drop:
         return []
