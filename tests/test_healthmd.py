@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 from healthdata import make_health
 
 from gauntlet import healthmd
-from gauntlet.healthmd import TOP, cell, render_markdown
+from gauntlet.healthmd import TOP, cell, code, render_markdown
 from gauntlet.healthmodel import FlakyTest, Outcome
 
 
@@ -25,9 +26,9 @@ def test_the_essentials_are_there() -> None:
     assert "**Coverage**: " in text
     assert "points since the run before" in text
     assert "### Benchmark regressions in the last run" in text
-    assert "`softmax\\_4096`" in text
+    assert "`softmax_4096`" in text
     assert "### Flaky tests" in text
-    assert "`tests/test\\_train\\_loop.mojo::test\\_converges\\<float32\\>`" in text
+    assert "`tests/test_train_loop.mojo::test_converges<float32>`" in text
     assert "### Broken tests" in text
     assert "### Gates" in text
     assert "| security | **waived** |" in text
@@ -64,6 +65,27 @@ def test_an_empty_history() -> None:
 def test_cell_escapes_markdown_and_html() -> None:
     assert cell("a|b <c> *d* `e`\nf & g") == "a\\|b \\<c\\> \\*d\\* \\`e\\` f &amp; g"
     assert cell("x" * 10, limit=5) == "xxxx…"
+
+
+def test_code_spans_show_names_exactly() -> None:
+    assert code("test_x<float32>[a*b]") == "`test_x<float32>[a*b]`"
+    assert code("a|b") == "`a\\|b`"  # GitHub splits table cells before code spans
+    assert code("a|b", in_table=False) == "`a|b`"
+    assert code("run `x` ``y`` z") == "```run `x` ``y`` z```"
+    assert code("`edge`") == "`` `edge` ``"
+    assert code("two\nlines", limit=5) == "`two …`"
+    assert code("") == "-"
+
+
+def test_names_in_the_summary_carry_no_backslashes() -> None:
+    health = make_health(10)
+    last = dataclasses.replace(health.runs[-1], branch="feature/my_branch")
+    text = render_markdown(dataclasses.replace(health, runs=(*health.runs[:-1], last)))
+    assert "on `feature/my_branch` at" in text
+    assert "`mojo:test:tests/test_train_loop.mojo`" in text
+    spans = re.findall(r"`[^`]+`", text)
+    assert spans
+    assert not [span for span in spans if "\\" in span]
 
 
 def test_never_over_the_step_summary_limit(monkeypatch: pytest.MonkeyPatch) -> None:

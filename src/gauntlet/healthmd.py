@@ -23,14 +23,35 @@ TOP = 10
 LIMIT_BYTES = 1024 * 1024 - 1024  # GitHub rejects step summaries over 1 MiB
 MESSAGE_CHARS = 300
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>|#!~])")
+_BACKTICKS = re.compile(r"`+")
+
+
+def _one_line(text: str, limit: int) -> str:
+    one_line = " ".join(text.split())
+    return one_line if len(one_line) <= limit else one_line[: limit - 1] + "…"
 
 
 def cell(text: str, limit: int = 200) -> str:
     """Text safe inside a Markdown table cell: one line, special characters escaped."""
-    one_line = " ".join(text.split())
-    if len(one_line) > limit:
-        one_line = one_line[: limit - 1] + "…"
+    one_line = _one_line(text, limit)
     return _SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")
+
+
+def code(text: str, *, in_table: bool = True, limit: int = 200) -> str:
+    """Text as a Markdown code span, shown exactly as it is, on one line.
+
+    Backslash escapes do not work inside a code span, so nothing is escaped
+    but ``|`` in a table cell (GitHub splits cells before it reads spans); a
+    text holding backticks gets a longer backtick fence.
+    """
+    one_line = _one_line(text, limit)
+    if not one_line:
+        return "-"
+    if in_table:
+        one_line = one_line.replace("|", "\\|")
+    fence = "`" * (max(map(len, _BACKTICKS.findall(one_line)), default=0) + 1)
+    pad = " " if one_line[0] == "`" or one_line[-1] == "`" else ""
+    return f"{fence}{pad}{one_line}{pad}{fence}"
 
 
 def _seconds(value: float | None) -> str:
@@ -54,8 +75,9 @@ def _headline(health: Health) -> list[str]:
         return [*lines, "No runs recorded yet.", ""]
     icon = "✅" if last.outcome is Outcome.PASSED else "❌"
     lines.append(
-        f"{icon} Last run `{cell(last.run_id)}` on `{cell(last.branch)}` at "
-        f"`{last.commit[:10]}`: **{last.outcome.value}**"
+        f"{icon} Last run {code(last.run_id, in_table=False)} on "
+        f"{code(last.branch, in_table=False)} at "
+        f"{code(last.commit[:10], in_table=False)}: **{last.outcome.value}**"
         + (f" (failed: {cell(', '.join(last.failed_tasks))})" if last.failed_tasks else "")
     )
     lines.append("")
@@ -79,7 +101,7 @@ def _tasks(health: Health) -> list[str]:
         return []
     rows = [
         (
-            f"`{cell(t.name)}`",
+            code(t.name),
             _seconds(t.p50_s),
             _seconds(t.p95_s),
             _seconds(t.last_s),
@@ -95,7 +117,9 @@ def _tasks(health: Health) -> list[str]:
 def _critical_path(health: Health) -> list[str]:
     if not health.critical_path:
         return []
-    steps = " → ".join(f"`{cell(s.task)}` {s.duration_s:.1f} s" for s in health.critical_path)
+    steps = " → ".join(
+        f"{code(s.task, in_table=False)} {s.duration_s:.1f} s" for s in health.critical_path
+    )
     return ["### Critical path of the last run", "", steps, ""]
 
 
@@ -110,7 +134,7 @@ def _coverage_and_benchmarks(health: Health) -> list[str]:
         ]
     last_run = health.last_run.run_id if health.last_run else None
     regressions = [
-        (f"`{cell(b.name)}`", f"{p.value:g} {cell(p.unit)}")
+        (code(b.name), f"{p.value:g} {cell(p.unit)}")
         for b in health.benchmarks
         for p in b.points
         if p.regression and p.run_id == last_run
@@ -126,7 +150,7 @@ def _tests(health: Health) -> list[str]:
     if health.flaky:
         rows = [
             (
-                f"`{cell(f.name)}`",
+                code(f.name),
                 f"{f.flip_rate * 100:.0f}%",
                 f"{f.failures}/{f.runs}",
                 cell(f.last_failure_message, MESSAGE_CHARS),
@@ -141,7 +165,7 @@ def _tests(health: Health) -> list[str]:
         lines += _more(len(health.flaky), TOP)
     if health.broken:
         rows = [
-            (f"`{cell(b.name)}`", str(b.runs), cell(b.since_run), cell(b.message, MESSAGE_CHARS))
+            (code(b.name), str(b.runs), cell(b.since_run), cell(b.message, MESSAGE_CHARS))
             for b in health.broken[:TOP]
         ]
         lines += ["### Broken tests", "", *_table(("test", "runs", "since", "failure"), rows)]
