@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import os
 import subprocess
 import sys
@@ -12,6 +14,7 @@ from typing import Any
 
 import pytest
 from gatedata import JUNIT_FAIL, write_results
+from healthdata import make_health
 from pgserver import fresh_database
 from prometheus_client.openmetrics import parser
 
@@ -277,3 +280,22 @@ def test_an_unwritable_openmetrics_file_is_a_clear_error(
     err = capsys.readouterr().err
     assert f"cannot write {blocker / 'gauntlet.prom'}: " in err
     assert "Traceback" not in err
+
+
+def test_openmetrics_spells_nan_and_infinities_its_own_way() -> None:
+    health = make_health(5)
+    values = {"matmul_128": math.nan, "matmul_512": math.inf, "softmax_4096": -math.inf}
+    series = tuple(
+        dataclasses.replace(
+            b, points=(*b.points[:-1], dataclasses.replace(b.points[-1], value=values[b.name]))
+        )
+        for b in health.benchmarks
+        if b.name in values
+    )
+    text = render(dataclasses.replace(health, benchmarks=series))
+    lines = [line for line in text.splitlines() if line.startswith("gauntlet_benchmark_value{")]
+    shown = {line.split('benchmark="')[1].split('"')[0]: line.rsplit(" ", 1)[1] for line in lines}
+    assert shown == {"matmul_128": "NaN", "matmul_512": "+Inf", "softmax_4096": "-Inf"}
+    family = {f.name: f for f in text_string_to_metric_families(text)}["gauntlet_benchmark_value"]
+    assert math.isnan(family.samples[0].value)
+    assert "gauntlet_window_runs 5.0\n" in text

@@ -7,6 +7,7 @@ atomically, so the collector never reads half of it.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from gauntlet.atomic import write_text_atomic
@@ -24,11 +25,21 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
+def number(value: float) -> str:
+    """A sample value as OpenMetrics spells it: ``NaN``, ``+Inf``, ``-Inf`` or a float."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "+Inf" if value > 0 else "-Inf"
+    return repr(float(value))
+
+
 def _family(name: str, help_text: str, samples: list[Sample]) -> list[str]:
     lines = [f"# TYPE {name} gauge", f"# HELP {name} {help_text}"]
     for labels, value in samples:
         text = ",".join(f'{key}="{_escape(val)}"' for key, val in labels.items())
-        lines.append(f"{name}{{{text}}} {value!r}" if text else f"{name} {value!r}")
+        shown = number(value)
+        lines.append(f"{name}{{{text}}} {shown}" if text else f"{name} {shown}")
     return lines
 
 
