@@ -79,6 +79,47 @@ def test_key_changes_with_imported_files_and_extensions_only(tree: Path) -> None
     assert python_key(config, "benchmarks/bench_py.py", {"fastext": "k1"}, {})[1] != first
 
 
+SRC_LAYOUT = {
+    "pyproject.toml": '[tool.gauntlet]\ninclude = ["lib"]\n',
+    "benchmarks/bench_src.py": "import mypkg.sub.deep\nfrom mypkg import core\nimport tools\n",
+    "lib/tools/__init__.py": "",
+    "src/mypkg/__init__.py": "",
+    "src/mypkg/core.py": "from .util import helper\nfrom . import consts\n",
+    "src/mypkg/util.py": "def helper() -> None: ...\n",
+    "src/mypkg/consts.py": "N = 3\n",
+    "src/mypkg/sub/__init__.py": "",
+    "src/mypkg/sub/deep.py": "from ..extra import more\nfrom ....outside import nothing\n",
+    "src/mypkg/extra/__init__.py": "",
+    "src/mypkg/extra/more.py": "",
+    "src/mypkg/unused.py": "",
+}
+
+
+def test_closure_follows_src_layout_include_roots_and_relative_imports(
+    write_tree: WriteTree,
+) -> None:
+    tree = write_tree(SRC_LAYOUT)
+    config = load_config(tree)
+    files, _ = python_key(config, "benchmarks/bench_src.py", {}, {})
+    assert files[0] == "benchmarks/bench_src.py"
+    assert sorted(files[1:]) == [
+        "lib/tools/__init__.py",
+        "src/mypkg/__init__.py",
+        "src/mypkg/consts.py",
+        "src/mypkg/core.py",
+        "src/mypkg/extra/__init__.py",
+        "src/mypkg/extra/more.py",
+        "src/mypkg/sub/__init__.py",
+        "src/mypkg/sub/deep.py",
+        "src/mypkg/util.py",
+    ]
+    first = python_key(config, "benchmarks/bench_src.py", {}, {})[1]
+    (tree / "src" / "mypkg" / "unused.py").write_text("x = 1\n")
+    assert python_key(config, "benchmarks/bench_src.py", {}, {})[1] == first
+    (tree / "src" / "mypkg" / "extra" / "more.py").write_text("x = 1\n")
+    assert python_key(config, "benchmarks/bench_src.py", {}, {})[1] != first
+
+
 def test_plan_has_a_step_per_python_benchmark(tree: Path) -> None:
     config = load_config(tree)
     plan = make_plan(build_project(config, ScanCache(tree / "scan.json")), "mojo 1.2.0")
