@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 
 from gauntlet.findings import read_actionlint
@@ -69,13 +68,17 @@ def test_actionlint_passes_on_the_workflow(tmp_path: Path) -> None:
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "ci.yml"
     text = WORKFLOW.read_text(encoding="utf-8")
-    text = text.replace("runs-on: ubuntu-latest", "runs-on: ubuntu-latest\n    timeout-minutes: soon")
-    text = text.replace("github.base_ref", "github.base_reff")
+    text = text.replace("timeout-minutes: 60", "timeout-minutes: soon")  # not a number
+    text = text.replace("github.base_ref", "github.base_reff")  # no such context property
     broken.write_text(text, encoding="utf-8")
     done = actionlint(broken, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
     output = tmp_path / "actionlint.json"
     output.write_text(done.stdout, encoding="utf-8")
     found = read_actionlint(output)
-    assert {(f.file, f.rule) for f in found} >= {("ci.yml", "expression"), ("ci.yml", "syntax-check")}
-    assert any("base_reff" in f.message for f in found)
+    by_rule = {f.rule: f for f in found}
+    assert sorted(by_rule) == ["expression", "syntax-check"]
+    assert 'property "base_reff" is not defined' in by_rule["expression"].message
+    assert (
+        by_rule["syntax-check"].where == f"ci.yml:{text[: text.index('soon')].count(chr(10)) + 1}"
+    )
