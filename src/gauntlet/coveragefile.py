@@ -8,12 +8,11 @@ like diff-cover: of the changed lines that are statements, how many ran.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.errors import ResultError
+from gauntlet.resultjson import convert, load_json
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -55,18 +54,8 @@ class Coverage:
 
 def read_coverage(path: Path) -> Coverage:
     """Read a coverage.py JSON report; a malformed one raises ResultError naming it."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ResultError(f"{path}: coverage report is missing") from None
-    except (OSError, ValueError) as exc:
-        raise ResultError(f"{path}: malformed coverage JSON ({exc}); rerun the tests") from None
-    try:
-        return _convert(data, str(path))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResultError(
-            f"{path}: not a coverage.py JSON report ({type(exc).__name__}: {exc})"
-        ) from None
+    data = load_json(path, what="coverage report")
+    return convert(path, data, lambda d: _convert(d, str(path)), "a coverage.py JSON report")
 
 
 def _convert(data: dict[str, Any], source: str) -> Coverage:

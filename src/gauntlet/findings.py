@@ -4,18 +4,18 @@ Each reader turns one tool's standard output format into :class:`Finding`
 values: ruff JSON (``ruff check`` and ``ruff format --check``), mypy's
 ``-O json`` lines, bandit JSON, detect-secrets' baseline JSON, actionlint's
 JSON, and gauntlet's own findings file (used for ``mojo format`` checks).  A
-file that cannot be read raises :class:`ResultError` naming it.
+file that cannot be read raises :class:`~gauntlet.errors.ResultError` naming it.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
-from gauntlet.errors import ResultError
+from gauntlet.ranked import Ranked
+from gauntlet.resultjson import convert, load_json
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -24,17 +24,12 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-class Severity(str, Enum):
-    """How serious a finding is; ordered from least to most."""
+class Severity(Ranked):
+    """How serious a finding is; ordered from least to most (``rank``)."""
 
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
-
-    @property
-    def rank(self) -> int:
-        """Position in the order low < medium < high."""
-        return list(Severity).index(self)
 
 
 @dataclass(frozen=True)
@@ -83,34 +78,11 @@ class Finding:
         )
 
 
-def _load(path: Path, *, lines: bool = False) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ResultError(f"{path}: results file is missing") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ResultError(f"{path}: cannot read ({exc})") from None
-    try:
-        if lines:
-            return [json.loads(ln) for ln in text.splitlines() if ln.strip()]
-        return json.loads(text)
-    except ValueError as exc:
-        raise ResultError(
-            f"{path}: not valid JSON ({exc}); rerun the tool that writes it"
-        ) from None
-
-
 def _read(
-    path: Path, convert: Callable[[Any], Iterable[Finding]], *, lines: bool = False
+    path: Path, reader: Callable[[Any], Iterable[Finding]], *, lines: bool = False
 ) -> tuple[Finding, ...]:
-    data = _load(path, lines=lines)
-    try:
-        return tuple(convert(data))
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ResultError(
-            f"{path}: unexpected content ({type(exc).__name__}: {exc}); "
-            "was it written by the expected tool version?"
-        ) from None
+    data = load_json(path, lines=lines)
+    return convert(path, data, lambda d: tuple(reader(d)), "the expected tool's JSON output")
 
 
 def read_ruff(path: Path, tool: str = "ruff") -> tuple[Finding, ...]:

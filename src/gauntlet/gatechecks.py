@@ -300,22 +300,31 @@ def _judge_comparisons(comparisons: tuple[Comparison, ...], threshold: str) -> G
     )
 
 
-@register("time", "the whole pipeline within its time budget")
+@register("time", "the whole pipeline (and each budgeted stage) within its time budget")
 def time_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Wall time since the pipeline started, against the budget."""
-    threshold = f"≤ {settings.time_budget:g} s"
+    """Wall time of the pipeline, from its record, against the budget; stages against theirs."""
+    budgets = dict(settings.stage_budgets)
+    threshold = f"≤ {settings.time_budget:g} s" + "".join(
+        f", {stage} ≤ {seconds:g} s" for stage, seconds in settings.stage_budgets
+    )
     if inputs.elapsed_s is None:
         return GateResult(
             "time", GateStatus.PASSED, "not measured", threshold, "gates run outside a pipeline"
         )
     measured = f"{inputs.elapsed_s:.0f} s"
-    if inputs.elapsed_s <= settings.time_budget:
-        return GateResult("time", GateStatus.PASSED, measured, threshold)
+    over = [
+        f"{s.name} took {s.seconds:.0f} s, over its budget of {budgets[s.name]:g} s"
+        for s in inputs.stage_times
+        if s.name in budgets and s.seconds is not None and s.seconds > budgets[s.name]
+    ]
+    if inputs.elapsed_s > settings.time_budget:
+        over.insert(
+            0,
+            f"the pipeline took {inputs.elapsed_s:.0f} s, "
+            f"over its budget of {settings.time_budget:g} s",
+        )
+    if not over:
+        return GateResult("time", GateStatus.PASSED, measured, threshold, look="pipeline.json")
     return GateResult(
-        "time",
-        GateStatus.FAILED,
-        measured,
-        threshold,
-        f"the pipeline took {inputs.elapsed_s:.0f} s, "
-        f"over its budget of {settings.time_budget:g} s",
+        "time", GateStatus.FAILED, measured, threshold, "; ".join(over), "pipeline.json"
     )

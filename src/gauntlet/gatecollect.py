@@ -24,9 +24,9 @@ from gauntlet.gateinputs import (
     load,
     load_lint,
     read_bench,
-    read_pipeline,
 )
 from gauntlet.junitread import TestRun, read_junit
+from gauntlet.pipeline import read_pipeline
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -129,8 +129,7 @@ def collect(
         if bench_dir.is_dir()
         else None
     )
-    pipeline = read_pipeline(out / "pipeline.json")
-    elapsed = now - float(pipeline["started_at"]) if pipeline else None
+    pipeline = read_pipeline(out)
     return Inputs(
         python_tests=tuple(python_runs),
         missing_pythons=tuple(missing_pythons),
@@ -153,13 +152,7 @@ def collect(
             "pip-audit", out / "security" / "pip-audit.json", logs / "security.log", read_pip_audit
         ),
         bench=bench,
-        elapsed_s=elapsed,
+        elapsed_s=pipeline.elapsed(now) if pipeline else None,
+        stage_times=pipeline.stages if pipeline else (),
         on_ci=_on_ci(env),
     )
-
-
-def write_pipeline_start(out: Path, started_at: float) -> None:
-    """Record when the pipeline started (the time gate measures from here)."""
-    out.mkdir(parents=True, exist_ok=True)
-    data = {"schema_version": 1, "started_at": started_at}
-    (out / "pipeline.json").write_text(json.dumps(data) + "\n", encoding="utf-8")

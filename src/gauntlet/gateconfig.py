@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.config import _describe, _Where
 from gauntlet.errors import ConfigError
 from gauntlet.findings import Severity
+from gauntlet.pipeline import TIMED
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -62,6 +63,7 @@ class GateSettings:
     allow_not_run: tuple[str, ...] = ()
     benchmark_regression: float = 5.0
     time_budget: float = 600.0
+    stage_budgets: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
     missing_interpreters: str = "fail-on-ci"
     waivers: tuple[Waiver, ...] = ()
     where: str = ""  # the pyproject file, for messages
@@ -77,6 +79,20 @@ def _seconds(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
         raise TypeError(f"expected a positive number of seconds, got {_describe(value)}")
     return float(value)
+
+
+def _budgets(value: object) -> tuple[tuple[str, float], ...]:
+    if not isinstance(value, dict):
+        raise TypeError(f"expected a table of stage = seconds, got {_describe(value)}")
+    budgets = []
+    for stage, seconds in value.items():
+        if stage not in TIMED:
+            raise TypeError(f"unknown stage {stage!r}; stages: {', '.join(TIMED)}")
+        try:
+            budgets.append((stage, _seconds(seconds)))
+        except TypeError as exc:
+            raise TypeError(f"{stage}: {exc}") from None
+    return tuple(budgets)
 
 
 def _names(value: object) -> tuple[str, ...]:
@@ -129,6 +145,7 @@ _KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
     "allow-not-run": ("allow_not_run", _tools),
     "benchmark-regression": ("benchmark_regression", _percent),
     "time-budget": ("time_budget", _seconds),
+    "stage-budgets": ("stage_budgets", _budgets),
     "missing-interpreters": ("missing_interpreters", _missing),
 }
 assert {f for f, _ in _KEYS.values()} <= {f.name for f in fields(GateSettings)}  # noqa: S101

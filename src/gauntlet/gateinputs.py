@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from gauntlet.audit import Audit
 from gauntlet.coveragefile import Coverage
@@ -34,13 +34,13 @@ from gauntlet.findings import (
     read_ruff,
 )
 from gauntlet.junitread import TestRun
+from gauntlet.pipeline import StageTime
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
     from pathlib import Path
 
 T = TypeVar("T")
-PIPELINE_SCHEMA = 1
 COMPARISON_SCHEMA = 2  # gauntlet.benchcompare.REPORT_SCHEMA_VERSION
 
 
@@ -109,6 +109,7 @@ class Inputs:
     audit: Audit | Missing | None = None
     bench: BenchData | Missing | None = None
     elapsed_s: float | None = None
+    stage_times: tuple[StageTime, ...] = ()
     on_ci: bool = False
     notes: tuple[str, ...] = field(default=())
 
@@ -142,17 +143,6 @@ def load_lint(folder: Path, log: Path) -> tuple[Findings | Missing | NotRun, ...
         else:
             parts.append(load(tool, folder / name, log, reader))
     return tuple(parts)
-
-
-def read_pipeline(path: Path) -> dict[str, Any] | None:
-    """The pipeline record, or None when there is none (gates run on their own)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("schema_version") != PIPELINE_SCHEMA:
-        return None
-    return data
 
 
 def read_comparisons(path: Path) -> tuple[Comparison, ...]:

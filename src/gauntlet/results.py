@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError
+from gauntlet.ranked import Ranked
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -21,18 +21,13 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-class Status(str, Enum):
-    """Outcome of one test case or one file; ordered from best to worst."""
+class Status(Ranked):
+    """Outcome of one test case or one file; ordered from best to worst (``rank``)."""
 
     PASSED = "passed"
     SKIPPED = "skipped"
     FAILED = "failed"
     ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        """Severity, for picking the worst of several outcomes."""
-        return list(Status).index(self)
 
     @property
     def ok(self) -> bool:

@@ -1,0 +1,128 @@
+"""The pipeline record, ``pipeline.json``: when ``nox -s ci`` started, and each stage's times.
+
+``nox -s ci`` writes it as it goes: :func:`start` before the first stage,
+then :func:`record_stage` when a stage begins (no end yet) and when it ends.
+The gates stage itself is recorded too, so the time gate can tell the real
+end of the pipeline: while the gates of a running pipeline are evaluated
+their stage is still open and the pipeline ends "now"; when the gates are
+rerun later on their own, every stage is closed and the pipeline ended when
+its last stage did.
+
+This module imports nothing beyond the standard library and
+:mod:`gauntlet.atomic`, so the nox sessions can use it before anything is
+installed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.atomic import write_text_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+SCHEMA_VERSION = 1
+FILE = "pipeline.json"
+# The stages of `nox -s ci`, in order; the gates run after them.
+STAGES = ("lint", "typecheck", "security", "tests", "mojo")
+TIMED = (*STAGES, "gates")
+
+
+@dataclass(frozen=True)
+class StageTime:
+    """One stage's start, and its end and outcome once it finished."""
+
+    name: str
+    started_at: float
+    ended_at: float | None = None
+    ok: bool | None = None
+
+    @property
+    def seconds(self) -> float | None:
+        """How long the stage took, or None while it runs."""
+        return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+@dataclass(frozen=True)
+class Pipeline:
+    """When the pipeline started, its planned stages, and the stages recorded so far."""
+
+    started_at: float
+    planned: tuple[str, ...] = ()
+    stages: tuple[StageTime, ...] = ()
+
+    def elapsed(self, now: float) -> float:
+        """Wall time of the pipeline: to ``now`` while a stage is open, else to its last end."""
+        if not self.stages or any(s.ended_at is None for s in self.stages):
+            return now - self.started_at
+        return max(s.ended_at or 0.0 for s in self.stages) - self.started_at
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, with the schema version."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "started_at": self.started_at,
+            "stages": list(self.planned),
+            "timings": [
+                {"name": s.name, "started_at": s.started_at, "ended_at": s.ended_at, "ok": s.ok}
+                for s in self.stages
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Pipeline:
+        """Read a record written by :meth:`to_json`."""
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {data.get('schema_version')!r} is not supported")
+        stages = tuple(
+            StageTime(
+                str(t["name"]),
+                float(t["started_at"]),
+                None if t.get("ended_at") is None else float(t["ended_at"]),
+                None if t.get("ok") is None else bool(t["ok"]),
+            )
+            for t in data.get("timings", [])
+        )
+        planned = tuple(str(s) for s in data.get("stages", []))
+        return cls(float(data["started_at"]), planned, stages)
+
+
+def read_pipeline(results: Path) -> Pipeline | None:
+    """The record in ``results``, or None when there is none (gates run on their own)."""
+    try:
+        data = json.loads((results / FILE).read_text(encoding="utf-8"))
+        return Pipeline.from_json(data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _write(results: Path, pipeline: Pipeline) -> None:
+    write_text_atomic(results / FILE, json.dumps(pipeline.to_json(), indent=1) + "\n")
+
+
+def start(results: Path, now: float, stages: Sequence[str] = STAGES) -> None:
+    """Begin a new record: the pipeline starts ``now``."""
+    _write(results, Pipeline(now, tuple(stages)))
+
+
+def record_stage(
+    results: Path,
+    name: str,
+    started_at: float,
+    ended_at: float | None = None,
+    ok: bool | None = None,
+) -> None:
+    """Add or update one stage's times (a stage without an end is running)."""
+    pipeline = read_pipeline(results) or Pipeline(started_at)
+    stage = StageTime(name, started_at, ended_at, ok)
+    names = [s.name for s in pipeline.stages]
+    stages = list(pipeline.stages)
+    if name in names:
+        stages[names.index(name)] = stage
+    else:
+        stages.append(stage)
+    _write(results, replace(pipeline, stages=tuple(stages)))
