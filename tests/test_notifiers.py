@@ -153,7 +153,8 @@ def test_a_refused_connection_is_retried_then_undelivered() -> None:
 def test_secrets_in_the_url_never_reach_messages_or_records(sink_factory: list[Sink]) -> None:
     sink = start(sink_factory, [500])
     secret_url = sink.url("/hooks/T123/s3cr3t-path?token=q5ecret").replace(
-        "http://", "http://user:pa55word@"
+        "http://",
+        "http://user:pa55word@",  # pragma: allowlist secret
     )
     hook, _, progress = webhook(secret_url)
     delivery = hook.send(ALERTS, HEALTH)

@@ -56,7 +56,7 @@ def _case(element: ET.Element, status: Status, child: ET.Element) -> TestCase:
 def read_junit(path: Path) -> TestRun:
     """Count the cases of one JUnit XML file and keep the failing ones."""
     try:
-        root = ET.parse(path).getroot()  # noqa: S314  # nosec B314 - files our own sessions wrote
+        root = ET.parse(path).getroot()  # noqa: S314 (files our own sessions wrote)  # nosec B314
     except FileNotFoundError:
         raise ResultError(f"{path}: JUnit file is missing") from None
     except (ET.ParseError, OSError) as exc:
