@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,7 @@ import pytest
 from doit.task import Task
 from gatedata import JUNIT_FAIL, write_results
 
+import gauntlet
 from gauntlet.config import load_config
 from gauntlet.doit_reporter import reporter_for
 from gauntlet.errors import ConfigError
@@ -21,6 +26,7 @@ from gauntlet.healthmodel import Outcome
 from gauntlet.healthrecord import (
     ENV_RUN,
     Recording,
+    doit_outcome,
     history_url,
     import_folder,
     open_project_store,
@@ -32,6 +38,7 @@ from gauntlet.healthrows import RunInfo
 from gauntlet.healthstore import open_store
 from gauntlet.results import FileResult, Status, TestCase, write_result
 
+SRC = str(Path(gauntlet.__file__).parent.parent)
 PYPROJECT = '[project]\nname = "demo"\n\n[tool.gauntlet]\ntimeout = 60\n'
 # One benchmark as `gauntlet bench compare --json` reports it (schema 2).
 COMPARED_MM = {
@@ -325,3 +332,70 @@ def test_a_locked_history_is_a_warning_not_a_failure(
     holder.execute("ROLLBACK")
     holder.close()
     assert "another process held it" in capsys.readouterr().err
+
+
+DODO_SLEEPS = """
+import sys, time
+from pathlib import Path
+
+from doit.doit_cmd import DoitMain
+from doit.cmd_base import ModuleTaskLoader
+
+from gauntlet.config import load_config
+from gauntlet.doit_reporter import reporter_for
+
+ROOT = Path(sys.argv[1])
+
+
+def task_quick():
+    return {"actions": [lambda: None], "verbosity": 0}
+
+
+def sleeps():
+    (ROOT / "started").write_text("yes")
+    time.sleep(60)
+
+
+def task_slow():
+    return {"actions": [sleeps], "task_dep": ["quick"], "verbosity": 0}
+
+
+DOIT_CONFIG = {
+    "reporter": reporter_for(ROOT / ".gauntlet" / "runs" / "last.json", load_config(ROOT)),
+    "dep_file": str(ROOT / ".doit.db"),
+}
+sys.exit(DoitMain(ModuleTaskLoader(globals())).run(["slow"]))
+"""
+
+
+def test_a_doit_run_stopped_with_ctrl_c_is_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
+) -> None:
+    clean_env(monkeypatch)
+    root = project(tmp_path)
+    script = root / "dodo_sleeps.py"
+    script.write_text(DODO_SLEEPS, encoding="utf-8")
+    env = {**os.environ, "GAUNTLET_HISTORY_URL": history_url, "PYTHONPATH": SRC}
+    with subprocess.Popen(
+        [sys.executable, str(script), str(root)], env=env, stderr=subprocess.PIPE, text=True
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not (root / "started").exists() and process.poll() is None:
+            assert time.monotonic() < deadline, "the slow task never started"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    store = open_store(history_url)
+    (run,) = store.health().runs
+    store.close()
+    assert run.outcome is Outcome.INTERRUPTED
+
+
+@pytest.mark.parametrize(
+    ("ended", "outcome"), [("interrupted", Outcome.INTERRUPTED), ("error", Outcome.ERROR)]
+)
+def test_a_doit_run_that_did_not_end_is_never_passed(ended: str, outcome: Outcome) -> None:
+    record = {"tasks": [{"name": "a", "status": "executed", "values": {}}], "ended": ended}
+    assert doit_outcome(record) is outcome
+    assert doit_outcome({"tasks": record["tasks"]}) is Outcome.PASSED

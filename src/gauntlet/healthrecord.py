@@ -163,7 +163,16 @@ class Recording:
 
 
 def doit_outcome(record: Mapping[str, Any]) -> Outcome:
-    """A doit run's outcome from its record: failed when a task failed or a test did."""
+    """A doit run's outcome from its record: failed when a task failed or a test did.
+
+    A run stopped by Ctrl-C is interrupted and one doit itself gave up on is an
+    error, whatever its finished tasks say.
+    """
+    ended = record.get("ended")
+    if ended == "interrupted":
+        return Outcome.INTERRUPTED
+    if ended == "error":
+        return Outcome.ERROR
     for task in record.get("tasks", []):
         values = task.get("values") or {}
         if task.get("status") == "failed" or values.get("status") in ("failed", "error"):
@@ -178,7 +187,7 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
     dropped, so no-op runs never dilute the duration figures.
     """
     ran = any(t.get("status") in ("executed", "failed") for t in record.get("tasks", []))
-    if recording.owned and not ran:
+    if recording.owned and not ran and "ended" not in record:
         recording.discard()
         return
     offset = float(record.get("started_at", recording.started)) - recording.started
