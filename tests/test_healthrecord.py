@@ -33,6 +33,7 @@ from gauntlet.healthrecord import (
     record_ci_end,
     run_info,
     stage_row,
+    stale_after_s,
 )
 from gauntlet.healthrows import RunInfo
 from gauntlet.healthstore import open_store
@@ -399,3 +400,15 @@ def test_a_doit_run_that_did_not_end_is_never_passed(ended: str, outcome: Outcom
     record = {"tasks": [{"name": "a", "status": "executed", "values": {}}], "ended": ended}
     assert doit_outcome(record) is outcome
     assert doit_outcome({"tasks": record["tasks"]}) is Outcome.PASSED
+
+
+def test_stale_after_from_configuration(tmp_path: Path) -> None:
+    assert stale_after_s(load_config(project(tmp_path))) == 6 * 3600
+    config = load_config(project(tmp_path, "\n[tool.gauntlet.history]\nstale-after = 1.5\n"))
+    assert stale_after_s(config) == 5400
+    store = open_project_store(config, {"GAUNTLET_HISTORY_URL": str(tmp_path / "h.sqlite3")})
+    store.close()
+    assert store.stale_after_s == 5400
+    config = load_config(project(tmp_path, '\n[tool.gauntlet.history]\nstale-after = "2h"\n'))
+    with pytest.raises(ConfigError, match=r":8: .*'stale-after': expected a number of hours"):
+        stale_after_s(config)

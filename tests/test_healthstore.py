@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -212,7 +214,7 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
     assert stored_version(db) == 1
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == CURRENT == 2
+    assert store.schema_version() == CURRENT == 3
     add_run(store, T0 + 10)  # writes task dependencies: a table version 2 added
     health = store.health()
     store.close()
@@ -227,7 +229,7 @@ def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
         tx.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     db.close()
     before = Path(history_url).read_bytes() if "://" not in history_url else b""
-    with pytest.raises(HistoryError, match=r"schema version 99.*up to 2; upgrade gauntlet"):
+    with pytest.raises(HistoryError, match=r"schema version 99.*up to 3; upgrade gauntlet"):
         open_store(history_url)
     if before:
         assert Path(history_url).read_bytes() == before
@@ -244,3 +246,46 @@ def test_a_run_marked_interrupted_is_never_finished_as_passed(history_url: str) 
     (run,) = store.health().runs
     store.close()
     assert run.outcome is Outcome.INTERRUPTED
+
+
+def test_a_run_left_running_on_any_host_is_interrupted_once_stale(history_url: str) -> None:
+    store = open_store(history_url, stale_after_s=3600)
+    run_id = store.start_run(RunInfo("ci", "c", "main"), started=T0)
+    with store.db.transaction() as tx:  # a CI runner that is gone, with a pid alive here
+        tx.execute("UPDATE runs SET host = 'runner-17', pid = ? WHERE run_id = ?", (1, run_id))
+    assert store.reap_interrupted(now=T0 + 3500) == []
+    assert store.reap_interrupted(now=T0 + 3700) == [run_id]
+    (run,) = store.health().runs
+    store.close()
+    assert run.outcome is Outcome.INTERRUPTED
+
+
+def test_a_pid_reused_by_another_process_does_not_keep_a_run_alive(history_url: str) -> None:
+    store = open_store(history_url)
+    alive = store.start_run(RunInfo("doit", "c", "main"))  # this process: really running
+    reused = store.start_run(RunInfo("doit", "c", "main"))
+    with store.db.transaction() as tx:  # the same pid, but a process that started earlier
+        tx.execute("UPDATE runs SET proc_start = proc_start - 1 WHERE run_id = ?", (reused,))
+    assert store.reap_interrupted() == [reused]
+    outcomes = {r.run_id: r.outcome for r in store.health().runs}
+    store.close()
+    assert outcomes == {alive: Outcome.RUNNING, reused: Outcome.INTERRUPTED}
+
+
+def test_version_2_runs_gain_a_process_start_and_are_judged_by_pid(history_url: str) -> None:
+    db = connect(history_url)
+    migrate(db, upto=2)
+    host = socket.gethostname()
+    with db.transaction() as tx:
+        for run_id, pid in (("mine", os.getpid()), ("gone", 2**22 + 12345)):
+            tx.execute(
+                "INSERT INTO runs VALUES (?, 'ci', 'c0', 'main', 'push', ?, NULL, 'running', ?, ?)",
+                (run_id, time.time(), host, pid),
+            )
+    db.close()
+    store = open_store(history_url)
+    assert store.schema_version() == 3
+    assert store.reap_interrupted() == ["gone"]
+    rows = store.db.query("SELECT run_id, proc_start FROM runs ORDER BY run_id")
+    store.close()
+    assert rows == [("gone", None), ("mine", None)]

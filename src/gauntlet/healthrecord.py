@@ -22,12 +22,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.config import _describe, owned_table
+from gauntlet.config import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
 from gauntlet.healthfiles import doit_tasks, folder_results, record_results
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import RunInfo, RunResults, TaskRow
-from gauntlet.healthstore import Store, open_store
+from gauntlet.healthstore import DEFAULT_STALE_AFTER_S, Store, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -39,6 +39,7 @@ ENV_URL = "GAUNTLET_HISTORY_URL"
 ENV_RUN = "GAUNTLET_RUN_ID"
 ENV_SWITCH = "GAUNTLET_HISTORY"
 TABLE = "tool.gauntlet.history"
+KEYS = ("url", "stale-after")
 
 
 def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
@@ -46,10 +47,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     if env.get(ENV_URL):
         return env[ENV_URL]
-    raw, where = owned_table(config, "history")
-    for key in raw:
-        if key != "url":
-            raise where.error(TABLE, key, "unknown key; the only key is 'url'")
+    raw, where = _history_table(config)
     repo = config.pyproject.parent
     url = raw.get("url")
     if url is None:
@@ -66,9 +64,28 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     return url if "://" in url else str(repo / url)
 
 
+def _history_table(config: Config) -> tuple[dict[str, Any], _Where]:
+    raw, where = owned_table(config, "history")
+    for key in raw:
+        if key not in KEYS:
+            raise _unknown(where, TABLE, key, list(KEYS))
+    return raw, where
+
+
+def stale_after_s(config: Config) -> float:
+    """``[tool.gauntlet.history] stale-after`` (hours) in seconds: when a running run is dead."""
+    raw, where = _history_table(config)
+    hours = raw.get("stale-after", DEFAULT_STALE_AFTER_S / 3600)
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0:
+        raise where.error(
+            TABLE, "stale-after", f"expected a number of hours above 0, got {_describe(hours)}"
+        )
+    return float(hours) * 3600
+
+
 def open_project_store(config: Config, env: Mapping[str, str] | None = None) -> Store:
     """The project's history, opened (and migrated)."""
-    return open_store(history_url(config, env))
+    return open_store(history_url(config, env), stale_after_s=stale_after_s(config))
 
 
 def _git(repo: Path, *args: str) -> str:
