@@ -31,6 +31,7 @@ from gauntlet.healthrecord import (
     import_folder,
     open_project_store,
     record_ci_end,
+    record_doit,
     run_info,
     stage_row,
     stale_after_s,
@@ -412,3 +413,34 @@ def test_stale_after_from_configuration(tmp_path: Path) -> None:
     config = load_config(project(tmp_path, '\n[tool.gauntlet.history]\nstale-after = "2h"\n'))
     with pytest.raises(ConfigError, match=r":8: .*'stale-after': expected a number of hours"):
         stale_after_s(config)
+
+
+def test_a_ci_run_records_each_benchmark_once_with_its_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
+) -> None:
+    clean_env(monkeypatch)
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
+    root = project(tmp_path)
+    config = load_config(root)
+    ci = Recording.begin(config, "ci")
+    assert ci is not None
+    results = root / ".gauntlet" / "results"
+    (results / "bench").mkdir(parents=True)
+    raw = {"ok": True, "file": "b.mojo", "rows": [{"name": "mm", "met (ms)": 1.5}]}
+    (results / "bench" / "b.json").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setenv(ENV_RUN, ci.run_id)
+    doit = Recording.begin(config, "doit")
+    assert doit is not None
+    task = {"name": "benchmark:b.mojo", "status": "executed", "seconds": 1.0, "start_s": 0.0}
+    task["values"] = {"output": str(results / "bench" / "b.json")}
+    record_doit(doit, {"started_at": ci.started, "tasks": [task]})
+    monkeypatch.delenv(ENV_RUN)
+    (results / "bench-comparison.json").write_text(
+        json.dumps({"schema_version": 2, "benchmarks": [COMPARED_MM]}), encoding="utf-8"
+    )
+    record_ci_end(ci, results, [], ok=False)
+    store = open_project_store(config)
+    health = store.health()
+    store.close()
+    (series,) = health.benchmarks
+    assert [(p.value, p.regression) for p in series.points] == [(1.5, True)]

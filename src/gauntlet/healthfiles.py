@@ -98,6 +98,11 @@ def regressions(path: Path) -> frozenset[str]:
     return frozenset(c.name for c in comparisons if c.verdict == "regression")
 
 
+def folder_regressions(folder: Path) -> frozenset[str]:
+    """Benchmarks any ``bench-comparison.json`` below ``folder`` judged regressions."""
+    return frozenset().union(*(regressions(p) for p in folder.rglob("bench-comparison.json")))
+
+
 def verdict_rows(path: Path) -> tuple[list[GateRow], list[WaiverRow], bool]:
     """Gate statuses, waivers in force, and whether the verdict passed."""
     try:
@@ -170,7 +175,8 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
     (``mojo/*.json``, keyed by content; ``junit-mojo.xml`` when there are none),
     ``coverage.json``, raw benchmark runs (``bench/*.json``) and the gate
     verdict (``gates/verdict.json``) are found anywhere below ``folder``.
-    ``mojo=False`` leaves Mojo tests out (they were recorded by the doit run).
+    ``mojo=False`` leaves Mojo tests and benchmark runs out (the doit run
+    recorded them; :func:`folder_regressions` says which of them regressed).
     """
     cases: list[CaseRow] = []
     problems: list[str] = []
@@ -193,17 +199,16 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
         mojo_files = sorted(p for p in folder.rglob("mojo/*.json"))
         for path in mojo_files:
             attempt(path, lambda p: cases.extend(mojo_cases(p)))
-        if not mojo_files:
-            for path in sorted(folder.rglob("junit-mojo.xml")):
-                attempt(path, lambda p: cases.extend(junit_cases(p)))
+        for path in [] if mojo_files else sorted(folder.rglob("junit-mojo.xml")):
+            attempt(path, lambda p: cases.extend(junit_cases(p)))
     for path in sorted(folder.rglob("coverage.json"))[:1]:
         try:
             report = read_coverage(path)
             coverage = (report.line_percent, report.branch_percent)
         except ResultError as exc:
             problems.append(str(exc))
-    slower = frozenset().union(*(regressions(p) for p in folder.rglob("bench-comparison.json")))
-    for path in sorted(folder.rglob("bench/*.json")):
+    slower = folder_regressions(folder) if mojo else frozenset()
+    for path in sorted(folder.rglob("bench/*.json")) if mojo else []:
         if not path.name.endswith(".samples.json"):
             attempt(path, lambda p: benches.extend(bench_rows(p, slower)))
     for path in sorted(folder.rglob("gates/verdict.json"))[:1]:

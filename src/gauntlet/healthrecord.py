@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet import runner
 from gauntlet.config import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
-from gauntlet.healthfiles import doit_tasks, folder_results, record_results
+from gauntlet.healthfiles import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import RunInfo, RunResults, TaskRow
 from gauntlet.healthstore import DEFAULT_STALE_AFTER_S, Store, open_store
@@ -159,6 +159,13 @@ class Recording:
         except GauntletError as exc:
             _warn(str(exc))
 
+    def mark_regressions(self, names: frozenset[str]) -> None:
+        """Flag benchmark results of the run as regressions."""
+        try:
+            self.store.mark_regressions(self.run_id, names)
+        except GauntletError as exc:
+            _warn(str(exc))
+
     def finish(self, outcome: Outcome) -> None:
         """End the run (only the process that started it does) and close the history."""
         try:
@@ -219,10 +226,14 @@ def stage_row(name: str, started: float, run_started: float, seconds: float, ok:
 
 
 def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow], ok: bool) -> None:
-    """Record the stages, Python tests, coverage, benchmarks and gates of a ci run; finish it."""
+    """Record the stages, Python tests, coverage and gates of a ci run; finish it.
+
+    Its doit run recorded the benchmark results; the comparison flags their regressions.
+    """
     results, problems, _ = folder_results(results_dir, mojo=False)
     recording.add(RunResults(tasks=tuple(stages)), [])
     recording.add(results, problems)
+    recording.mark_regressions(folder_regressions(results_dir))
     recording.finish(Outcome.PASSED if ok else Outcome.FAILED)
 
 

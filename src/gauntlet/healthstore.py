@@ -31,6 +31,8 @@ from gauntlet.healthquery import compute_health
 from gauntlet.healthschema import CURRENT, migrate, stored_version
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gauntlet.healthdb import Database, Writer
     from gauntlet.healthmodel import Health
     from gauntlet.healthrows import RunInfo, RunResults
@@ -206,6 +208,14 @@ class Store:
             "INSERT INTO waivers (run_id, gate, finding, reason, expires) VALUES (?, ?, ?, ?, ?)",
             [(run_id, w.gate, w.finding, w.reason, w.expires) for w in results.waivers],
         )
+
+    def mark_regressions(self, run_id: str, names: Iterable[str]) -> None:
+        """Flag a run's recorded benchmark results as regressions (a comparison judged later)."""
+        with self.db.transaction() as tx:
+            tx.executemany(
+                "UPDATE bench_results SET regression = 1 WHERE run_id = ? AND name = ?",
+                [(run_id, name) for name in sorted(names)],
+            )
 
     def finish_run(self, run_id: str, outcome: Outcome, *, finished: float | None = None) -> None:
         """Write a run's end and outcome (a run already marked interrupted stays so)."""
