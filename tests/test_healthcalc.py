@@ -89,3 +89,12 @@ def test_without_a_content_key_the_commit_names_the_inputs() -> None:
         CaseResult("r1", 1, "failed", "", "", "x"),
     ]
     assert classify("t", unknown) is None
+
+
+def test_two_results_of_one_run_are_never_a_flip() -> None:
+    twice = [
+        CaseResult("r0", 0.0, "passed", "c", "k", ""),
+        CaseResult("r0", 0.0, "failed", "c", "k", "x"),
+        CaseResult("r1", 1.0, "failed", "c", "k", "x"),
+    ]
+    assert classify("t", twice) is None

@@ -264,7 +264,10 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     (run,) = health.runs
     assert (run.run_id, run.commit, run.outcome) == (run_id, "c9", Outcome.FAILED)
     assert run.started.timestamp() == 100.0
-    assert [b.name for b in health.broken] == ["t.mojo::test_bad", "tests.test_b::test_bad"]
+    assert [b.name for b in health.broken] == [
+        "t.mojo::test_bad",
+        "tests.test_b (python 3.12)::test_bad",
+    ]
     assert [s.name for s in health.benchmarks] == ["b.mojo: mm"]
     assert health.benchmarks[0].points[0].regression is True
     with pytest.raises(ConfigError, match="no such folder"):
@@ -444,3 +447,22 @@ def test_a_ci_run_records_each_benchmark_once_with_its_verdict(
     store.close()
     (series,) = health.benchmarks
     assert [(p.value, p.regression) for p in series.points] == [(1.5, True)]
+
+
+def test_a_test_failing_on_one_python_version_only_is_not_flaky(
+    tmp_path: Path, history_url: str
+) -> None:
+    passing = JUNIT_FAIL.replace('<failure message="assert 1 == 2">', "").replace(
+        "AssertionError</failure>", ""
+    )
+    store = open_store(history_url)
+    for job in ("job1", "job2"):  # two runs of one commit, each a 3.11 + 3.12 matrix
+        folder = tmp_path / job
+        (folder / "python").mkdir(parents=True)
+        (folder / "python" / "junit-python-3.11.xml").write_text(passing, encoding="utf-8")
+        (folder / "python" / "junit-python-3.12.xml").write_text(JUNIT_FAIL, encoding="utf-8")
+        import_folder(store, folder, RunInfo("import", "c1", "main", "push"))
+    health = store.health()
+    store.close()
+    assert health.flaky == ()
+    assert [b.name for b in health.broken] == ["tests.test_b (python 3.12)::test_bad"]

@@ -9,7 +9,8 @@ Definitions (also in docs/health.md):
   the same content key of its file (Mojo tests), or the same commit when the
   runner records no key (Python tests).  Its **flip rate** is the
   number of status changes between consecutive runs on the same inputs divided by
-  the number of such consecutive pairs.
+  the number of such consecutive pairs (two results of one run are never a pair).
+  Each Python version of a test matrix is a test of its own.
 * **broken** — a test that failed in every run of the window in which it ran (and
   is not flaky).
 * **critical path** — walking back from the task that finished last: the
@@ -128,6 +129,18 @@ class CaseResult:
     duration_s: float = 0.0
 
 
+def _one_per_run(results: Iterable[CaseResult]) -> list[CaseResult]:
+    """One result per run, oldest first: a run that failed the test anywhere failed it.
+
+    Two results of one run (the same test collected twice) are never a flip.
+    """
+    chosen: dict[str, CaseResult] = {}
+    for r in sorted(results, key=lambda r: r.when):
+        if r.run_id not in chosen or r.status in FAILING:
+            chosen[r.run_id] = r
+    return sorted(chosen.values(), key=lambda r: r.when)
+
+
 def _flips(results: Sequence[CaseResult]) -> tuple[int, int, float | None]:
     """(status changes, consecutive pairs, first flip time) over same-input groups."""
     groups: dict[tuple[str, str], list[CaseResult]] = defaultdict(list)
@@ -142,8 +155,7 @@ def _flips(results: Sequence[CaseResult]) -> tuple[int, int, float | None]:
     changes = pairs = 0
     first: float | None = None
     for group in groups.values():
-        ordered = sorted(group, key=lambda r: r.when)
-        for a, b in itertools.pairwise(ordered):
+        for a, b in itertools.pairwise(_one_per_run(group)):
             pairs += 1
             if (a.status in FAILING) != (b.status in FAILING):
                 changes += 1

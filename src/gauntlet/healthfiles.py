@@ -22,15 +22,27 @@ from gauntlet.results import read_result
 
 _JUNIT_STATUS = {"failure": "failed", "error": "error", "skipped": "skipped"}
 _MET = re.compile(r"^met \((\w+)\)$")
+_PYTHON_MATRIX = re.compile(r"^junit-python-(\d+(?:\.\d+)*)\.xml$")
+
+
+def python_version_of(path: Path) -> str:
+    """The Python version a matrix JUnit file is for (``junit-python-3.12.xml``), else ""."""
+    match = _PYTHON_MATRIX.match(path.name)
+    return match.group(1) if match else ""
 
 
 def junit_cases(path: Path) -> list[CaseRow]:
-    """Every test case of one JUnit XML file (pytest's or gauntlet's Mojo report)."""
+    """Every test case of one JUnit XML file (pytest's or gauntlet's Mojo report).
+
+    Cases of a Python matrix file have the version in their suite
+    (``tests.test_a (python 3.12)``): each version's result is a test of its own.
+    """
     try:
         root = ET.parse(path).getroot()  # noqa: S314  # nosec B314 - files our own pipeline wrote
     except (ET.ParseError, OSError) as exc:
         raise ResultError(f"{path}: malformed JUnit XML ({exc})") from None
     cases = []
+    version = python_version_of(path)
     for element in root.iter("testcase"):
         status, message = "passed", ""
         for child in element:
@@ -39,6 +51,8 @@ def junit_cases(path: Path) -> list[CaseRow]:
                 message = child.get("message") or (child.text or "").strip().split("\n")[0]
                 break
         suite = element.get("classname") or element.get("file") or path.stem
+        if version:
+            suite += f" (python {version})"
         cases.append(
             CaseRow(
                 suite=suite,
