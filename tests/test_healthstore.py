@@ -289,3 +289,21 @@ def test_version_2_runs_gain_a_process_start_and_are_judged_by_pid(history_url: 
     rows = store.db.query("SELECT run_id, proc_start FROM runs ORDER BY run_id")
     store.close()
     assert rows == [("gone", None), ("mine", None)]
+
+
+def test_a_newly_broken_test_is_broken_since_its_first_failing_run(history_url: str) -> None:
+    store = open_store(history_url)
+    run_ids = []
+    for i in range(10):
+        run_id = store.start_run(RunInfo("ci", f"c{i}", "main"), started=T0 + i * 60)
+        status = "passed" if i < 5 else "failed"
+        case = CaseRow("t.mojo", "test_new", status, 0.1, "no" if i >= 5 else "", f"k{i}")
+        store.add_results(run_id, RunResults(cases=(case,)))
+        store.finish_run(run_id, Outcome.FAILED, finished=T0 + i * 60 + 5)
+        run_ids.append(run_id)
+    health = store.health()
+    store.close()
+    assert health.flaky == ()
+    assert [(b.name, b.runs, b.since_run) for b in health.broken] == [
+        ("t.mojo::test_new", 5, run_ids[5])
+    ]

@@ -11,8 +11,10 @@ Definitions (also in docs/health.md):
   number of status changes between consecutive runs on the same inputs divided by
   the number of such consecutive pairs (two results of one run are never a pair).
   Each Python version of a test matrix is a test of its own.
-* **broken** — a test that failed in every run of the window in which it ran (and
-  is not flaky).
+* **broken** — a test that failed in every run of the window in which it ran, or
+  in every run (at least two) since it last passed, on inputs it never passed
+  on (a test that broke and stays broken); it is broken since the first run of
+  that streak.
 * **critical path** — walking back from the task that finished last: the
   predecessor of a task is, among the tasks that ended before it started, its
   recorded dependency that ended last, or when none of its dependencies ran, the
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
 FAILING = frozenset({"failed", "error"})
+BROKEN_STREAK = 2  # failing runs in a row, since the last pass, that make a test broken
 START_TOLERANCE_S = 0.05  # a task "ended before" another that started this soon after
 
 
@@ -147,11 +150,9 @@ def _flips(results: Sequence[CaseResult]) -> tuple[int, int, float | None]:
     for r in results:
         if r.status == "skipped":
             continue
-        # The content key names the exact inputs; without one, the commit does.
-        if r.content_key:
-            groups[("key", r.content_key)].append(r)
-        elif r.commit:
-            groups[("commit", r.commit)].append(r)
+        inputs = _inputs(r)  # the content key names the exact inputs; else the commit
+        if inputs is not None:
+            groups[inputs].append(r)
     changes = pairs = 0
     first: float | None = None
     for group in groups.values():
@@ -163,6 +164,26 @@ def _flips(results: Sequence[CaseResult]) -> tuple[int, int, float | None]:
     return changes, pairs, first
 
 
+def _inputs(result: CaseResult) -> tuple[str, str] | None:
+    """What names a result's inputs: its content key, else its commit (None: unknown)."""
+    if result.content_key:
+        return ("key", result.content_key)
+    return ("commit", result.commit) if result.commit else None
+
+
+def _failing_streak(results: Sequence[CaseResult]) -> list[CaseResult]:
+    """The runs that failed the test since it last passed, oldest first."""
+    runs = _one_per_run(results)
+    passed = [i for i, r in enumerate(runs) if r.status not in FAILING]
+    return runs[passed[-1] + 1 :] if passed else runs
+
+
+def _passed_on_inputs_of(results: Sequence[CaseResult], streak: Sequence[CaseResult]) -> bool:
+    """Whether the test ever passed on the inputs it has been failing on (then it flips)."""
+    failing = {_inputs(r) for r in streak} - {None}
+    return any(r.status not in FAILING and _inputs(r) in failing for r in results)
+
+
 def classify(name: str, results: Sequence[CaseResult]) -> FlakyTest | BrokenTest | None:
     """Whether one test is flaky, broken, or neither, from its results oldest first."""
     ran = [r for r in results if r.status != "skipped"]
@@ -171,6 +192,9 @@ def classify(name: str, results: Sequence[CaseResult]) -> FlakyTest | BrokenTest
         return None
     if len(failed) == len(ran):
         return BrokenTest(name, len(ran), ran[0].run_id, failed[-1].message)
+    streak = _failing_streak(ran)
+    if len(streak) >= BROKEN_STREAK and not _passed_on_inputs_of(ran, streak):
+        return BrokenTest(name, len(streak), streak[0].run_id, streak[-1].message)
     changes, pairs, first = _flips(ran)
     if not changes or first is None:
         return None  # it failed and passed, but on different inputs: a fix or a regression
