@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from pgserver import fresh_database
 
 from gauntlet.healthdb import HistoryError, connect, is_postgres, redact
 from gauntlet.healthmodel import Outcome
@@ -19,6 +20,13 @@ def test_passwords_are_masked() -> None:
         == "postgresql://ci:***@db.example:5432/h"
     )
     assert redact("postgresql://ci@db/h") == "postgresql://ci@db/h"
+    assert redact("postgresql://ci:p@ss@db/h") == "postgresql://ci:***@db/h"
+    assert redact("postgresql://ci:a/b@db/h") == "postgresql://ci:***@db/h"
+    assert (
+        redact("postgresql://db/h?user=ci&password=s3cret&sslpassword=k&sslmode=require")
+        == "postgresql://db/h?user=ci&password=***&sslpassword=***&sslmode=require"
+    )
+    assert redact("postgresql://ci@db/h?sslmode") == "postgresql://ci@db/h?sslmode"
     assert redact("/tmp/history.sqlite3") == "/tmp/history.sqlite3"
     assert is_postgres("postgres://x")
     assert not is_postgres("sqlite:///x")
@@ -30,6 +38,17 @@ def test_an_unreachable_server_is_an_error_without_the_password() -> None:
         open_store(url)
     assert "hunter2" not in str(caught.value)
     assert "postgresql://gauntlet:***@127.0.0.1:1/history: cannot connect" in str(caught.value)
+
+
+def test_a_password_in_the_query_never_shows(postgres_server: str) -> None:
+    with fresh_database(postgres_server) as url:
+        store = open_store(url + "?password=s3cret&application_name=gauntlet")
+        store.close()
+    assert "s3cret" not in store.name
+    assert store.name.endswith("?password=***&application_name=gauntlet")
+    with pytest.raises(HistoryError) as caught:
+        open_store("postgresql://gauntlet@127.0.0.1:1/history?password=hunter2")
+    assert "hunter2" not in str(caught.value)
 
 
 @pytest.mark.parametrize(

@@ -31,9 +31,29 @@ class HistoryError(GauntletError):
     """The run history cannot be opened, read or written; the message says why."""
 
 
+_SECRET_PARAM = re.compile(r"pass|secret|token", re.IGNORECASE)
+
+
 def redact(url: str) -> str:
-    """``url`` with any password replaced by ``***``."""
-    return re.sub(r"(?<=://)([^:/@]*):[^@/]*@", r"\1:***@", url)
+    """``url`` with any password replaced by ``***``: in the user part and in the query.
+
+    The user part ends at the *last* ``@`` before the query, so a password
+    holding ``@`` or ``/`` (unencoded) is masked whole.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    head, mark, query = rest.partition("?")
+    if "@" in head:
+        userinfo, host = head.rsplit("@", 1)
+        user, colon, _ = userinfo.partition(":")
+        head = f"{user}:***@{host}" if colon else head
+    params = [p.partition("=") for p in query.split("&")] if mark else []
+    query = "&".join(
+        f"{key}{eq}{'***' if eq and _SECRET_PARAM.search(key) else value}"
+        for key, eq, value in params
+    )
+    return scheme + sep + head + mark + query
 
 
 def is_postgres(url: str) -> bool:
