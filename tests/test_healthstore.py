@@ -307,3 +307,17 @@ def test_a_newly_broken_test_is_broken_since_its_first_failing_run(history_url: 
     assert [(b.name, b.runs, b.since_run) for b in health.broken] == [
         ("t.mojo::test_new", 5, run_ids[5])
     ]
+
+
+def test_the_pipeline_failure_rate_counts_interrupted_runs(history_url: str) -> None:
+    store = open_store(history_url)
+    add_run(store, T0, kind="ci")
+    store.start_run(RunInfo("ci", "c", "main"), started=T0 + 60, pid=2**22 + 12345)  # gone
+    store.reap_interrupted()
+    health = store.health()
+    store.close()
+    assert health.failure_rate == pytest.approx(0.5)
+    assert health.pipeline is not None
+    assert (health.pipeline.runs, health.pipeline.failures) == (2, 1)
+    assert health.pipeline.failure_rate == pytest.approx(0.5)
+    assert len(health.pipeline.series) == 1  # only the run with an end has a duration
