@@ -68,7 +68,7 @@ def test_a_corrupt_history_is_refused_and_left_byte_identical(
 
 def test_sqlite_urls_and_a_new_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "h.sqlite3"
-    store = open_store(f"sqlite://{path}")
+    store = open_store(f"sqlite:///{path}")  # sqlite:////abs: an absolute path
     assert store.name == str(path)
     assert store.schema_version() == 3
     store.close()

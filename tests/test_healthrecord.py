@@ -65,6 +65,7 @@ VERDICT = {
 
 
 def project(tmp_path: Path, extra: str = "") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(PYPROJECT + extra, encoding="utf-8")
     return tmp_path
 
@@ -81,6 +82,25 @@ def test_the_history_is_in_the_repository_by_default(tmp_path: Path) -> None:
     assert history_url(config, {}) == str(tmp_path / ".gauntlet" / "history.sqlite3")
     url = "postgresql://ci:pw@db/h"  # pragma: allowlist secret
     assert history_url(config, {"GAUNTLET_HISTORY_URL": url}) == url
+
+
+def test_a_sqlite_url_in_the_configuration_is_under_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(
+        tmp_path / "repo", '\n[tool.gauntlet.history]\nurl = "sqlite:///rel/h.sqlite3"\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    store = open_project_store(load_config(root), {})
+    store.close()
+    assert (root / "rel" / "h.sqlite3").is_file()
+    assert store.name == str(root / "rel" / "h.sqlite3")
+    absolute = load_config(
+        project(root, f'\n[tool.gauntlet.history]\nurl = "sqlite:///{root}/a"\n')
+    )
+    assert history_url(absolute, {}) == f"{root}/a"
 
 
 @pytest.mark.parametrize(

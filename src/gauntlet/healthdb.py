@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 BUSY_TIMEOUT_S = 30.0
+SQLITE_PREFIX = "sqlite:///"
 Row = tuple[Any, ...]
 
 
@@ -260,11 +261,20 @@ class PostgresDatabase:
         self.conn.close()
 
 
+def sqlite_path(text: str, base: Path | None = None) -> Path:
+    """The file a path or ``sqlite:///`` URL names.
+
+    As in SQLAlchemy, ``sqlite:///rel/h.sqlite3`` is relative and
+    ``sqlite:////abs/h.sqlite3`` absolute; a relative path is under ``base``
+    (the working folder when None).
+    """
+    path = Path(text[len(SQLITE_PREFIX) :] if text.startswith(SQLITE_PREFIX) else text)
+    return path if path.is_absolute() or base is None else base / path
+
+
 def connect(url_or_path: str | Path) -> Database:
     """A connection to the history at a PostgreSQL URL or a SQLite path (or ``sqlite:///``)."""
     text = str(url_or_path)
     if is_postgres(text):
         return PostgresDatabase(text)
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") - 1 :]
-    return SqliteDatabase(Path(text))
+    return SqliteDatabase(sqlite_path(text))

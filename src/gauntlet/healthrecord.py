@@ -2,7 +2,9 @@
 
 * The history is ``<repo>/.gauntlet/history.sqlite3`` unless
   ``$GAUNTLET_HISTORY_URL`` or ``[tool.gauntlet.history] url`` names another
-  file or a PostgreSQL server; ``GAUNTLET_HISTORY=off`` records nothing.
+  file or a PostgreSQL server (a relative path or ``sqlite:///`` URL in the
+  configuration is under the repository, the folder of ``pyproject.toml``);
+  ``GAUNTLET_HISTORY=off`` records nothing.
 * A run's commit and branch come from ``GITHUB_SHA`` / ``GITHUB_REF_NAME`` or
   git; its trigger from ``GITHUB_EVENT_NAME`` (else ``local``).
 * ``nox -s ci`` starts a ``ci`` run and exports its id as ``GAUNTLET_RUN_ID``;
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet import runner
 from gauntlet.config import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
+from gauntlet.healthdb import is_postgres, sqlite_path
 from gauntlet.healthfiles import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import RunInfo, RunResults, TaskRow
@@ -61,7 +64,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
         raise where.error(
             TABLE, "url", f"unsupported scheme {scheme!r}; use a file path or postgresql://"
         )
-    return url if "://" in url else str(repo / url)
+    return url if is_postgres(url) else str(sqlite_path(url, repo))
 
 
 def _history_table(config: Config) -> tuple[dict[str, Any], _Where]:
