@@ -321,3 +321,31 @@ def test_the_pipeline_failure_rate_counts_interrupted_runs(history_url: str) -> 
     assert (health.pipeline.runs, health.pipeline.failures) == (2, 1)
     assert health.pipeline.failure_rate == pytest.approx(0.5)
     assert len(health.pipeline.series) == 1  # only the run with an end has a duration
+
+
+def test_the_critical_path_of_a_ci_run_goes_through_its_doit_tasks(history_url: str) -> None:
+    store = open_store(history_url)
+    run_id = store.start_run(RunInfo("ci", "c", "main"), started=T0)
+    stages = (
+        TaskRow("nox:lint", "passed", 2.0, 0.0),
+        TaskRow("nox:mojo", "passed", 10.0, 2.0),
+        TaskRow("nox:gates", "passed", 1.0, 12.0),
+    )
+    doit = (
+        TaskRow("toolchain", "passed", 1.0, 2.5),
+        TaskRow("build:pkg", "passed", 5.0, 3.5, deps=("toolchain",)),
+        TaskRow("lint:mojo", "passed", 0.5, 3.5),
+        TaskRow("test:t.mojo", "passed", 3.0, 8.5, deps=("build:pkg",)),
+    )
+    store.add_results(run_id, RunResults(tasks=stages))
+    store.add_results(run_id, RunResults(tasks=doit))
+    store.finish_run(run_id, Outcome.PASSED, finished=T0 + 13.0)
+    health = store.health()
+    store.close()
+    assert [s.task for s in health.critical_path] == [
+        "nox:lint",
+        "toolchain",
+        "build:pkg",
+        "test:t.mojo",
+        "nox:gates",
+    ]

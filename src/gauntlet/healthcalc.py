@@ -18,7 +18,9 @@ Definitions (also in docs/health.md):
 * **critical path** — walking back from the task that finished last: the
   predecessor of a task is, among the tasks that ended before it started, its
   recorded dependency that ended last, or when none of its dependencies ran, the
-  task that ended last (it waited for it, or for its worker slot).
+  task that ended last (it waited for it, or for its worker slot) A
+  pipeline stage that encloses recorded tasks (the doit run inside ``nox:mojo``)
+  is replaced by them, so the path goes through the doit tasks.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 FAILING = frozenset({"failed", "error"})
 BROKEN_STREAK = 2  # failing runs in a row, since the last pass, that make a test broken
 START_TOLERANCE_S = 0.05  # a task "ended before" another that started this soon after
+STAGE_PREFIX = "nox:"  # a pipeline stage recorded as a task of its ci run
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -94,10 +97,32 @@ class TimedTask:
         return self.start_s + self.duration_s
 
 
+def _encloses(outer: TimedTask, inner: TimedTask) -> bool:
+    return (
+        outer.start_s - START_TOLERANCE_S <= inner.start_s
+        and inner.end_s <= outer.end_s + START_TOLERANCE_S
+    )
+
+
+def without_enclosing_stages(tasks: Sequence[TimedTask]) -> list[TimedTask]:
+    """The tasks without the pipeline stages (``nox:*``) that enclose other recorded tasks.
+
+    The doit run inside a stage recorded its own tasks, which say more about
+    what bounded the wall time than the stage around them.
+    """
+    inner = [t for t in tasks if not t.name.startswith(STAGE_PREFIX)]
+    return [
+        t
+        for t in tasks
+        if not (t.name.startswith(STAGE_PREFIX) and any(_encloses(t, i) for i in inner))
+    ]
+
+
 def critical_path(
     tasks: Sequence[TimedTask], deps: Mapping[str, Iterable[str]]
 ) -> tuple[PathStep, ...]:
     """The chain of tasks that bounds a run's wall time (see the module docstring)."""
+    tasks = without_enclosing_stages(tasks)
     if not tasks:
         return ()
     current = max(tasks, key=lambda t: t.end_s)

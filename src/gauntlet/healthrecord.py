@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet import runner
 from gauntlet.config import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
+from gauntlet.healthcalc import STAGE_PREFIX
 from gauntlet.healthdb import is_postgres, sqlite_path
 from gauntlet.healthfiles import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.healthmodel import Outcome
@@ -225,7 +226,8 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
 
 def stage_row(name: str, started: float, run_started: float, seconds: float, ok: bool) -> TaskRow:
     """A pipeline stage as a task of the ci run."""
-    return TaskRow(f"nox:{name}", "passed" if ok else "failed", seconds, started - run_started)
+    status = "passed" if ok else "failed"
+    return TaskRow(f"{STAGE_PREFIX}{name}", status, seconds, started - run_started)
 
 
 def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow], ok: bool) -> None:
