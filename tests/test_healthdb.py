@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 from pgserver import fresh_database
 
-from gauntlet.healthdb import HistoryError, connect, is_postgres, redact
+from gauntlet.healthdb import (
+    Database,
+    HistoryError,
+    SqliteDatabase,
+    connect,
+    is_postgres,
+    redact,
+)
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import CaseRow, RunInfo, RunResults
 from gauntlet.healthstore import open_store
@@ -134,3 +141,37 @@ def test_a_history_that_cannot_be_created_is_an_error(tmp_path: Path) -> None:
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(HistoryError, match="cannot open the run history"):
         open_store(blocker / "h.sqlite3")
+
+
+def write(db: Database, *statements: str) -> None:
+    """Run statements in one transaction."""
+    with db.transaction() as tx:
+        for statement in statements:
+            tx.execute(statement)
+
+
+def test_a_write_failing_at_commit_is_reported_and_rolled_back(history_url: str) -> None:
+    db = connect(history_url)
+    with db.transaction() as tx:
+        tx.execute("CREATE TABLE p (id BIGINT PRIMARY KEY)")
+        tx.execute("CREATE TABLE c (pid BIGINT REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)")
+    if isinstance(db, SqliteDatabase):
+        db.conn.execute("PRAGMA foreign_keys = ON")
+    with pytest.raises(HistoryError, match="cannot write the run history"):
+        write(db, "INSERT INTO c VALUES (7)")  # no such parent: refused at COMMIT only
+    with db.transaction() as tx:  # nothing was left open
+        tx.execute("INSERT INTO p VALUES (7)")
+    assert db.query("SELECT count(*) FROM c") == [(0,)]
+    db.close()
+
+
+def test_an_error_sqlite_already_rolled_back_is_reported_as_itself(tmp_path: Path) -> None:
+    db = connect(tmp_path / "h.sqlite3")
+    with db.transaction() as tx:
+        tx.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        tx.execute("INSERT INTO t VALUES (1)")
+    with pytest.raises(HistoryError, match="UNIQUE constraint failed"):
+        # the second statement fails and SQLite rolls the transaction back itself
+        write(db, "INSERT INTO t VALUES (2)", "INSERT OR ROLLBACK INTO t VALUES (1)")
+    assert db.query("SELECT id FROM t") == [(1,)]
+    db.close()

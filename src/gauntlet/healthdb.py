@@ -136,20 +136,29 @@ class SqliteDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue on the lock instead of failing."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue on the lock instead of failing.
+
+        An error in the statements or at ``COMMIT`` rolls back and is reported.
+        """
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _sqlite_error(self.name, "write", exc) from None
         try:
             yield _SqliteWriter(self.conn)
+            self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise _sqlite_error(self.name, "write", exc) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it may have on an error)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # the error that got here says more
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         """Close the file."""
