@@ -211,6 +211,10 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
             "INSERT INTO runs VALUES ('old', 'ci', 'c0', 'main', 'push', ?, ?, 'passed', 'h', 1)",
             (T0, T0 + 5),
         )
+        tx.execute(
+            "INSERT INTO test_cases VALUES "
+            "('old', 'old.mojo', 'test_old', 'failed', 0.3, 'boom', 'k0', 'c0')"
+        )
     assert stored_version(db) == 1
     db.close()
     store = open_store(history_url)
@@ -220,6 +224,9 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
     store.close()
     assert health.runs[0].run_id == "old"
     assert health.critical_path[0].task == "toolchain"
+    # the version-1 case got its run's start, so the window finds it
+    assert ("old.mojo::test_old", "old") in {(b.name, b.since_run) for b in health.broken}
+    assert "old.mojo::test_old" in {t.name for t in health.slowest_tests}
 
 
 def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
