@@ -116,8 +116,8 @@ def test_a_locked_history_reports_instead_of_hanging_forever(
     db.close()
 
 
-def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> None:
-    path = tmp_path / "h.sqlite3"
+def damaged_history(path: Path) -> bytes:
+    """A history whose schema reads well but whose test-case pages are garbage."""
     store = open_store(path)
     run_id = store.start_run(RunInfo("doit", "c", "main"))
     cases = tuple(CaseRow("suite", f"case{i}", "passed", 0.1, "x" * 200) for i in range(3000))
@@ -128,12 +128,28 @@ def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> Non
     with path.open("r+b") as handle:
         handle.seek(4096 * 40)
         handle.write(b"\x07" * 4096 * 60)
-    damaged = path.read_bytes()
+    return path.read_bytes()
+
+
+def test_damaged_pages_behind_a_sound_schema_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    damaged = damaged_history(path)
     store = open_store(path)
     with pytest.raises(HistoryError, match="the file is damaged: move it aside"):
         store.health()
     store.close()
     assert path.read_bytes() == damaged
+
+
+def test_a_damaged_history_is_never_written(tmp_path: Path) -> None:
+    path = tmp_path / "h.sqlite3"
+    damaged = damaged_history(path)
+    store = open_store(path)
+    with pytest.raises(HistoryError, match="the file is damaged: move it aside"):
+        store.start_run(RunInfo("doit", "c", "main"))
+    store.close()
+    assert path.read_bytes() == damaged
+    assert not Path(f"{path}-wal").exists() or Path(f"{path}-wal").stat().st_size == 0
 
 
 def test_a_history_that_cannot_be_created_is_an_error(tmp_path: Path) -> None:

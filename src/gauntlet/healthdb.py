@@ -7,6 +7,8 @@ pipelines can write at once; every write is one transaction.
 
 A file that is not a SQLite database is reported and never written: it is
 opened read-only first, and only a valid database is opened for writing.
+Before the first write through a connection, ``PRAGMA quick_check`` reads
+every page, so a file with damaged pages is reported instead of written to.
 Passwords in URLs are never shown (:func:`redact`).
 """
 
@@ -117,6 +119,7 @@ class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         self.name = str(path)
         self.path = path
+        self.write_checked = False
         _check_sqlite_file(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,6 +143,7 @@ class SqliteDatabase:
 
         An error in the statements or at ``COMMIT`` rolls back and is reported.
         """
+        self._check_before_writing()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
@@ -153,6 +157,25 @@ class SqliteDatabase:
         except BaseException:
             self._rollback()
             raise
+
+    def _check_before_writing(self) -> None:
+        """``PRAGMA quick_check`` before the first write through this connection.
+
+        A damaged page anywhere would otherwise be written around and the damage
+        spread; the check reads every page (about 0.05 s per 50 MB).
+        """
+        if self.write_checked:
+            return
+        try:
+            problems = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(self.name, "write", exc) from None
+        if problems != ["ok"]:
+            raise HistoryError(
+                f"{self.name}: cannot write the run history (database disk image is malformed: "
+                f"{'; '.join(problems)}); the file is damaged: move it aside to start a new history"
+            )
+        self.write_checked = True
 
     def _rollback(self) -> None:
         """Undo the open transaction, if SQLite has not already (it may have on an error)."""
