@@ -89,3 +89,25 @@ def test_without_a_content_key_the_commit_names_the_inputs() -> None:
         CaseResult("r1", 1, "failed", "", "", "x"),
     ]
     assert classify("t", unknown) is None
+
+
+def test_two_results_of_one_run_are_never_a_flip() -> None:
+    twice = [
+        CaseResult("r0", 0.0, "passed", "c", "k", ""),
+        CaseResult("r0", 0.0, "failed", "c", "k", "x"),
+        CaseResult("r1", 1.0, "failed", "c", "k", "x"),
+    ]
+    assert classify("t", twice) is None
+
+
+def test_a_test_that_broke_and_stays_broken_is_broken_since_it_broke() -> None:
+    results = [
+        CaseResult(f"r{i}", float(i), "passed" if i < 5 else "failed", f"c{i}", "", f"m{i}")
+        for i in range(10)
+    ]
+    broken = classify("t", results)
+    assert isinstance(broken, BrokenTest)
+    assert (broken.runs, broken.since_run, broken.message) == (5, "r5", "m9")
+    assert classify("t", results[:6]) is None  # one failure: not yet a streak
+    flaky = classify("t", _results("passed", "failed", "failed"))  # it passed on these inputs
+    assert isinstance(flaky, FlakyTest)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,7 @@ import pytest
 from doit.task import Task
 from gatedata import JUNIT_FAIL, write_results
 
+import gauntlet
 from gauntlet.config import load_config
 from gauntlet.doit_reporter import reporter_for
 from gauntlet.errors import ConfigError
@@ -21,17 +26,21 @@ from gauntlet.healthmodel import Outcome
 from gauntlet.healthrecord import (
     ENV_RUN,
     Recording,
+    doit_outcome,
     history_url,
     import_folder,
     open_project_store,
     record_ci_end,
+    record_doit,
     run_info,
     stage_row,
+    stale_after_s,
 )
 from gauntlet.healthrows import RunInfo
 from gauntlet.healthstore import open_store
 from gauntlet.results import FileResult, Status, TestCase, write_result
 
+SRC = str(Path(gauntlet.__file__).parent.parent)
 PYPROJECT = '[project]\nname = "demo"\n\n[tool.gauntlet]\ntimeout = 60\n'
 # One benchmark as `gauntlet bench compare --json` reports it (schema 2).
 COMPARED_MM = {
@@ -56,6 +65,7 @@ VERDICT = {
 
 
 def project(tmp_path: Path, extra: str = "") -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "pyproject.toml").write_text(PYPROJECT + extra, encoding="utf-8")
     return tmp_path
 
@@ -72,6 +82,25 @@ def test_the_history_is_in_the_repository_by_default(tmp_path: Path) -> None:
     assert history_url(config, {}) == str(tmp_path / ".gauntlet" / "history.sqlite3")
     url = "postgresql://ci:pw@db/h"  # pragma: allowlist secret
     assert history_url(config, {"GAUNTLET_HISTORY_URL": url}) == url
+
+
+def test_a_sqlite_url_in_the_configuration_is_under_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project(
+        tmp_path / "repo", '\n[tool.gauntlet.history]\nurl = "sqlite:///rel/h.sqlite3"\n'
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    store = open_project_store(load_config(root), {})
+    store.close()
+    assert (root / "rel" / "h.sqlite3").is_file()
+    assert store.name == str(root / "rel" / "h.sqlite3")
+    absolute = load_config(
+        project(root, f'\n[tool.gauntlet.history]\nurl = "sqlite:///{root}/a"\n')
+    )
+    assert history_url(absolute, {}) == f"{root}/a"
 
 
 @pytest.mark.parametrize(
@@ -255,7 +284,10 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     (run,) = health.runs
     assert (run.run_id, run.commit, run.outcome) == (run_id, "c9", Outcome.FAILED)
     assert run.started.timestamp() == 100.0
-    assert [b.name for b in health.broken] == ["t.mojo::test_bad", "tests.test_b::test_bad"]
+    assert [b.name for b in health.broken] == [
+        "t.mojo::test_bad",
+        "tests.test_b (python 3.12)::test_bad",
+    ]
     assert [s.name for s in health.benchmarks] == ["b.mojo: mm"]
     assert health.benchmarks[0].points[0].regression is True
     with pytest.raises(ConfigError, match="no such folder"):
@@ -319,9 +351,143 @@ def test_a_locked_history_is_a_warning_not_a_failure(
     config = load_config(project(tmp_path))
     path = tmp_path / ".gauntlet" / "history.sqlite3"
     open_store(path).close()
+    running = Recording.begin(config, "doit")
+    assert running is not None
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     assert Recording.begin(config, "doit") is None
+    running.mark_regressions(frozenset({"b.mojo: mm"}))
     holder.execute("ROLLBACK")
     holder.close()
-    assert "another process held it" in capsys.readouterr().err
+    running.discard()
+    err = capsys.readouterr().err
+    assert err.count("another process held it") == 2
+
+
+DODO_SLEEPS = """
+import sys, time
+from pathlib import Path
+
+from doit.doit_cmd import DoitMain
+from doit.cmd_base import ModuleTaskLoader
+
+from gauntlet.config import load_config
+from gauntlet.doit_reporter import reporter_for
+
+ROOT = Path(sys.argv[1])
+
+
+def task_quick():
+    return {"actions": [lambda: None], "verbosity": 0}
+
+
+def sleeps():
+    (ROOT / "started").write_text("yes")
+    time.sleep(60)
+
+
+def task_slow():
+    return {"actions": [sleeps], "task_dep": ["quick"], "verbosity": 0}
+
+
+DOIT_CONFIG = {
+    "reporter": reporter_for(ROOT / ".gauntlet" / "runs" / "last.json", load_config(ROOT)),
+    "dep_file": str(ROOT / ".doit.db"),
+}
+sys.exit(DoitMain(ModuleTaskLoader(globals())).run(["slow"]))
+"""
+
+
+def test_a_doit_run_stopped_with_ctrl_c_is_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
+) -> None:
+    clean_env(monkeypatch)
+    root = project(tmp_path)
+    script = root / "dodo_sleeps.py"
+    script.write_text(DODO_SLEEPS, encoding="utf-8")
+    env = {**os.environ, "GAUNTLET_HISTORY_URL": history_url, "PYTHONPATH": SRC}
+    with subprocess.Popen(
+        [sys.executable, str(script), str(root)], env=env, stderr=subprocess.PIPE, text=True
+    ) as process:
+        deadline = time.monotonic() + 60
+        while not (root / "started").exists() and process.poll() is None:
+            assert time.monotonic() < deadline, "the slow task never started"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGINT)
+        _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    store = open_store(history_url)
+    (run,) = store.health().runs
+    store.close()
+    assert run.outcome is Outcome.INTERRUPTED
+
+
+@pytest.mark.parametrize(
+    ("ended", "outcome"), [("interrupted", Outcome.INTERRUPTED), ("error", Outcome.ERROR)]
+)
+def test_a_doit_run_that_did_not_end_is_never_passed(ended: str, outcome: Outcome) -> None:
+    record = {"tasks": [{"name": "a", "status": "executed", "values": {}}], "ended": ended}
+    assert doit_outcome(record) is outcome
+    assert doit_outcome({"tasks": record["tasks"]}) is Outcome.PASSED
+
+
+def test_stale_after_from_configuration(tmp_path: Path) -> None:
+    assert stale_after_s(load_config(project(tmp_path))) == 6 * 3600
+    config = load_config(project(tmp_path, "\n[tool.gauntlet.history]\nstale-after = 1.5\n"))
+    assert stale_after_s(config) == 5400
+    store = open_project_store(config, {"GAUNTLET_HISTORY_URL": str(tmp_path / "h.sqlite3")})
+    store.close()
+    assert store.stale_after_s == 5400
+    config = load_config(project(tmp_path, '\n[tool.gauntlet.history]\nstale-after = "2h"\n'))
+    with pytest.raises(ConfigError, match=r":8: .*'stale-after': expected a number of hours"):
+        stale_after_s(config)
+
+
+def test_a_ci_run_records_each_benchmark_once_with_its_verdict(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
+) -> None:
+    clean_env(monkeypatch)
+    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
+    root = project(tmp_path)
+    config = load_config(root)
+    ci = Recording.begin(config, "ci")
+    assert ci is not None
+    results = root / ".gauntlet" / "results"
+    (results / "bench").mkdir(parents=True)
+    raw = {"ok": True, "file": "b.mojo", "rows": [{"name": "mm", "met (ms)": 1.5}]}
+    (results / "bench" / "b.json").write_text(json.dumps(raw), encoding="utf-8")
+    monkeypatch.setenv(ENV_RUN, ci.run_id)
+    doit = Recording.begin(config, "doit")
+    assert doit is not None
+    task = {"name": "benchmark:b.mojo", "status": "executed", "seconds": 1.0, "start_s": 0.0}
+    task["values"] = {"output": str(results / "bench" / "b.json")}
+    record_doit(doit, {"started_at": ci.started, "tasks": [task]})
+    monkeypatch.delenv(ENV_RUN)
+    (results / "bench-comparison.json").write_text(
+        json.dumps({"schema_version": 2, "benchmarks": [COMPARED_MM]}), encoding="utf-8"
+    )
+    record_ci_end(ci, results, [], ok=False)
+    store = open_project_store(config)
+    health = store.health()
+    store.close()
+    (series,) = health.benchmarks
+    assert [(p.value, p.regression) for p in series.points] == [(1.5, True)]
+
+
+def test_a_test_failing_on_one_python_version_only_is_not_flaky(
+    tmp_path: Path, history_url: str
+) -> None:
+    passing = JUNIT_FAIL.replace('<failure message="assert 1 == 2">', "").replace(
+        "AssertionError</failure>", ""
+    )
+    store = open_store(history_url)
+    for job in ("job1", "job2"):  # two runs of one commit, each a 3.11 + 3.12 matrix
+        folder = tmp_path / job
+        (folder / "python").mkdir(parents=True)
+        (folder / "python" / "junit-python-3.11.xml").write_text(passing, encoding="utf-8")
+        (folder / "python" / "junit-python-3.12.xml").write_text(JUNIT_FAIL, encoding="utf-8")
+        import_folder(store, folder, RunInfo("import", "c1", "main", "push"))
+    health = store.health()
+    store.close()
+    assert health.flaky == ()
+    assert [b.name for b in health.broken] == ["tests.test_b (python 3.12)::test_bad"]

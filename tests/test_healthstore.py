@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -209,15 +211,22 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
             "INSERT INTO runs VALUES ('old', 'ci', 'c0', 'main', 'push', ?, ?, 'passed', 'h', 1)",
             (T0, T0 + 5),
         )
+        tx.execute(
+            "INSERT INTO test_cases VALUES "
+            "('old', 'old.mojo', 'test_old', 'failed', 0.3, 'boom', 'k0', 'c0')"
+        )
     assert stored_version(db) == 1
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == CURRENT == 2
+    assert store.schema_version() == CURRENT == 3
     add_run(store, T0 + 10)  # writes task dependencies: a table version 2 added
     health = store.health()
     store.close()
     assert health.runs[0].run_id == "old"
     assert health.critical_path[0].task == "toolchain"
+    # the version-1 case got its run's start, so the window finds it
+    assert ("old.mojo::test_old", "old") in {(b.name, b.since_run) for b in health.broken}
+    assert "old.mojo::test_old" in {t.name for t in health.slowest_tests}
 
 
 def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
@@ -227,7 +236,7 @@ def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
         tx.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     db.close()
     before = Path(history_url).read_bytes() if "://" not in history_url else b""
-    with pytest.raises(HistoryError, match=r"schema version 99.*up to 2; upgrade gauntlet"):
+    with pytest.raises(HistoryError, match=r"schema version 99.*up to 3; upgrade gauntlet"):
         open_store(history_url)
     if before:
         assert Path(history_url).read_bytes() == before
@@ -244,3 +253,106 @@ def test_a_run_marked_interrupted_is_never_finished_as_passed(history_url: str) 
     (run,) = store.health().runs
     store.close()
     assert run.outcome is Outcome.INTERRUPTED
+
+
+def test_a_run_left_running_on_any_host_is_interrupted_once_stale(history_url: str) -> None:
+    store = open_store(history_url, stale_after_s=3600)
+    run_id = store.start_run(RunInfo("ci", "c", "main"), started=T0)
+    with store.db.transaction() as tx:  # a CI runner that is gone, with a pid alive here
+        tx.execute("UPDATE runs SET host = 'runner-17', pid = ? WHERE run_id = ?", (1, run_id))
+    assert store.reap_interrupted(now=T0 + 3500) == []
+    assert store.reap_interrupted(now=T0 + 3700) == [run_id]
+    (run,) = store.health().runs
+    store.close()
+    assert run.outcome is Outcome.INTERRUPTED
+
+
+def test_a_pid_reused_by_another_process_does_not_keep_a_run_alive(history_url: str) -> None:
+    store = open_store(history_url)
+    alive = store.start_run(RunInfo("doit", "c", "main"))  # this process: really running
+    reused = store.start_run(RunInfo("doit", "c", "main"))
+    with store.db.transaction() as tx:  # the same pid, but a process that started earlier
+        tx.execute("UPDATE runs SET proc_start = proc_start - 1 WHERE run_id = ?", (reused,))
+    assert store.reap_interrupted() == [reused]
+    outcomes = {r.run_id: r.outcome for r in store.health().runs}
+    store.close()
+    assert outcomes == {alive: Outcome.RUNNING, reused: Outcome.INTERRUPTED}
+
+
+def test_version_2_runs_gain_a_process_start_and_are_judged_by_pid(history_url: str) -> None:
+    db = connect(history_url)
+    migrate(db, upto=2)
+    host = socket.gethostname()
+    with db.transaction() as tx:
+        for run_id, pid in (("mine", os.getpid()), ("gone", 2**22 + 12345)):
+            tx.execute(
+                "INSERT INTO runs VALUES (?, 'ci', 'c0', 'main', 'push', ?, NULL, 'running', ?, ?)",
+                (run_id, time.time(), host, pid),
+            )
+    db.close()
+    store = open_store(history_url)
+    assert store.schema_version() == 3
+    assert store.reap_interrupted() == ["gone"]
+    rows = store.db.query("SELECT run_id, proc_start FROM runs ORDER BY run_id")
+    store.close()
+    assert rows == [("gone", None), ("mine", None)]
+
+
+def test_a_newly_broken_test_is_broken_since_its_first_failing_run(history_url: str) -> None:
+    store = open_store(history_url)
+    run_ids = []
+    for i in range(10):
+        run_id = store.start_run(RunInfo("ci", f"c{i}", "main"), started=T0 + i * 60)
+        status = "passed" if i < 5 else "failed"
+        case = CaseRow("t.mojo", "test_new", status, 0.1, "no" if i >= 5 else "", f"k{i}")
+        store.add_results(run_id, RunResults(cases=(case,)))
+        store.finish_run(run_id, Outcome.FAILED, finished=T0 + i * 60 + 5)
+        run_ids.append(run_id)
+    health = store.health()
+    store.close()
+    assert health.flaky == ()
+    assert [(b.name, b.runs, b.since_run) for b in health.broken] == [
+        ("t.mojo::test_new", 5, run_ids[5])
+    ]
+
+
+def test_the_pipeline_failure_rate_counts_interrupted_runs(history_url: str) -> None:
+    store = open_store(history_url)
+    add_run(store, T0, kind="ci")
+    store.start_run(RunInfo("ci", "c", "main"), started=T0 + 60, pid=2**22 + 12345)  # gone
+    store.reap_interrupted()
+    health = store.health()
+    store.close()
+    assert health.failure_rate == pytest.approx(0.5)
+    assert health.pipeline is not None
+    assert (health.pipeline.runs, health.pipeline.failures) == (2, 1)
+    assert health.pipeline.failure_rate == pytest.approx(0.5)
+    assert len(health.pipeline.series) == 1  # only the run with an end has a duration
+
+
+def test_the_critical_path_of_a_ci_run_goes_through_its_doit_tasks(history_url: str) -> None:
+    store = open_store(history_url)
+    run_id = store.start_run(RunInfo("ci", "c", "main"), started=T0)
+    stages = (
+        TaskRow("nox:lint", "passed", 2.0, 0.0),
+        TaskRow("nox:mojo", "passed", 10.0, 2.0),
+        TaskRow("nox:gates", "passed", 1.0, 12.0),
+    )
+    doit = (
+        TaskRow("toolchain", "passed", 1.0, 2.5),
+        TaskRow("build:pkg", "passed", 5.0, 3.5, deps=("toolchain",)),
+        TaskRow("lint:mojo", "passed", 0.5, 3.5),
+        TaskRow("test:t.mojo", "passed", 3.0, 8.5, deps=("build:pkg",)),
+    )
+    store.add_results(run_id, RunResults(tasks=stages))
+    store.add_results(run_id, RunResults(tasks=doit))
+    store.finish_run(run_id, Outcome.PASSED, finished=T0 + 13.0)
+    health = store.health()
+    store.close()
+    assert [s.task for s in health.critical_path] == [
+        "nox:lint",
+        "toolchain",
+        "build:pkg",
+        "test:t.mojo",
+        "nox:gates",
+    ]

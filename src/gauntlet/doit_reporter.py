@@ -54,8 +54,12 @@ def _describe(values: dict[str, Any]) -> str:
     return text
 
 
+_interrupted = threading.Event()  # Ctrl-C arrived during the current run
+
+
 def _on_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C during a run: kill running commands, write nothing half-done, exit 130."""
+    _interrupted.set()
     runner.interrupt_all()
     sys.stderr.write("\ngauntlet: interrupted; unfinished tasks wrote no results\n")
     raise SystemExit(int(ExitCode.INTERRUPTED))
@@ -99,6 +103,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
         """Tasks are about to run: take over Ctrl-C until the run completes."""
+        _interrupted.clear()
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)
         if isinstance(tasks, dict):
@@ -145,6 +150,16 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.tasks.append({"name": task.name, "status": "ignored", "seconds": 0.0})
         self.write(f"!! {task.name} (ignored)\n")
 
+    def outcome(self) -> str | None:
+        """How the run ended when not all its tasks did: "interrupted", "error" or None.
+
+        doit calls :meth:`complete_run` even after Ctrl-C (tasks still running)
+        or an error of its own; such a run must never count as passed.
+        """
+        if _interrupted.is_set() or self.begun:
+            return "interrupted"
+        return "error" if self.runtime_errors else None
+
     def complete_run(self) -> None:
         """Print the one-line tally and write the run record."""
         if self.previous_handler is not None:
@@ -169,6 +184,9 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
                 "counts": counts,
                 "tasks": self.tasks,
             }
+            ended = self.outcome()
+            if ended is not None:
+                record["ended"] = ended
             try:
                 write_text_atomic(self.record_path, json.dumps(record, indent=1) + "\n")
             except OSError as exc:

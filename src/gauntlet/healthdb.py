@@ -7,6 +7,8 @@ pipelines can write at once; every write is one transaction.
 
 A file that is not a SQLite database is reported and never written: it is
 opened read-only first, and only a valid database is opened for writing.
+Before the first write through a connection, ``PRAGMA quick_check`` reads
+every page, so a file with damaged pages is reported instead of written to.
 Passwords in URLs are never shown (:func:`redact`).
 """
 
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
 BUSY_TIMEOUT_S = 30.0
+SQLITE_PREFIX = "sqlite:///"
 Row = tuple[Any, ...]
 
 
@@ -31,9 +34,29 @@ class HistoryError(GauntletError):
     """The run history cannot be opened, read or written; the message says why."""
 
 
+_SECRET_PARAM = re.compile(r"pass|secret|token", re.IGNORECASE)
+
+
 def redact(url: str) -> str:
-    """``url`` with any password replaced by ``***``."""
-    return re.sub(r"(?<=://)([^:/@]*):[^@/]*@", r"\1:***@", url)
+    """``url`` with any password replaced by ``***``: in the user part and in the query.
+
+    The user part ends at the *last* ``@`` before the query, so a password
+    holding ``@`` or ``/`` (unencoded) is masked whole.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    head, mark, query = rest.partition("?")
+    if "@" in head:
+        userinfo, host = head.rsplit("@", 1)
+        user, colon, _ = userinfo.partition(":")
+        head = f"{user}:***@{host}" if colon else head
+    params = [p.partition("=") for p in query.split("&")] if mark else []
+    query = "&".join(
+        f"{key}{eq}{'***' if eq and _SECRET_PARAM.search(key) else value}"
+        for key, eq, value in params
+    )
+    return scheme + sep + head + mark + query
 
 
 def is_postgres(url: str) -> bool:
@@ -96,6 +119,7 @@ class SqliteDatabase:
     def __init__(self, path: Path) -> None:
         self.name = str(path)
         self.path = path
+        self.write_checked = False
         _check_sqlite_file(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,20 +139,49 @@ class SqliteDatabase:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Writer]:
-        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue on the lock instead of failing."""
+        """``BEGIN IMMEDIATE`` … ``COMMIT``: writers queue on the lock instead of failing.
+
+        An error in the statements or at ``COMMIT`` rolls back and is reported.
+        """
+        self._check_before_writing()
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise _sqlite_error(self.name, "write", exc) from None
         try:
             yield _SqliteWriter(self.conn)
+            self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise _sqlite_error(self.name, "write", exc) from None
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            self._rollback()
             raise
-        self.conn.execute("COMMIT")
+
+    def _check_before_writing(self) -> None:
+        """``PRAGMA quick_check`` before the first write through this connection.
+
+        A damaged page anywhere would otherwise be written around and the damage
+        spread; the check reads every page (about 0.05 s per 50 MB).
+        """
+        if self.write_checked:
+            return
+        try:
+            problems = [str(row[0]) for row in self.conn.execute("PRAGMA quick_check(5)")]
+        except sqlite3.DatabaseError as exc:
+            raise _sqlite_error(self.name, "write", exc) from None
+        if problems != ["ok"]:
+            raise HistoryError(
+                f"{self.name}: cannot write the run history (database disk image is malformed: "
+                f"{'; '.join(problems)}); the file is damaged: move it aside to start a new history"
+            )
+        self.write_checked = True
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already (it may have on an error)."""
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # the error that got here says more
+                self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         """Close the file."""
@@ -240,11 +293,20 @@ class PostgresDatabase:
         self.conn.close()
 
 
+def sqlite_path(text: str, base: Path | None = None) -> Path:
+    """The file a path or ``sqlite:///`` URL names.
+
+    As in SQLAlchemy, ``sqlite:///rel/h.sqlite3`` is relative and
+    ``sqlite:////abs/h.sqlite3`` absolute; a relative path is under ``base``
+    (the working folder when None).
+    """
+    path = Path(text[len(SQLITE_PREFIX) :] if text.startswith(SQLITE_PREFIX) else text)
+    return path if path.is_absolute() or base is None else base / path
+
+
 def connect(url_or_path: str | Path) -> Database:
     """A connection to the history at a PostgreSQL URL or a SQLite path (or ``sqlite:///``)."""
     text = str(url_or_path)
     if is_postgres(text):
         return PostgresDatabase(text)
-    if text.startswith("sqlite:///"):
-        text = text[len("sqlite:///") - 1 :]
-    return SqliteDatabase(Path(text))
+    return SqliteDatabase(sqlite_path(text))

@@ -22,15 +22,27 @@ from gauntlet.results import read_result
 
 _JUNIT_STATUS = {"failure": "failed", "error": "error", "skipped": "skipped"}
 _MET = re.compile(r"^met \((\w+)\)$")
+_PYTHON_MATRIX = re.compile(r"^junit-python-(\d+(?:\.\d+)*)\.xml$")
+
+
+def python_version_of(path: Path) -> str:
+    """The Python version a matrix JUnit file is for (``junit-python-3.12.xml``), else ""."""
+    match = _PYTHON_MATRIX.match(path.name)
+    return match.group(1) if match else ""
 
 
 def junit_cases(path: Path) -> list[CaseRow]:
-    """Every test case of one JUnit XML file (pytest's or gauntlet's Mojo report)."""
+    """Every test case of one JUnit XML file (pytest's or gauntlet's Mojo report).
+
+    Cases of a Python matrix file have the version in their suite
+    (``tests.test_a (python 3.12)``): each version's result is a test of its own.
+    """
     try:
         root = ET.parse(path).getroot()  # noqa: S314  # nosec B314 - files our own pipeline wrote
     except (ET.ParseError, OSError) as exc:
         raise ResultError(f"{path}: malformed JUnit XML ({exc})") from None
     cases = []
+    version = python_version_of(path)
     for element in root.iter("testcase"):
         status, message = "passed", ""
         for child in element:
@@ -39,6 +51,8 @@ def junit_cases(path: Path) -> list[CaseRow]:
                 message = child.get("message") or (child.text or "").strip().split("\n")[0]
                 break
         suite = element.get("classname") or element.get("file") or path.stem
+        if version:
+            suite += f" (python {version})"
         cases.append(
             CaseRow(
                 suite=suite,
@@ -96,6 +110,11 @@ def regressions(path: Path) -> frozenset[str]:
     except ResultError:
         return frozenset()
     return frozenset(c.name for c in comparisons if c.verdict == "regression")
+
+
+def folder_regressions(folder: Path) -> frozenset[str]:
+    """Benchmarks any ``bench-comparison.json`` below ``folder`` judged regressions."""
+    return frozenset().union(*(regressions(p) for p in folder.rglob("bench-comparison.json")))
 
 
 def verdict_rows(path: Path) -> tuple[list[GateRow], list[WaiverRow], bool]:
@@ -170,7 +189,8 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
     (``mojo/*.json``, keyed by content; ``junit-mojo.xml`` when there are none),
     ``coverage.json``, raw benchmark runs (``bench/*.json``) and the gate
     verdict (``gates/verdict.json``) are found anywhere below ``folder``.
-    ``mojo=False`` leaves Mojo tests out (they were recorded by the doit run).
+    ``mojo=False`` leaves Mojo tests and benchmark runs out (the doit run
+    recorded them; :func:`folder_regressions` says which of them regressed).
     """
     cases: list[CaseRow] = []
     problems: list[str] = []
@@ -193,17 +213,16 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
         mojo_files = sorted(p for p in folder.rglob("mojo/*.json"))
         for path in mojo_files:
             attempt(path, lambda p: cases.extend(mojo_cases(p)))
-        if not mojo_files:
-            for path in sorted(folder.rglob("junit-mojo.xml")):
-                attempt(path, lambda p: cases.extend(junit_cases(p)))
+        for path in [] if mojo_files else sorted(folder.rglob("junit-mojo.xml")):
+            attempt(path, lambda p: cases.extend(junit_cases(p)))
     for path in sorted(folder.rglob("coverage.json"))[:1]:
         try:
             report = read_coverage(path)
             coverage = (report.line_percent, report.branch_percent)
         except ResultError as exc:
             problems.append(str(exc))
-    slower = frozenset().union(*(regressions(p) for p in folder.rglob("bench-comparison.json")))
-    for path in sorted(folder.rglob("bench/*.json")):
+    slower = folder_regressions(folder) if mojo else frozenset()
+    for path in sorted(folder.rglob("bench/*.json")) if mojo else []:
         if not path.name.endswith(".samples.json"):
             attempt(path, lambda p: benches.extend(bench_rows(p, slower)))
     for path in sorted(folder.rglob("gates/verdict.json"))[:1]:

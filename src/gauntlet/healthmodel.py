@@ -130,7 +130,7 @@ class FlakyTest:
 
 @dataclass(frozen=True)
 class BrokenTest:
-    """A test that failed in every run of the window in which it ran (not flaky)."""
+    """A test that failed in every run of the window, or in every run since it broke."""
 
     name: str
     runs: int

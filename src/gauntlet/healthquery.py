@@ -4,11 +4,13 @@ The window is the newest N runs or the runs of the last D days (or both).
 Per-test work happens in SQL: only tests that failed at least once in the
 window, and the slowest few by mean duration, are read row by row, so the
 cost stays small with thousands of runs of hundreds of tests.  Pipeline
-figures come from ``ci`` runs when the window holds any, else from all runs.
+figures come from ``ci`` runs when the window holds any, else from all runs;
+an interrupted run counts as a failure even when it has no end time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -92,13 +94,25 @@ def _summaries(runs: list[Row], tasks: list[Row]) -> tuple[RunSummary, ...]:
     )
 
 
-def _pipeline(runs: tuple[RunSummary, ...]) -> list[tuple[str, float, bool]]:
+def _pipeline(runs: tuple[RunSummary, ...]) -> DurationStats | None:
+    """Pipeline figures: failures over every ended run (interrupted ones too), durations
+    over those with an end time."""
     chosen = [r for r in runs if r.kind == "ci"] or list(runs)
-    return [
-        (r.run_id, r.duration_s, r.outcome is not Outcome.PASSED)
-        for r in chosen
-        if r.duration_s is not None
-    ]
+    ended = [r for r in chosen if r.outcome is not Outcome.RUNNING]
+    if not ended:
+        return None
+    stats = duration_stats(
+        "pipeline",
+        [
+            (r.run_id, r.duration_s, r.outcome is not Outcome.PASSED)
+            for r in ended
+            if r.duration_s is not None
+        ],
+    )
+    failures = sum(r.outcome is not Outcome.PASSED for r in ended)
+    return dataclasses.replace(
+        stats, runs=len(ended), failures=failures, failure_rate=failures / len(ended)
+    )
 
 
 def _task_stats(tasks: list[Row]) -> list[DurationStats]:
@@ -238,7 +252,6 @@ def compute_health(db: Database, last_runs: int | None, days: float | None, now:
     since = float(window[0][5]) if window else now
     tasks = _tasks(db, since) if window else []
     runs = _summaries(window, tasks)
-    points = _pipeline(runs)
     totals = _test_totals(db, since) if window else []
     flaky, broken = _flaky_broken(db, since, totals)
     gates, waivers = _gates(db, since) if window else ((), ())
@@ -249,7 +262,7 @@ def compute_health(db: Database, last_runs: int | None, days: float | None, now:
         window_runs=len(runs),
         window_days=days,
         runs=runs,
-        pipeline=duration_stats("pipeline", points) if points else None,
+        pipeline=_pipeline(runs),
         tasks=tuple(_task_stats(tasks)),
         slowest_tests=_slowest(db, since, totals),
         critical_path=_critical(db, runs, tasks),

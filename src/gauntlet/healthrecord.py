@@ -2,7 +2,9 @@
 
 * The history is ``<repo>/.gauntlet/history.sqlite3`` unless
   ``$GAUNTLET_HISTORY_URL`` or ``[tool.gauntlet.history] url`` names another
-  file or a PostgreSQL server; ``GAUNTLET_HISTORY=off`` records nothing.
+  file or a PostgreSQL server (a relative path or ``sqlite:///`` URL in the
+  configuration is under the repository, the folder of ``pyproject.toml``);
+  ``GAUNTLET_HISTORY=off`` records nothing.
 * A run's commit and branch come from ``GITHUB_SHA`` / ``GITHUB_REF_NAME`` or
   git; its trigger from ``GITHUB_EVENT_NAME`` (else ``local``).
 * ``nox -s ci`` starts a ``ci`` run and exports its id as ``GAUNTLET_RUN_ID``;
@@ -22,12 +24,14 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.config import _describe, owned_table
+from gauntlet.config import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
-from gauntlet.healthfiles import doit_tasks, folder_results, record_results
+from gauntlet.healthcalc import STAGE_PREFIX
+from gauntlet.healthdb import is_postgres, sqlite_path
+from gauntlet.healthfiles import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import RunInfo, RunResults, TaskRow
-from gauntlet.healthstore import Store, open_store
+from gauntlet.healthstore import DEFAULT_STALE_AFTER_S, Store, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -39,6 +43,7 @@ ENV_URL = "GAUNTLET_HISTORY_URL"
 ENV_RUN = "GAUNTLET_RUN_ID"
 ENV_SWITCH = "GAUNTLET_HISTORY"
 TABLE = "tool.gauntlet.history"
+KEYS = ("url", "stale-after")
 
 
 def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
@@ -46,10 +51,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     if env.get(ENV_URL):
         return env[ENV_URL]
-    raw, where = owned_table(config, "history")
-    for key in raw:
-        if key != "url":
-            raise where.error(TABLE, key, "unknown key; the only key is 'url'")
+    raw, where = _history_table(config)
     repo = config.pyproject.parent
     url = raw.get("url")
     if url is None:
@@ -63,12 +65,31 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
         raise where.error(
             TABLE, "url", f"unsupported scheme {scheme!r}; use a file path or postgresql://"
         )
-    return url if "://" in url else str(repo / url)
+    return url if is_postgres(url) else str(sqlite_path(url, repo))
+
+
+def _history_table(config: Config) -> tuple[dict[str, Any], _Where]:
+    raw, where = owned_table(config, "history")
+    for key in raw:
+        if key not in KEYS:
+            raise _unknown(where, TABLE, key, list(KEYS))
+    return raw, where
+
+
+def stale_after_s(config: Config) -> float:
+    """``[tool.gauntlet.history] stale-after`` (hours) in seconds: when a running run is dead."""
+    raw, where = _history_table(config)
+    hours = raw.get("stale-after", DEFAULT_STALE_AFTER_S / 3600)
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0:
+        raise where.error(
+            TABLE, "stale-after", f"expected a number of hours above 0, got {_describe(hours)}"
+        )
+    return float(hours) * 3600
 
 
 def open_project_store(config: Config, env: Mapping[str, str] | None = None) -> Store:
     """The project's history, opened (and migrated)."""
-    return open_store(history_url(config, env))
+    return open_store(history_url(config, env), stale_after_s=stale_after_s(config))
 
 
 def _git(repo: Path, *args: str) -> str:
@@ -142,6 +163,13 @@ class Recording:
         except GauntletError as exc:
             _warn(str(exc))
 
+    def mark_regressions(self, names: frozenset[str]) -> None:
+        """Flag benchmark results of the run as regressions."""
+        try:
+            self.store.mark_regressions(self.run_id, names)
+        except GauntletError as exc:
+            _warn(str(exc))
+
     def finish(self, outcome: Outcome) -> None:
         """End the run (only the process that started it does) and close the history."""
         try:
@@ -163,7 +191,16 @@ class Recording:
 
 
 def doit_outcome(record: Mapping[str, Any]) -> Outcome:
-    """A doit run's outcome from its record: failed when a task failed or a test did."""
+    """A doit run's outcome from its record: failed when a task failed or a test did.
+
+    A run stopped by Ctrl-C is interrupted and one doit itself gave up on is an
+    error, whatever its finished tasks say.
+    """
+    ended = record.get("ended")
+    if ended == "interrupted":
+        return Outcome.INTERRUPTED
+    if ended == "error":
+        return Outcome.ERROR
     for task in record.get("tasks", []):
         values = task.get("values") or {}
         if task.get("status") == "failed" or values.get("status") in ("failed", "error"):
@@ -178,7 +215,7 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
     dropped, so no-op runs never dilute the duration figures.
     """
     ran = any(t.get("status") in ("executed", "failed") for t in record.get("tasks", []))
-    if recording.owned and not ran:
+    if recording.owned and not ran and "ended" not in record:
         recording.discard()
         return
     offset = float(record.get("started_at", recording.started)) - recording.started
@@ -189,14 +226,19 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
 
 def stage_row(name: str, started: float, run_started: float, seconds: float, ok: bool) -> TaskRow:
     """A pipeline stage as a task of the ci run."""
-    return TaskRow(f"nox:{name}", "passed" if ok else "failed", seconds, started - run_started)
+    status = "passed" if ok else "failed"
+    return TaskRow(f"{STAGE_PREFIX}{name}", status, seconds, started - run_started)
 
 
 def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow], ok: bool) -> None:
-    """Record the stages, Python tests, coverage, benchmarks and gates of a ci run; finish it."""
+    """Record the stages, Python tests, coverage and gates of a ci run; finish it.
+
+    Its doit run recorded the benchmark results; the comparison flags their regressions.
+    """
     results, problems, _ = folder_results(results_dir, mojo=False)
     recording.add(RunResults(tasks=tuple(stages)), [])
     recording.add(results, problems)
+    recording.mark_regressions(folder_regressions(results_dir))
     recording.finish(Outcome.PASSED if ok else Outcome.FAILED)
 
 

@@ -8,7 +8,8 @@ Version 1: runs, their tasks, test cases, coverage, benchmark results, gate
 results and waivers.  Version 2: the dependencies between a run's tasks (for
 its critical path) and the indexes ``gauntlet health`` reads through (the
 test-case ones cover every column its aggregates read, so they never touch
-the table).
+the table).  Version 3: each run's process start time (``proc_start``, clock
+ticks since boot), so a process id reused by another process is told apart.
 """
 
 from __future__ import annotations
@@ -102,7 +103,12 @@ CREATE INDEX IF NOT EXISTS coverage_run ON coverage (run_id);
 CREATE INDEX IF NOT EXISTS gates_run ON gate_results (run_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2)
+V3 = """
+ALTER TABLE runs ADD COLUMN proc_start BIGINT;
+CREATE INDEX IF NOT EXISTS runs_running ON runs (outcome, host)
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
 CURRENT = len(MIGRATIONS)
 
 

@@ -6,10 +6,14 @@
     store.finish_run(run_id, Outcome.PASSED)
     health = store.health(last_runs=100)
 
-A run is written as ``running`` with its host and process id when it starts.
-A run still ``running`` whose process is gone from this host (killed with
-SIGKILL, a machine that lost power) is marked ``interrupted`` by the next
-:meth:`Store.start_run`, so it can never count as passed.
+A run is written as ``running`` with its host, process id and the process's
+start time when it starts.  The next :meth:`Store.start_run` marks a run
+still ``running`` as ``interrupted``, so it can never count as passed, when
+
+* its process is gone from this host (killed with SIGKILL), or the process id
+  now belongs to another process (it started at another time), or
+* it has been running longer than ``stale_after_s`` on any host (an ephemeral
+  CI runner that vanished, a machine that lost power).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import os
 import socket
 import time
 import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gauntlet.healthdb import connect
@@ -26,30 +31,43 @@ from gauntlet.healthquery import compute_health
 from gauntlet.healthschema import CURRENT, migrate, stored_version
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Iterable
 
     from gauntlet.healthdb import Database, Writer
     from gauntlet.healthmodel import Health
     from gauntlet.healthrows import RunInfo, RunResults
 
 DEFAULT_WINDOW_RUNS = 100
+DEFAULT_STALE_AFTER_S = 6 * 3600.0
+_PROC = Path("/proc")
 
 
-def _alive(pid: int) -> bool:
+def process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot), or None where unknown."""
+    try:
+        stat = (_PROC / str(pid) / "stat").read_text(encoding="ascii", errors="replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])  # field 22: starttime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _alive(pid: int, started: int | None) -> bool:
+    """Whether the process that wrote a run still runs (the pid may have been reused)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:  # someone else's process: it exists
-        return True
-    return True
+        pass
+    return started is None or process_start(pid) in (None, started)
 
 
 class Store:
     """One open history (see :func:`open_store`)."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, stale_after_s: float = DEFAULT_STALE_AFTER_S) -> None:
         self.db = db
+        self.stale_after_s = stale_after_s
 
     @property
     def name(self) -> str:
@@ -66,14 +84,27 @@ class Store:
 
     # -- writing -------------------------------------------------------------------------
 
-    def reap_interrupted(self) -> list[str]:
-        """Mark runs of this host whose process is gone as interrupted; return their ids."""
+    def reap_interrupted(self, *, now: float | None = None) -> list[str]:
+        """Mark runs that can no longer finish as interrupted; return their ids.
+
+        Those of this host whose process is gone (or is another process with
+        the same id), and those of any host running for over ``stale_after_s``.
+        """
         host = socket.gethostname()
+        oldest = (time.time() if now is None else now) - self.stale_after_s
         rows = self.db.query(
-            "SELECT run_id, pid FROM runs WHERE outcome = ? AND host = ?",
-            (Outcome.RUNNING.value, host),
+            "SELECT run_id, host, pid, proc_start, started FROM runs WHERE outcome = ?",
+            (Outcome.RUNNING.value,),
         )
-        dead = [run_id for run_id, pid in rows if not _alive(int(pid))]
+        dead = [
+            run_id
+            for run_id, run_host, pid, started_ticks, started in rows
+            if float(started) < oldest
+            or (
+                run_host == host
+                and not _alive(int(pid), None if started_ticks is None else int(started_ticks))
+            )
+        ]
         if dead:
             with self.db.transaction() as tx:
                 tx.executemany(
@@ -88,17 +119,18 @@ class Store:
         """Write a new run as running (after reaping interrupted ones); return its id."""
         self.reap_interrupted()
         run_id = uuid.uuid4().hex
+        pid = os.getpid() if pid is None else pid
         with self.db.transaction() as tx:
-            self._insert_run(
-                tx, run_id, info, started or time.time(), os.getpid() if pid is None else pid
-            )
+            self._insert_run(tx, run_id, info, started or time.time(), pid, process_start(pid))
         return run_id
 
     @staticmethod
-    def _insert_run(tx: Writer, run_id: str, info: RunInfo, started: float, pid: int) -> None:
+    def _insert_run(
+        tx: Writer, run_id: str, info: RunInfo, started: float, pid: int, ticks: int | None
+    ) -> None:
         tx.execute(
             "INSERT INTO runs (run_id, kind, commit_sha, branch, trigger_name, started, "
-            "finished, outcome, host, pid) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
+            "finished, outcome, host, pid, proc_start) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
             (
                 run_id,
                 info.kind,
@@ -109,6 +141,7 @@ class Store:
                 Outcome.RUNNING.value,
                 socket.gethostname(),
                 pid,
+                ticks,
             ),
         )
 
@@ -176,6 +209,14 @@ class Store:
             [(run_id, w.gate, w.finding, w.reason, w.expires) for w in results.waivers],
         )
 
+    def mark_regressions(self, run_id: str, names: Iterable[str]) -> None:
+        """Flag a run's recorded benchmark results as regressions (a comparison judged later)."""
+        with self.db.transaction() as tx:
+            tx.executemany(
+                "UPDATE bench_results SET regression = 1 WHERE run_id = ? AND name = ?",
+                [(run_id, name) for name in sorted(names)],
+            )
+
     def finish_run(self, run_id: str, outcome: Outcome, *, finished: float | None = None) -> None:
         """Write a run's end and outcome (a run already marked interrupted stays so)."""
         with self.db.transaction() as tx:
@@ -203,7 +244,7 @@ class Store:
         """Write a whole finished run (an import) in one transaction; return its id."""
         run_id = uuid.uuid4().hex
         with self.db.transaction() as tx:
-            self._insert_run(tx, run_id, info, started, 0)
+            self._insert_run(tx, run_id, info, started, 0, None)
             self._insert_results(tx, run_id, results)
             tx.execute(
                 "UPDATE runs SET finished = ?, outcome = ? WHERE run_id = ?",
@@ -237,8 +278,10 @@ class Store:
         return compute_health(self.db, last_runs, days, time.time() if now is None else now)
 
 
-def open_store(url_or_path: str | Path) -> Store:
+def open_store(url_or_path: str | Path, *, stale_after_s: float = DEFAULT_STALE_AFTER_S) -> Store:
     """Open (creating or migrating as needed) the history at a path or PostgreSQL URL.
+
+    A run still ``running`` after ``stale_after_s`` seconds is taken as interrupted.
 
     Raises :class:`~gauntlet.healthdb.HistoryError` for a corrupt file, a history
     from a newer gauntlet, or a server that cannot be reached.
@@ -249,7 +292,7 @@ def open_store(url_or_path: str | Path) -> Store:
     except BaseException:
         db.close()
         raise
-    return Store(db)
+    return Store(db, stale_after_s=stale_after_s)
 
 
-__all__ = ["CURRENT", "DEFAULT_WINDOW_RUNS", "Store", "open_store"]
+__all__ = ["CURRENT", "DEFAULT_STALE_AFTER_S", "DEFAULT_WINDOW_RUNS", "Store", "open_store"]
