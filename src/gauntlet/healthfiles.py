@@ -38,7 +38,8 @@ def junit_cases(path: Path) -> list[CaseRow]:
     (``tests.test_a (python 3.12)``): each version's result is a test of its own.
     """
     try:
-        root = ET.parse(path).getroot()  # noqa: S314  # nosec B314 - files our own pipeline wrote
+        # Only files our own pipeline wrote are parsed.
+        root = ET.parse(path).getroot()  # noqa: S314  # nosec B314
     except (ET.ParseError, OSError) as exc:
         raise ResultError(f"{path}: malformed JUnit XML ({exc})") from None
     cases = []
