@@ -1,4 +1,4 @@
-"""How fast ``gauntlet health`` answers with 1 000 runs in the history.
+"""How fast ``gauntlet health`` and the dashboard answer with 1 000 runs in the history.
 
     python benchmarks/health_scale.py [--runs 1000] [--repeat 5] [--postgres URL]
 
@@ -8,7 +8,8 @@ dependencies and start offsets), 100 test cases per run (two flaky, one
 broken, commits changing every 10 runs and test files changing now and
 then), coverage, three benchmarks and gate results.  Then runs ``gauntlet
 health`` as a subprocess several times per window and prints the median wall
-time (the target is 0.5 s).
+time (the target is 0.5 s), and likewise ``gauntlet report html`` and ``md``
+over all the runs, read from the history (the target is 2 s for the page).
 """
 
 from __future__ import annotations
@@ -106,10 +107,10 @@ def generate(store: Store, runs: int) -> None:
         store.record_run(info, results, outcome, started=started, finished=started + wall)
 
 
-def time_health(
+def time_gauntlet(
     project: Path, env: dict[str, str], argv: list[str], repeat: int
 ) -> tuple[list[float], list[float]]:
-    """Wall and CPU (user + system) seconds of ``gauntlet health ARGV`` as a subprocess.
+    """Wall and CPU (user + system) seconds of ``gauntlet ARGV`` as a subprocess.
 
     The CPU time is what the command itself costs; on a machine shared with other
     work the wall time also holds the waiting for a core.
@@ -119,7 +120,7 @@ def time_health(
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         began = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "gauntlet", "--project", str(project), "health", *argv],
+            [sys.executable, "-m", "gauntlet", "--project", str(project), *argv],
             capture_output=True,
             text=True,
             env=env,
@@ -129,7 +130,7 @@ def time_health(
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
-            raise SystemExit(f"gauntlet health failed: {done.stderr}")
+            raise SystemExit(f"gauntlet {' '.join(argv)} failed: {done.stderr}")
     return walls, cpus
 
 
@@ -152,22 +153,26 @@ def main() -> None:
         print(f"generated {args.runs} runs in {time.perf_counter() - began:.1f} s: {counts}")
         env = {**os.environ, "GAUNTLET_HISTORY_URL": url, "NO_COLOR": "1"}
         print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-        walls, cpus = time_health(project, env, ["--help"], args.repeat)
+        walls, cpus = time_gauntlet(project, env, ["health", "--help"], args.repeat)
         print(
             f"start-up only (health --help): median {statistics.median(walls):.3f} s wall, "
             f"{statistics.median(cpus):.3f} s CPU"
         )
+        page = project / "dashboard.html"
         for argv in (
-            ["--runs", "100"],
-            ["--runs", str(args.runs)],
-            ["--runs", str(args.runs), "--json"],
+            ["health", "--runs", "100"],
+            ["health", "--runs", str(args.runs)],
+            ["health", "--runs", str(args.runs), "--json"],
+            ["report", "html", "--runs", str(args.runs), "-o", str(page)],
+            ["report", "md", "--runs", str(args.runs), "-o", str(project / "health.md")],
         ):
-            walls, cpus = time_health(project, env, argv, args.repeat)
+            walls, cpus = time_gauntlet(project, env, argv, args.repeat)
             shown = " ".join(f"{t:.3f}" for t in walls)
             print(
-                f"gauntlet health {' '.join(argv)}: median {statistics.median(walls):.3f} s wall "
+                f"gauntlet {' '.join(argv[:4])}: median {statistics.median(walls):.3f} s wall "
                 f"({shown}), {statistics.median(cpus):.3f} s CPU"
             )
+        print(f"dashboard page: {page.stat().st_size / 1024:.0f} KiB")
         store = open_store(url)
         health = store.health(last_runs=args.runs)
         store.close()
