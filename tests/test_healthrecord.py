@@ -70,11 +70,22 @@ def project(tmp_path: Path, extra: str = "") -> Path:
     return tmp_path
 
 
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def clean_env(monkeypatch: pytest.MonkeyPatch, history: str | None = None) -> None:
+    """No CI variables; the history at ``history`` when given, else the default."""
     for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", ENV_RUN, "GITHUB_SHA"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.delenv("GITHUB_REF_NAME", raising=False)
     monkeypatch.delenv("GITHUB_EVENT_NAME", raising=False)
+    if history is not None:
+        monkeypatch.setenv("GAUNTLET_HISTORY_URL", history)
+
+
+def begin_ci(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history: str) -> Recording:
+    """A project in ``tmp_path`` and a ci run recorded into ``history``."""
+    clean_env(monkeypatch, history)
+    ci = Recording.begin(load_config(project(tmp_path)), "ci")
+    assert ci is not None
+    return ci
 
 
 def test_the_history_is_in_the_repository_by_default(tmp_path: Path) -> None:
@@ -183,8 +194,7 @@ def run_reporter(config_root: Path, outputs: dict[str, Path]) -> dict[str, Any]:
 def test_a_doit_run_is_recorded_from_the_reporter(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
 ) -> None:
-    clean_env(monkeypatch)
-    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
+    clean_env(monkeypatch, history_url)  # SQLite, then PostgreSQL
     root = project(tmp_path)
     out = root / ".gauntlet"
     outputs = {
@@ -208,12 +218,9 @@ def test_a_doit_run_is_recorded_from_the_reporter(
 def test_a_doit_run_inside_ci_adds_to_the_ci_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
 ) -> None:
-    clean_env(monkeypatch)
-    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
-    root = project(tmp_path)
+    ci = begin_ci(tmp_path, monkeypatch, history_url)  # SQLite, then PostgreSQL
+    root = tmp_path
     config = load_config(root)
-    ci = Recording.begin(config, "ci")
-    assert ci is not None
     monkeypatch.setenv(ENV_RUN, ci.run_id)
     outputs = {"test:a.mojo": mojo_result(root / ".gauntlet", "a.mojo", Status.PASSED)}
     run_reporter(root, outputs)
@@ -446,12 +453,9 @@ def test_stale_after_from_configuration(tmp_path: Path) -> None:
 def test_a_ci_run_records_each_benchmark_once_with_its_verdict(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
 ) -> None:
-    clean_env(monkeypatch)
-    monkeypatch.setenv("GAUNTLET_HISTORY_URL", history_url)  # SQLite, then PostgreSQL
-    root = project(tmp_path)
+    ci = begin_ci(tmp_path, monkeypatch, history_url)  # SQLite, then PostgreSQL
+    root = tmp_path
     config = load_config(root)
-    ci = Recording.begin(config, "ci")
-    assert ci is not None
     results = root / ".gauntlet" / "results"
     (results / "bench").mkdir(parents=True)
     raw = {"ok": True, "file": "b.mojo", "rows": [{"name": "mm", "met (ms)": 1.5}]}
