@@ -94,14 +94,21 @@ def run_pipeline(project: Path, env: dict[str, str]) -> tuple[int, float]:
     return done.returncode, time.perf_counter() - began
 
 
-def trial(project: Path, env: dict[str, str], runs: int) -> tuple[int | None, set[str]]:
-    """Up to ``runs`` pipeline runs on a fresh history; (first run reporting it, wrongly flaky)."""
+def trial(project: Path, env: dict[str, str], runs: int) -> tuple[int | None, set[str], int]:
+    """``runs`` pipeline runs on a fresh history.
+
+    Returns the first run that reported the flaky test, the deterministic tests
+    wrongly reported flaky, and in how many runs the pipeline failed (only
+    ``test_sometimes`` can fail, so: how often it failed).
+    """
     for stale in (project / ".gauntlet").glob("history.sqlite3*"):
         stale.unlink()
     first_flaky = None
     wrongly_flaky: set[str] = set()
+    failed_runs = 0
     for number in range(1, runs + 1):
         code, seconds = run_pipeline(project, env)
+        failed_runs += code != 0
         store = open_store(project / ".gauntlet" / "history.sqlite3")
         health = store.health()
         cases = store.counts()["test_cases"]
@@ -116,7 +123,7 @@ def trial(project: Path, env: dict[str, str], runs: int) -> tuple[int | None, se
             f"flaky: {sorted(flaky) or '-'} (flip rate {shown}); "
             f"broken: {[b.name for b in health.broken] or '-'}"
         )
-    return first_flaky, wrongly_flaky
+    return first_flaky, wrongly_flaky, failed_runs
 
 
 def main() -> None:
@@ -133,16 +140,28 @@ def main() -> None:
     if args.skip_slow:
         env["GAUNTLET_SKIP_TAGS"] = "slow"
     firsts: list[int | None] = []
+    failures: list[int] = []
     wrongly_flaky: set[str] = set()
     with tempfile.TemporaryDirectory(prefix="flaky-sample-") as scratch:
         project = scratch_project(Path(scratch))
         for number in range(1, args.trials + 1):
             note = "; its first run compiles" if number == 1 else ""
             print(f"trial {number} (fresh history{note})")
-            first, wrong = trial(project, env, args.runs)
+            first, wrong, failed = trial(project, env, args.runs)
             firsts.append(first)
+            failures.append(failed)
             wrongly_flaky |= wrong
     print(f"{FLAKY_NAME} first reported flaky after run, per trial: {firsts}")
+    print(f"runs (of {args.runs}) in which it failed, per trial: {failures}")
+    # A test that never failed (or never passed) in a trial shows no flakiness to
+    # any method: with a 30% failure rate that happens in 0.7^10 + 0.3^10 = 2.8% of
+    # 10-run trials.  Every trial in which it both passed and failed must flag it.
+    observable = [f for f, n in zip(firsts, failures, strict=True) if 0 < n < args.runs]
+    missed = sum(f is None for f in observable)
+    print(
+        f"trials in which it both passed and failed: {len(observable)} of {args.trials}; "
+        f"reported flaky in {len(observable) - missed} of them"
+    )
     print(f"deterministic tests ever reported flaky: {sorted(wrongly_flaky) or 'none'}")
 
 
