@@ -11,7 +11,8 @@ import pytest
 from healthdata import make_health
 
 from gauntlet import svgchart
-from gauntlet.dashboard import BENCH_CHARTS, anchor, render_html, write_html
+from gauntlet.dashboard import BENCH_CHARTS, render_html, write_html
+from gauntlet.dashtables import anchor
 from gauntlet.healthmodel import BenchSeries, FlakyTest, Outcome
 
 VOID = {"meta", "link", "br", "img", "input", "hr"}
