@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 import pytest
 from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 
+import gauntlet
 from gauntlet import toolchain
 from gauntlet.config import DEFAULT_MOJO_VERSION
 
@@ -48,3 +52,19 @@ def enter_project(
     monkeypatch.chdir(root)
     monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
     return root
+
+
+def run_nox(project: Path, session: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``nox -s SESSION`` in ``project`` with this gauntlet, no history settings inherited."""
+    env = {**os.environ, "PYTHONPATH": str(Path(gauntlet.__file__).parents[1])}
+    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID"):
+        env.pop(name, None)
+    return subprocess.run(
+        [sys.executable, "-m", "nox", "-s", session],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=timeout,
+    )

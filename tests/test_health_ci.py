@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import run_nox
 
-import gauntlet
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthstore import open_store
 
@@ -63,18 +60,7 @@ def test_a_ci_run_holds_its_stages_and_the_doit_tasks(tmp_path: Path) -> None:
     )
     (tmp_path / "noxfile.py").write_text(textwrap.dedent(NOXFILE), encoding="utf-8")
     (tmp_path / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n", "utf-8")
-    env = {**os.environ, "PYTHONPATH": str(Path(gauntlet.__file__).parents[1])}
-    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID"):
-        env.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "-s", "ci"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
+    done = run_nox(tmp_path, "ci", timeout=600)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "stage failed: typecheck" in done.stdout + done.stderr
     store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")

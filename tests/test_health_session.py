@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import run_nox
 
-import gauntlet
 from gauntlet.healthmodel import Outcome
 from gauntlet.healthrows import RunInfo
 from gauntlet.healthstore import open_store
@@ -40,18 +37,7 @@ def test_every_step_runs_and_the_failed_one_is_named(tmp_path: Path) -> None:
     store.close()
     folder = tmp_path / ".gauntlet" / "results" / "health"
     (folder / "health.prom").mkdir(parents=True)  # the OpenMetrics file cannot be written
-    env = {**os.environ, "PYTHONPATH": str(Path(gauntlet.__file__).parents[1])}
-    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID"):
-        env.pop(name, None)
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "-s", "health"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
+    done = run_nox(tmp_path, "health", timeout=300)
     output = done.stdout + done.stderr
     assert done.returncode == 1, output
     assert re.search(r"aborted: failed: gauntlet health(\.| \()", output)  # that step only
