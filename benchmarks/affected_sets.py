@@ -29,10 +29,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from gauntlet import toolchain
-from gauntlet.config import load_config
-from gauntlet.plan import StepKind, make_plan
-from gauntlet.project import build_project
+from gauntlet.config.load import load_config
+from gauntlet.graph.plan import StepKind, make_plan
+from gauntlet.graph.project import build_project
+from gauntlet.run import toolchain
 
 HERE = Path(__file__).resolve().parent.parent
 

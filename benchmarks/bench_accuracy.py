@@ -8,10 +8,10 @@
    pool of real pairs: the noise of this machine, whatever else it is doing
    (the load average is printed).
 2. For every program and slowdown d in 0/2/5/10 %, ``--trials`` times: gauntlet's
-   own :func:`gauntlet.benchpaired.measure_until_decided` draws pairs from the
+   own :func:`gauntlet.bench.paired.measure_until_decided` draws pairs from the
    pool (random rounds, the new side multiplied by 1 + d) until every benchmark
    has a verdict or the cap, exactly as it would run programs, and
-   :func:`gauntlet.benchcompare.compare_all` judges them.  A *regression* at
+   :func:`gauntlet.bench.compare.compare_all` judges them.  A *regression* at
    d = 0 is a false alarm; at d > 0 a detection; *inconclusive* is neither.
    The naive rule "mean slower by more than 5 %" is asked on the same draws
    with 1 and 30 pairs.
@@ -37,14 +37,14 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gauntlet.benchbuild import build_programs
-from gauntlet.benchcompare import compare_all
-from gauntlet.benchconfig import BenchSettings
-from gauntlet.benchmeasure import measure_instructions, measure_wall, realtime_prefix
-from gauntlet.benchpaired import SamplePlan, Sides, measure_until_decided
-from gauntlet.benchresults import Measurement
-from gauntlet.benchstats import Verdict, compare, naive_verdict
-from gauntlet.config import load_config
+from gauntlet.bench.compare import compare_all
+from gauntlet.bench.paired import SamplePlan, Sides, measure_until_decided
+from gauntlet.bench.records import Measurement
+from gauntlet.bench.stats import Verdict, compare, naive_verdict
+from gauntlet.config.bench import BenchSettings
+from gauntlet.config.load import load_config
+from gauntlet.run.benchbuild import build_programs
+from gauntlet.run.benchmeasure import measure_instructions, measure_wall, realtime_prefix
 
 HERE = Path(__file__).resolve().parent.parent
 STEPS = (0.0, 0.02, 0.05, 0.10)

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from healthdata import make_health
 
-from gauntlet.dashboard import write_html
-from gauntlet.healthmd import render_markdown
+from gauntlet.views.dashboard import write_html
+from gauntlet.views.healthmd import render_markdown
 
 
 def main() -> None:

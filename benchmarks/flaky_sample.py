@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gauntlet.healthstore import open_store
+from gauntlet.health.store import open_store
 
 REPO = Path(__file__).resolve().parent.parent
 FLAKY_NAME = "tests/test_flaky.mojo::test_sometimes"

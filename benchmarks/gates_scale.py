@@ -21,12 +21,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from gauntlet.config import parse_config
-from gauntlet.gatecollect import collect, results_dir
-from gauntlet.gateinputs import Inputs
-from gauntlet.gatereport import markdown, write_gate_junit
-from gauntlet.sarif import write_sarif
-from gauntlet.verdict import evaluate, write_verdict
+from gauntlet.config.load import parse_config
+from gauntlet.gates.collect import collect, results_dir
+from gauntlet.gates.inputs import Inputs
+from gauntlet.gates.report import markdown, write_gate_junit
+from gauntlet.gates.verdict import evaluate, write_verdict
+from gauntlet.results.sarif import write_sarif
 
 
 def junit(cases: int, failures: int) -> str:

@@ -25,8 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gauntlet.healthmodel import Outcome
-from gauntlet.healthrows import (
+from gauntlet.health.model import Outcome
+from gauntlet.health.rows import (
     BenchRow,
     CaseRow,
     GateRow,
@@ -34,7 +34,7 @@ from gauntlet.healthrows import (
     RunResults,
     TaskRow,
 )
-from gauntlet.healthstore import Store, open_store
+from gauntlet.health.store import Store, open_store
 
 TEST_FILES = [f"tests/test_mod{i:02}.mojo" for i in range(16)]
 CASES_PER_FILE = [7, 6] * 8  # 104 cases per run

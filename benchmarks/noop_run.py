@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from gauntlet.config import load_config
+from gauntlet.config.load import load_config
 
 HERE = Path(__file__).resolve().parent.parent
 

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from gauntlet import toolchain
-from gauntlet.config import load_config
+from gauntlet.config.load import load_config
+from gauntlet.run import toolchain
 
 HERE = Path(__file__).resolve().parent.parent
 

@@ -21,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from gen_tree import generate
 
-from gauntlet.config import load_config
-from gauntlet.plan import make_plan
-from gauntlet.project import build_project
-from gauntlet.scancache import ScanCache
+from gauntlet.config.load import load_config
+from gauntlet.graph.plan import make_plan
+from gauntlet.graph.project import build_project
+from gauntlet.graph.scancache import ScanCache
 
 
 def main() -> None:

@@ -13,8 +13,8 @@ import pytest
 from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 
 import gauntlet
-from gauntlet import toolchain
-from gauntlet.config import DEFAULT_MOJO_VERSION
+from gauntlet.config.load import DEFAULT_MOJO_VERSION
+from gauntlet.run import toolchain
 
 WriteTree = Callable[[dict[str, str]], Path]
 

@@ -13,7 +13,7 @@ import datetime as dt
 import random
 import statistics
 
-from gauntlet.healthmodel import (
+from gauntlet.health.model import (
     BenchPoint,
     BenchSeries,
     BrokenTest,

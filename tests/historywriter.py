@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 import time
 
-from gauntlet.healthmodel import Outcome
-from gauntlet.healthrows import CaseRow, RunInfo, RunResults, TaskRow
-from gauntlet.healthstore import open_store
+from gauntlet.health.model import Outcome
+from gauntlet.health.rows import CaseRow, RunInfo, RunResults, TaskRow
+from gauntlet.health.store import open_store
 
 
 def main(url: str, what: str) -> None:

@@ -4,6 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from gauntlet.cli import main
+from gauntlet.cli.main import main
 
 sys.exit(main())

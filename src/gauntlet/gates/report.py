@@ -1,0 +1,138 @@
+"""The verdict for people and for CI: Markdown, GitHub annotations, JUnit per gate.
+
+* Markdown for ``$GITHUB_STEP_SUMMARY``, kept under GitHub's 1 MiB limit;
+* ``::error file=…,line=…::`` workflow commands for the first findings
+  (GitHub shows 10 per step), then one line counting the rest;
+* a JUnit XML file with one test case per gate.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING
+
+from gauntlet.atomic import write_bytes_atomic
+from gauntlet.gates.registry import GateStatus
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gauntlet.gates.verdict import Verdict
+
+SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step summary
+ANNOTATION_LIMIT = 10  # annotations GitHub shows per step
+_ICON = {
+    GateStatus.PASSED: "✅",
+    GateStatus.WARNED: "⚠️",
+    GateStatus.WAIVED: "🟡",
+    GateStatus.FAILED: "❌",
+    GateStatus.NO_DATA: "❌",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def markdown(verdict: Verdict, limit: int = SUMMARY_LIMIT) -> str:
+    """The verdict as Markdown, at most ``limit`` bytes (UTF-8)."""
+    head = "passed" if verdict.passed else "FAILED: " + ", ".join(r.gate for r in verdict.failures)
+    lines = [
+        f"## Quality gates: {head}",
+        "",
+        "| gate | status | measured | threshold | details |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in verdict.results:
+        details = "; ".join(x for x in (r.message, r.look) if x)
+        lines.append(
+            f"| {r.gate} | {_ICON[r.status]} {r.status.value} | {_cell(r.measured)} "
+            f"| {_cell(r.threshold)} | {_cell(details)} |"
+        )
+    lines += ["", "### Active waivers", ""]
+    if verdict.waivers:
+        lines += [
+            f"- **{w.gate}**{' `' + w.finding + '`' if w.finding else ''}: {w.reason} "
+            f"(expires {w.expires.isoformat()}, {w.where})"
+            for w in verdict.waivers
+        ]
+    else:
+        lines.append("none")
+    tail: list[str] = []
+    for r in verdict.failures:
+        if r.findings:
+            tail += ["", f"### {r.gate}: {len(r.findings)} findings", ""]
+            tail += [f"- `{f.where or f.tool}` {f.rule}: {_cell(f.message)}" for f in r.findings]
+    text = "\n".join(lines) + "\n"
+    budget = limit - len(text.encode()) - 200
+    kept: list[str] = []
+    for line in tail:
+        size = len(line.encode()) + 1
+        if size > budget:
+            kept.append(f"\n… {len(tail) - len(kept)} more lines cut to stay under the limit")
+            break
+        kept.append(line)
+        budget -= size
+    return text + "\n".join(kept) + ("\n" if kept else "")
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_annotations(verdict: Verdict, limit: int = ANNOTATION_LIMIT) -> list[str]:
+    """GitHub workflow commands for the first ``limit`` problems, then a count of the rest."""
+    problems: list[tuple[str, str, int | None, str]] = []
+    for r in verdict.failures:
+        if r.findings:
+            problems += [
+                (r.gate, f.file, f.line, f"{f.tool} {f.rule}: {f.message}") for f in r.findings
+            ]
+        else:
+            problems.append((r.gate, "", None, f"{r.measured} ({r.threshold}): {r.message}"))
+    lines = []
+    for gate, file, line, message in problems[:limit]:
+        props = [f"title={_escape_property('gate ' + gate)}"]
+        if file:
+            props.insert(0, f"file={_escape_property(file)}")
+            if line:
+                props.insert(1, f"line={line}")
+        lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+    if len(problems) > limit:
+        rest = len(problems) - limit
+        lines.append(
+            f"::error title=gates::{rest} more problems not annotated; "
+            "see the step summary and gates.sarif"
+        )
+    return lines
+
+
+def write_gate_junit(path: Path, verdict: Verdict) -> None:
+    """A JUnit XML file with one test case per gate (atomically)."""
+    failures = [r for r in verdict.results if r.status is GateStatus.FAILED]
+    errors = [r for r in verdict.results if r.status is GateStatus.NO_DATA]
+    suite = ET.Element(
+        "testsuite",
+        name="gates",
+        tests=str(len(verdict.results)),
+        failures=str(len(failures)),
+        errors=str(len(errors)),
+        skipped="0",
+    )
+    for r in verdict.results:
+        case = ET.SubElement(suite, "testcase", classname="gauntlet.gates.registry", name=r.gate)
+        text = f"measured: {r.measured}\nthreshold: {r.threshold}\n{r.message}".strip()
+        if r.status is GateStatus.FAILED:
+            ET.SubElement(case, "failure", message=r.message or r.measured).text = text
+        elif r.status is GateStatus.NO_DATA:
+            ET.SubElement(case, "error", message=r.message).text = text
+        else:
+            ET.SubElement(case, "system-out").text = f"{r.status.value}: {text}"
+    root = ET.Element("testsuites", name="gauntlet gates")
+    root.append(suite)
+    ET.indent(root)
+    write_bytes_atomic(path, ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")

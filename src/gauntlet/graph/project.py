@@ -1,0 +1,263 @@
+"""The project model: which Mojo files exist, what each imports, and closures.
+
+Imports are resolved the way Mojo 1.2.0 resolves them, as measured in
+docs/dependencies.md (row ids in brackets):
+
+* the search roots of a program are its *implicit root* — the entry file's
+  folder, or the nearest ancestor without ``__init__.mojo`` — then each
+  include root in order; the same roots serve absolute imports in *every*
+  module of that program [e4, e5, e6], so closures are computed per entry;
+* the first root that defines a top-level name (``N/__init__.mojo`` before
+  ``N.mojoc`` before ``N.mojo``) wins outright [d14, d18, d23]; folders
+  without ``__init__.mojo`` count only when no root defines the name, and
+  then merge across roots [d3, d5]; submodules: ``s/__init__.mojo`` before
+  ``s.mojo`` [d21];
+* every enclosing package's ``__init__.mojo`` is parsed [a1, g4], but its own
+  imports are followed only when the package itself is imported (``import
+  P``, ``import P.s``, ``from P import n``), not for ``from P.s import n``
+  [a2-a5, b1-b4, b11].
+
+A test's inputs are therefore its file, every file its closure *follows*,
+and every ``__init__.mojo`` it only *parses*.  Unresolved imports are kept by
+name, and resolution is redone on every scan, so a new file that changes how
+an import resolves changes the inputs (and the key) of exactly the programs
+that import that name.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
+from pathlib import PurePosixPath
+
+from gauntlet.config.load import Config
+from gauntlet.graph.reach import bits, closures
+from gauntlet.graph.resolve import (
+    BINARY_PACKAGE,
+    INIT_FILES,
+    MOJO_SUFFIXES,
+    STDLIB,
+    Edges,
+    Resolver,
+)
+from gauntlet.graph.scan import Import
+from gauntlet.graph.scancache import ScanCache, SourceFile
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem found while scanning, located at a file and line."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class _Graph:
+    """Closures of every file under one set of search roots (bit sets over ``order``)."""
+
+    order: list[str]
+    number: dict[str, int]
+    followed: list[int]
+    included: list[int]
+    missing: int
+    table: list[tuple[Edges, tuple[Import, ...]]]
+
+
+@dataclass(frozen=True)
+class Project:
+    """Every Mojo file of one project, its roles, and its per-program import graph."""
+
+    config: Config
+    files: Mapping[str, SourceFile]
+    tests: tuple[str, ...]
+    benchmarks: tuple[str, ...]
+    packages: tuple[str, ...]
+    binary_digests: Mapping[str, str]
+    resolver: Resolver = field(repr=False, compare=False)
+    _memo: dict[tuple[str, ...], dict[str, tuple[Edges, tuple[Import, ...]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _graphs: dict[tuple[str, ...], _Graph] = field(default_factory=dict, repr=False, compare=False)
+
+    def digest(self, path: str) -> str:
+        """Content digest of a scanned source or a referenced binary package."""
+        source = self.files.get(path)
+        return source.digest if source else self.binary_digests[path]
+
+    def roots_for(self, entry: str) -> tuple[str, ...]:
+        """The search roots of the program whose entry file is ``entry``."""
+        return self.resolver.roots_for(entry)
+
+    def imports_of(self, path: str, roots: tuple[str, ...]) -> tuple[Edges, tuple[Import, ...]]:
+        """A file's resolved imports under some search roots, and the unresolved ones."""
+        table = self._memo.setdefault(roots, {})
+        if path not in table:
+            follow: list[str] = []
+            parse_only: list[str] = []
+            missing: list[Import] = []
+            source = self.files.get(path)
+            for imp in source.imports if source else ():
+                edges = self.resolver.resolve(path, imp, roots)
+                if edges is not None:
+                    follow.extend(edges.follow)
+                    parse_only.extend(edges.parse_only)
+                elif imp.level or imp.module.split(".")[0] not in STDLIB:
+                    missing.append(imp)
+            follow_set = tuple(f for f in dict.fromkeys(follow) if f != path)
+            parse_set = tuple(p for p in dict.fromkeys(parse_only) if p not in follow_set)
+            table[path] = (Edges(follow_set, parse_set), tuple(missing))
+        return table[path]
+
+    def _graph(self, roots: tuple[str, ...]) -> _Graph:
+        """Every file's closure under some search roots, computed once as bit sets."""
+        if roots not in self._graphs:
+            order = sorted({*self.files, *self.binary_digests})
+            number = {path: i for i, path in enumerate(order)}
+            table = [self.imports_of(path, roots) for path in order]
+            succ = [[number[f] for f in edges.follow] for edges, _ in table]
+            extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
+            followed, included = closures(succ, extra)
+            missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
+            self._graphs[roots] = _Graph(order, number, followed, included, missing, table)
+        return self._graphs[roots]
+
+    def _walk(
+        self, entries: Iterable[str]
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
+        starts = tuple(entries)
+        if not starts:
+            return (), ()
+        graph = self._graph(self.roots_for(starts[0]))
+        followed = included = 0
+        for entry in starts:
+            followed |= graph.followed[graph.number[entry]]
+            included |= graph.included[graph.number[entry]]
+        missing = tuple(
+            (graph.order[i], imp)
+            for i in bits(followed & graph.missing)
+            for imp in graph.table[i][1]
+        )
+        return tuple(graph.order[i] for i in bits(included)), missing
+
+    def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
+        """Sorted inputs of the program built from ``entries`` (the entries included)."""
+        return self._walk(entries)[0]
+
+    def unresolved(self, entries: Iterable[str]) -> tuple[str, ...]:
+        """Unresolved imports in the closure of ``entries``, as ``file:line:module``."""
+        return tuple(
+            f"{path}:{imp.line}:{'.' * imp.level}{imp.module}"
+            for path, imp in self._walk(entries)[1]
+        )
+
+    def diagnostics(self, entries: Iterable[Iterable[str]]) -> tuple[Diagnostic, ...]:
+        """Unresolved imports and unreadable statements reached from some programs."""
+        found: dict[tuple[str, int, str], None] = {}
+        for program in map(tuple, entries):
+            closure, missing = self._walk(program)
+            roots = self.roots_for(program[0]) if program else ()
+            for path, imp in missing:
+                written = "." * imp.level + imp.module
+                where = (
+                    "relative to its package"
+                    if imp.level
+                    else "searched " + ", ".join(f"{r}/" for r in roots)
+                )
+                found[(path, imp.line, f"cannot resolve import {written!r} ({where})")] = None
+            for path in closure:
+                source = self.files.get(path)
+                for line, problem in source.problems if source else ():
+                    found[(path, line, problem)] = None
+        return tuple(Diagnostic(*key) for key in sorted(found))
+
+    def package_files(self, package: str) -> tuple[str, ...]:
+        """Every Mojo source under a package folder."""
+        prefix = package.rstrip("/") + "/"
+        return tuple(sorted(p for p in self.files if p.startswith(prefix)))
+
+    def programs(self) -> list[tuple[str, ...]]:
+        """The entry files of every program the plan builds or runs."""
+        config = self.config
+        return [
+            *((f,) for f in (*self.tests, *self.benchmarks, *config.executables)),
+            *((e.source,) for e in config.extensions),
+            *(self.package_files(p) for p in self.packages),
+        ]
+
+
+# -- discovery --------------------------------------------------------------------------
+
+
+def _walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
+    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
+    files: list[str] = []
+    dirs: set[str] = set()
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel)))
+        except OSError:
+            continue
+        for entry in entries:
+            path = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and path not in skip_dirs:
+                    dirs.add(path)
+                    stack.append(path + "/")
+            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
+                files.append(path)
+    return files, dirs
+
+
+def _under(path: str, places: Iterable[str]) -> bool:
+    for place in places:
+        if place in (".", path) or path.startswith(place + "/"):
+            return True
+        if fnmatchcase(path, place):
+            return True
+    return False
+
+
+def _matches(path: str, prefix: str, places: Iterable[str]) -> bool:
+    name = PurePosixPath(path).name
+    return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and _under(path, places)
+
+
+def build_project(config: Config, cache: ScanCache | None = None) -> Project:
+    """Scan the project's Mojo sources; imports are resolved lazily, per program."""
+    paths, dirs = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths = [p for p in paths if not any(fnmatchcase(p, pat) for pat in config.exclude)]
+    cache = cache or ScanCache(None)
+    files = cache.scan(config.root, [p for p in paths if p.endswith(MOJO_SUFFIXES)])
+    binaries = {p: cache.digest_binary(config.root, p) for p in paths if p.endswith(BINARY_PACKAGE)}
+    return Project(
+        config=config,
+        files=files,
+        tests=tuple(sorted(p for p in files if _matches(p, "test_", config.tests))),
+        benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
+        packages=config.packages or _discover_packages(files, config.include),
+        binary_digests=binaries,
+        resolver=Resolver(set(paths), dirs, config.include, files),
+    )
+
+
+def _discover_packages(
+    files: Mapping[str, SourceFile], include: tuple[str, ...]
+) -> tuple[str, ...]:
+    """Top-level packages: folders directly under an include root with ``__init__.mojo``."""
+    found = []
+    for root in include:
+        prefix = "" if root == "." else root + "/"
+        for path in files:
+            rest = path[len(prefix) :] if path.startswith(prefix) else None
+            if rest is not None and rest.count("/") == 1 and rest.endswith(INIT_FILES):
+                found.append(prefix + rest.split("/")[0])
+    return tuple(sorted(set(found)))

@@ -1,0 +1,285 @@
+"""Recording pipeline runs in the project's history: where it is, what a run is, and when.
+
+* The history is ``<repo>/.gauntlet/history.sqlite3`` unless
+  ``$GAUNTLET_HISTORY_URL`` or ``[tool.gauntlet.history] url`` names another
+  file or a PostgreSQL server (a relative path or ``sqlite:///`` URL in the
+  configuration is under the repository, the folder of ``pyproject.toml``);
+  ``GAUNTLET_HISTORY=off`` records nothing.
+* A run's commit and branch come from ``GITHUB_SHA`` / ``GITHUB_REF_NAME`` or
+  git; its trigger from ``GITHUB_EVENT_NAME`` (else ``local``).
+* ``nox -s ci`` starts a ``ci`` run and exports its id as ``GAUNTLET_RUN_ID``;
+  a doit run started inside it adds its tasks and Mojo test cases to that run,
+  a doit run on its own is a ``doit`` run.
+
+Recording never fails a pipeline: a history that cannot be written is
+reported as a warning and the pipeline goes on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from gauntlet import runner
+from gauntlet.config.load import _describe, _unknown, _Where, owned_table
+from gauntlet.errors import ConfigError, GauntletError
+from gauntlet.health.calc import STAGE_PREFIX
+from gauntlet.health.db import is_postgres, sqlite_path
+from gauntlet.health.files import doit_tasks, folder_regressions, folder_results, record_results
+from gauntlet.health.model import Outcome
+from gauntlet.health.rows import RunInfo, RunResults, TaskRow
+from gauntlet.health.store import DEFAULT_STALE_AFTER_S, Store, open_store
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
+    from pathlib import Path
+
+    from gauntlet.config.load import Config
+
+ENV_URL = "GAUNTLET_HISTORY_URL"
+ENV_RUN = "GAUNTLET_RUN_ID"
+ENV_SWITCH = "GAUNTLET_HISTORY"
+TABLE = "tool.gauntlet.history"
+KEYS = ("url", "stale-after")
+
+
+def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
+    """Where the project's history is: env, then ``[tool.gauntlet.history] url``, then the file."""
+    env = os.environ if env is None else env
+    if env.get(ENV_URL):
+        return env[ENV_URL]
+    raw, where = _history_table(config)
+    repo = config.pyproject.parent
+    url = raw.get("url")
+    if url is None:
+        return str(repo / ".gauntlet" / "history.sqlite3")
+    if not isinstance(url, str) or not url.strip():
+        raise where.error(
+            TABLE, "url", f"expected a path or postgresql:// URL, got {_describe(url)}"
+        )
+    if "://" in url and not url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        scheme = url.split("://", 1)[0]
+        raise where.error(
+            TABLE, "url", f"unsupported scheme {scheme!r}; use a file path or postgresql://"
+        )
+    return url if is_postgres(url) else str(sqlite_path(url, repo))
+
+
+def _history_table(config: Config) -> tuple[dict[str, Any], _Where]:
+    raw, where = owned_table(config, "history")
+    for key in raw:
+        if key not in KEYS:
+            raise _unknown(where, TABLE, key, list(KEYS))
+    return raw, where
+
+
+def stale_after_s(config: Config) -> float:
+    """``[tool.gauntlet.history] stale-after`` (hours) in seconds: when a running run is dead."""
+    raw, where = _history_table(config)
+    hours = raw.get("stale-after", DEFAULT_STALE_AFTER_S / 3600)
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0:
+        raise where.error(
+            TABLE, "stale-after", f"expected a number of hours above 0, got {_describe(hours)}"
+        )
+    return float(hours) * 3600
+
+
+def open_project_store(config: Config, env: Mapping[str, str] | None = None) -> Store:
+    """The project's history, opened (and migrated)."""
+    return open_store(history_url(config, env), stale_after_s=stale_after_s(config))
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        done = runner.run(["git", *args], cwd=repo, timeout=30)
+    except GauntletError:
+        return ""
+    return done.stdout.strip() if done.ok else ""
+
+
+def run_info(kind: str, repo: Path, env: Mapping[str, str] | None = None) -> RunInfo:
+    """What a run is about: commit, branch and trigger, from CI variables or git."""
+    env = os.environ if env is None else env
+    commit = env.get("GITHUB_SHA") or _git(repo, "rev-parse", "HEAD")
+    branch = env.get("GITHUB_REF_NAME") or _git(repo, "rev-parse", "--abbrev-ref", "HEAD")
+    return RunInfo(
+        kind, commit, "" if branch == "HEAD" else branch, env.get("GITHUB_EVENT_NAME") or "local"
+    )
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"gauntlet: warning: run history: {message}\n")
+
+
+def enabled(env: Mapping[str, str] | None = None) -> bool:
+    """Whether runs are recorded (``GAUNTLET_HISTORY=off`` turns it off)."""
+    env = os.environ if env is None else env
+    return env.get(ENV_SWITCH, "").lower() not in ("off", "0", "no", "false")
+
+
+class Recording:
+    """A run being recorded; every method warns instead of raising."""
+
+    def __init__(self, store: Store, run_id: str, *, owned: bool) -> None:
+        self.store = store
+        self.run_id = run_id
+        self.owned = owned  # this process started the run (else it adds to a parent run)
+        started = store.run_started(run_id)
+        self.started = time.time() if started is None else started
+
+    @classmethod
+    def begin(
+        cls, config: Config, kind: str, env: Mapping[str, str] | None = None
+    ) -> Recording | None:
+        """Start a run, or join the one ``GAUNTLET_RUN_ID`` names; None when off or failing."""
+        env = os.environ if env is None else env
+        if not enabled(env):
+            return None
+        try:
+            store = open_project_store(config, env)
+        except GauntletError as exc:
+            _warn(str(exc))
+            return None
+        try:
+            parent = env.get(ENV_RUN, "")
+            if parent and store.run_started(parent) is not None:
+                return cls(store, parent, owned=False)
+            run_id = store.start_run(run_info(kind, config.pyproject.parent, env))
+            return cls(store, run_id, owned=True)
+        except GauntletError as exc:
+            _warn(str(exc))
+            store.close()
+            return None
+
+    def add(self, results: RunResults, problems: list[str] | None = None) -> None:
+        """Add results to the run."""
+        for problem in problems or ():
+            _warn(problem)
+        try:
+            self.store.add_results(self.run_id, results)
+        except GauntletError as exc:
+            _warn(str(exc))
+
+    def mark_regressions(self, names: frozenset[str]) -> None:
+        """Flag benchmark results of the run as regressions."""
+        try:
+            self.store.mark_regressions(self.run_id, names)
+        except GauntletError as exc:
+            _warn(str(exc))
+
+    def finish(self, outcome: Outcome) -> None:
+        """End the run (only the process that started it does) and close the history."""
+        try:
+            if self.owned:
+                self.store.finish_run(self.run_id, outcome)
+        except GauntletError as exc:
+            _warn(str(exc))
+        finally:
+            self.store.close()
+
+    def discard(self) -> None:
+        """Drop the run this process started (it did nothing) and close the history."""
+        try:
+            self.store.discard_run(self.run_id)
+        except GauntletError as exc:
+            _warn(str(exc))
+        finally:
+            self.store.close()
+
+
+def doit_outcome(record: Mapping[str, Any]) -> Outcome:
+    """A doit run's outcome from its record: failed when a task failed or a test did.
+
+    A run stopped by Ctrl-C is interrupted and one doit itself gave up on is an
+    error, whatever its finished tasks say.
+    """
+    ended = record.get("ended")
+    if ended == "interrupted":
+        return Outcome.INTERRUPTED
+    if ended == "error":
+        return Outcome.ERROR
+    for task in record.get("tasks", []):
+        values = task.get("values") or {}
+        if task.get("status") == "failed" or values.get("status") in ("failed", "error"):
+            return Outcome.FAILED
+    return Outcome.PASSED
+
+
+def record_doit(recording: Recording, record: dict[str, Any]) -> None:
+    """Record a finished doit run from the reporter's run record.
+
+    A doit run of its own in which every task was up to date ran nothing: it is
+    dropped, so no-op runs never dilute the duration figures.
+    """
+    ran = any(t.get("status") in ("executed", "failed") for t in record.get("tasks", []))
+    if recording.owned and not ran and "ended" not in record:
+        recording.discard()
+        return
+    offset = float(record.get("started_at", recording.started)) - recording.started
+    results, problems = record_results(record, max(offset, 0.0))
+    recording.add(results, problems)
+    recording.finish(doit_outcome(record))
+
+
+def stage_row(name: str, started: float, run_started: float, seconds: float, ok: bool) -> TaskRow:
+    """A pipeline stage as a task of the ci run."""
+    status = "passed" if ok else "failed"
+    return TaskRow(f"{STAGE_PREFIX}{name}", status, seconds, started - run_started)
+
+
+def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow], ok: bool) -> None:
+    """Record the stages, Python tests, coverage and gates of a ci run; finish it.
+
+    Its doit run recorded the benchmark results; the comparison flags their regressions.
+    """
+    results, problems, _ = folder_results(results_dir, mojo=False)
+    recording.add(RunResults(tasks=tuple(stages)), [])
+    recording.add(results, problems)
+    recording.mark_regressions(folder_regressions(results_dir))
+    recording.finish(Outcome.PASSED if ok else Outcome.FAILED)
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _files(folder: Path, pattern: str) -> Iterator[Path]:
+    yield from sorted(folder.rglob(pattern))
+
+
+def import_folder(store: Store, folder: Path, info: RunInfo) -> tuple[str, list[str]]:
+    """Record the result files a pipeline wrote elsewhere as one finished run."""
+    if not folder.is_dir():
+        raise ConfigError(f"{folder}: no such folder; give the results folder of a pipeline run")
+    results, problems, passed = folder_results(folder)
+    stamps = [p.stat().st_mtime for p in _files(folder, "*") if p.is_file()]
+    if not stamps:
+        raise ConfigError(f"{folder}: holds no result files to import")
+    started = min(stamps)
+    tasks: tuple[TaskRow, ...] = ()
+    for path in _files(folder, "last-doit-run.json"):
+        record = _read_json(path)
+        if record is not None:
+            tasks = tuple(doit_tasks(record))
+            started = min(started, float(record.get("started_at", started)))
+    for path in _files(folder, "pipeline.json"):
+        pipeline = _read_json(path)
+        if pipeline is not None and "started_at" in pipeline:
+            started = float(pipeline["started_at"])
+    if passed is None:
+        failing = any(c.status in ("failed", "error") for c in results.cases)
+        failing = failing or any(t.status in ("failed", "error") for t in tasks)
+        passed = not failing
+    full = RunResults(
+        tasks, results.cases, results.coverage, results.benchmarks, results.gates, results.waivers
+    )
+    outcome = Outcome.PASSED if passed else Outcome.FAILED
+    run_id = store.record_run(info, full, outcome, started=started, finished=max(stamps))
+    return run_id, problems

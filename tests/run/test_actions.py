@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gauntlet.run.actions import artifact_current, compile_command, compile_slot, key_file
+
+
+def test_concurrent_compiles_get_their_own_mojo_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with compile_slot() as first, compile_slot() as second, compile_slot() as third:
+        assert first["XDG_CACHE_HOME"] == str(tmp_path)  # slot 0: the user's own cache
+        assert second["XDG_CACHE_HOME"] == str(tmp_path / "gauntlet-mojo-slots" / "slot-1")
+        assert third["XDG_CACHE_HOME"] == str(tmp_path / "gauntlet-mojo-slots" / "slot-2")
+    with compile_slot() as again:
+        assert again["XDG_CACHE_HOME"] == str(tmp_path)  # slots are given back
+
+
+def test_compile_commands() -> None:
+    assert compile_command("mojo", "package", "src/p", "out/p.mojoc", ["src"], ["-O3"]) == [
+        "mojo",
+        "precompile",
+        "-I",
+        "src",
+        "-O3",
+        "src/p",
+        "-o",
+        "out/p.mojoc",
+    ]
+    assert compile_command("mojo", "extension", "e.mojo", "e.so", ["a", "b"], []) == [
+        "mojo",
+        "build",
+        "-I",
+        "a",
+        "-I",
+        "b",
+        "--emit",
+        "shared-lib",
+        "e.mojo",
+        "-o",
+        "e.so",
+    ]
+    assert compile_command("mojo", "executable", "m.mojo", "m", [], []) == [
+        "mojo",
+        "build",
+        "m.mojo",
+        "-o",
+        "m",
+    ]
+
+
+def test_artifact_current_needs_the_artifact_and_its_key(tmp_path: Path) -> None:
+    artifact = tmp_path / "lib.mojoc"
+    assert not artifact_current(str(artifact), "k")
+    artifact.write_bytes(b"x")
+    assert not artifact_current(str(artifact), "k")  # no key file: an interrupted build
+    key_file(artifact).write_text("k\n", encoding="utf-8")
+    assert artifact_current(str(artifact), "k")
+    assert not artifact_current(str(artifact), "other")
