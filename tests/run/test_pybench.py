@@ -18,8 +18,9 @@ from gauntlet.config.load import load_config
 from gauntlet.errors import ResultError
 from gauntlet.graph.plan import StepKind, make_plan
 from gauntlet.graph.project import build_project
+from gauntlet.graph.pykeys import closure, python_benchmarks, python_key
 from gauntlet.graph.scancache import ScanCache
-from gauntlet.run.pybench import closure, python_benchmarks, python_key, run_python_benchmark
+from gauntlet.run.pybench import run_python_benchmark
 
 CONFIG = """
 [tool.gauntlet]

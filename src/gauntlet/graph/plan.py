@@ -190,8 +190,8 @@ def make_plan(
 
 
 def _python_benchmarks(project: Project, steps: list[Step]) -> list[Step]:
-    """Steps for the ``python`` benchmarks of ``[tool.gauntlet.bench]`` (see run.pybench)."""
-    from gauntlet.run.pybench import python_benchmarks, python_key
+    """Steps for the ``python`` benchmarks of ``[tool.gauntlet.bench]`` (see graph.pykeys)."""
+    from gauntlet.graph.pykeys import python_benchmarks, python_key
 
     config = project.config
     if config.bench is None or not config.bench.python:
