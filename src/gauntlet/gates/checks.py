@@ -167,7 +167,7 @@ def _not_run_result(gate: str, not_run: list[NotRun], allowed: bool, threshold: 
     )
 
 
-@register("lint", "0 findings from ruff, ruff format, mojo format and actionlint")
+@register("lint", "0 findings from ruff, ruff format, mojo format, actionlint and import-linter")
 def lint_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     """Every linter ran and found nothing."""
     found = _gather(inputs.lint)

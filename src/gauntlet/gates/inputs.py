@@ -4,7 +4,7 @@ One results directory per repository, ``<repo>/.gauntlet/results/``::
 
     python/junit-python-X.Y.xml  pytest, one per Python version of the matrix
     python/coverage.json         coverage.py JSON (plus coverage.xml, Cobertura)
-    lint/ruff.json, ruff-format.json, mojo-format.json, actionlint.json
+    lint/ruff.json, ruff-format.json, mojo-format.json, actionlint.json, import-linter.json
     types/mypy.json              mypy -O json
     security/bandit.json, pip-audit.json, secrets.json
     logs/<session>.log           what each tool printed
@@ -129,6 +129,7 @@ LINT_TOOLS: tuple[tuple[str, str, Callable[[Path], Findings]], ...] = (
     ("ruff format", "ruff-format.json", lambda p: read_ruff(p, "ruff-format")),
     ("mojo format", "mojo-format.json", read_findings),
     ("actionlint", "actionlint.json", read_actionlint),
+    ("import-linter", "import-linter.json", read_findings),
 )
 
 
