@@ -31,7 +31,6 @@ def test_append_and_read_back_per_machine(tmp_path: Path) -> None:
     assert [(p.commit, p.median) for p in points] == [("c1", 1.0), ("c2", 1.2), ("c3", 1.3)]
     assert [p.median for p in store.series("a", THERE.fingerprint)] == [9.0]
     assert set(store.fingerprints()) == {HERE.fingerprint, THERE.fingerprint}
-    assert store.latest(HERE.fingerprint, "b.mojo") == run(3.0, 1.3)
     assert store.names(HERE.fingerprint) == ("a",)
 
 

@@ -18,7 +18,7 @@ from gauntlet.bench.paired import SamplePlan, paired_compare
 from gauntlet.bench.stats import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Verdict, compare
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from gauntlet.bench.records import Measurement
 
@@ -204,9 +204,3 @@ def to_markdown(report: CompareReport) -> str:
 def to_json_text(report: CompareReport) -> str:
     """The JSON report as text."""
     return json.dumps(report.to_json(), indent=1) + "\n"
-
-
-def verdict_counts(comparisons: Sequence[Comparison]) -> str:
-    """A one-line summary such as ``1 regression, 3 no significant change``."""
-    counts = {v: sum(c.verdict is v for c in comparisons) for v in Verdict}
-    return ", ".join(f"{n} {v.value}" for v, n in counts.items() if n) or "nothing compared"

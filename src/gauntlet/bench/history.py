@@ -110,8 +110,3 @@ class HistoryStore:
                     Point(run.timestamp, run.commit, median(m.samples), m.unit, len(m.samples))
                 )
         return tuple(points)
-
-    def latest(self, fingerprint: str, source: str) -> BenchResults | None:
-        """The newest successful run of one benchmark file: the stored baseline."""
-        runs = [r for r in self.load(fingerprint) if r.source == source and r.ok]
-        return runs[-1] if runs else None
