@@ -164,8 +164,8 @@ def test_stored_comparison_feeds_the_benchmarks_gate(
 ) -> None:
     from gauntlet.config.gates import GateSettings
     from gauntlet.config.load import load_config
-    from gauntlet.gates.checks import benchmarks_gate
     from gauntlet.gates.collect import collect
+    from gauntlet.gates.measured import benchmarks_gate
     from gauntlet.gates.registry import GateStatus
 
     results = project / ".gauntlet" / "results"

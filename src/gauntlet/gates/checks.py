@@ -1,20 +1,18 @@
-"""The built-in gates: tests, coverage, new code, lint, types, security, benchmarks, time."""
+"""The built-in gates over results and findings: tests, coverage, new code, lint, types,
+security.  The gates over measurements are in :mod:`gauntlet.gates.measured`.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from gauntlet.gates.inputs import Missing, NotRun
-from gauntlet.gates.registry import GateResult, GateStatus, findings_result, register
+from gauntlet.gates.registry import GateResult, GateStatus, findings_result, no_data, register
 
 if TYPE_CHECKING:
     from gauntlet.config.gates import GateSettings
-    from gauntlet.gates.inputs import Comparison, Inputs
+    from gauntlet.gates.inputs import Inputs
     from gauntlet.results.findings import Finding
-
-
-def _no_data(gate: str, missing: Missing, threshold: str) -> GateResult:
-    return GateResult(gate, GateStatus.NO_DATA, "no data", threshold, missing.message)
 
 
 def _not_run(gate: str, what: str, threshold: str) -> GateResult:
@@ -56,7 +54,7 @@ def tests_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
             message += f"; and {absent[0].message}"
         return GateResult("tests", GateStatus.FAILED, measured, threshold, message, look)
     if absent:
-        return _no_data("tests", absent[0], threshold)
+        return no_data("tests", absent[0], threshold)
     if inputs.missing_pythons and strict:
         return GateResult(
             "tests",
@@ -86,7 +84,7 @@ def coverage_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     if cov is None:
         return _not_run("coverage", "coverage", threshold)
     if isinstance(cov, Missing):
-        return _no_data("coverage", cov, threshold)
+        return no_data("coverage", cov, threshold)
     branch = cov.branch_percent
     measured = f"line {cov.line_percent:.1f}%" + (
         f", branch {branch:.1f}%" if branch is not None else ", no branch data"
@@ -112,7 +110,7 @@ def new_code_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     if cov is None:
         return _not_run("new-code", "coverage", threshold)
     if isinstance(cov, Missing):
-        return _no_data("new-code", cov, threshold)
+        return no_data("new-code", cov, threshold)
     if inputs.changed is None:
         return GateResult(
             "new-code",
@@ -174,7 +172,7 @@ def lint_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     if found is None:
         return _not_run("lint", "lint", "0 findings")
     if isinstance(found, Missing):
-        return _no_data("lint", found, "0 findings")
+        return no_data("lint", found, "0 findings")
     result = findings_result("lint", found, "0 findings", "lint/", "findings")
     not_run = [p for p in inputs.lint if isinstance(p, NotRun)]
     if found or not not_run:
@@ -189,7 +187,7 @@ def types_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     if inputs.types is None:
         return _not_run("types", "mypy", "0 errors")
     if isinstance(inputs.types, Missing):
-        return _no_data("types", inputs.types, "0 errors")
+        return no_data("types", inputs.types, "0 errors")
     return findings_result("types", inputs.types, "0 errors", "types/mypy.json", "errors")
 
 
@@ -202,7 +200,7 @@ def security_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
         return _not_run("security", "security", threshold)
     for part in (inputs.bandit, inputs.secrets, inputs.audit):
         if isinstance(part, Missing):
-            return _no_data("security", part, threshold)
+            return no_data("security", part, threshold)
     bandit = tuple(f for f in inputs.bandit or () if f.severity.rank >= level.rank)  # type: ignore[union-attr]
     secrets = tuple(inputs.secrets or ())  # type: ignore[arg-type]
     audit = inputs.audit if not isinstance(inputs.audit, Missing) else None
@@ -231,100 +229,4 @@ def security_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
         note + "; rerun where the vulnerability service is reachable, or set "
         "[tool.gauntlet.gates] allow-not-audited = true",
         "security/pip-audit.json",
-    )
-
-
-@register("benchmarks", "no significant regression beyond the threshold")
-def benchmarks_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Benchmarks ran; significant slow-downs beyond the threshold fail."""
-    threshold = f"no significant regression > {settings.benchmark_regression:g}%"
-    bench = inputs.bench
-    if bench is None:
-        return GateResult("benchmarks", GateStatus.PASSED, "no benchmarks", threshold)
-    if isinstance(bench, Missing):
-        return _no_data("benchmarks", bench, threshold)
-    if bench.failed:
-        return GateResult(
-            "benchmarks",
-            GateStatus.FAILED,
-            f"{len(bench.failed)} of {bench.runs} runs failed",
-            threshold,
-            bench.failed[0],
-        )
-    if bench.comparisons is None:
-        return GateResult(
-            "benchmarks",
-            GateStatus.WARNED,
-            "no comparison data",
-            threshold,
-            f"{bench.runs} raw runs, no baseline to compare with yet",
-        )
-    return _judge_comparisons(bench.comparisons, threshold)
-
-
-def _judge_comparisons(comparisons: tuple[Comparison, ...], threshold: str) -> GateResult:
-    """Gated regressions fail, inconclusive ones warn; verdicts are `gauntlet bench compare`'s."""
-    gated = [c for c in comparisons if c.gated]
-    worse = [c for c in gated if c.verdict == "regression"]
-    if worse:
-        worst = max(worse, key=lambda c: c.change_percent)
-        return GateResult(
-            "benchmarks",
-            GateStatus.FAILED,
-            f"{len(worse)} regressions",
-            threshold,
-            f"{worst.name}: {worst.change_percent:+.1f}% (significant)",
-        )
-    unsure = [c for c in gated if c.verdict == "inconclusive"]
-    if unsure:
-        return GateResult(
-            "benchmarks",
-            GateStatus.WARNED,
-            f"{len(unsure)} inconclusive",
-            threshold,
-            f"{unsure[0].name}: {unsure[0].reason or 'too noisy to tell'}",
-        )
-    if comparisons and all(c.verdict == "new baseline" for c in comparisons):
-        return GateResult(
-            "benchmarks",
-            GateStatus.PASSED,
-            "new baseline",
-            threshold,
-            f"{len(comparisons)} benchmarks recorded; later runs are compared with them",
-        )
-    return GateResult(
-        "benchmarks",
-        GateStatus.PASSED,
-        f"{len(comparisons)} compared, 0 regressions",
-        threshold,
-    )
-
-
-@register("time", "the whole pipeline (and each budgeted stage) within its time budget")
-def time_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Wall time of the pipeline, from its record, against the budget; stages against theirs."""
-    budgets = dict(settings.stage_budgets)
-    threshold = f"≤ {settings.time_budget:g} s" + "".join(
-        f", {stage} ≤ {seconds:g} s" for stage, seconds in settings.stage_budgets
-    )
-    if inputs.elapsed_s is None:
-        return GateResult(
-            "time", GateStatus.PASSED, "not measured", threshold, "gates run outside a pipeline"
-        )
-    measured = f"{inputs.elapsed_s:.0f} s"
-    over = [
-        f"{s.name} took {s.seconds:.0f} s, over its budget of {budgets[s.name]:g} s"
-        for s in inputs.stage_times
-        if s.name in budgets and s.seconds is not None and s.seconds > budgets[s.name]
-    ]
-    if inputs.elapsed_s > settings.time_budget:
-        over.insert(
-            0,
-            f"the pipeline took {inputs.elapsed_s:.0f} s, "
-            f"over its budget of {settings.time_budget:g} s",
-        )
-    if not over:
-        return GateResult("time", GateStatus.PASSED, measured, threshold, look="pipeline.json")
-    return GateResult(
-        "time", GateStatus.FAILED, measured, threshold, "; ".join(over), "pipeline.json"
     )

@@ -18,7 +18,7 @@ from gauntlet.results.findings import Finding
 
 if TYPE_CHECKING:
     from gauntlet.config.gates import GateSettings, Waiver
-    from gauntlet.gates.inputs import Inputs
+    from gauntlet.gates.inputs import Inputs, Missing
 
 
 class GateStatus(str, Enum):
@@ -131,3 +131,8 @@ def findings_result(
         findings,
         by_findings=True,
     )
+
+
+def no_data(gate: str, missing: Missing, threshold: str) -> GateResult:
+    """The result of a gate whose input is missing or unreadable (named in the message)."""
+    return GateResult(gate, GateStatus.NO_DATA, "no data", threshold, missing.message)

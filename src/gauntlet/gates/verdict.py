@@ -13,7 +13,8 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-import gauntlet.gates.checks as _builtin  # registers the built-in gates
+import gauntlet.gates.checks as _builtin  # registers the built-in gates, in this order
+import gauntlet.gates.measured as _measured
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ConfigError, ExitCode
 from gauntlet.gates.registry import GATES, GateResult, GateStatus
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 assert _builtin  # noqa: S101
+assert _measured  # noqa: S101
 
 
 @dataclass(frozen=True)
