@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow  # a nox process running four gauntlet commands
 NOXFILE = """
 import nox
 
-from gauntlet.noxsessions import health_steps
+from gauntlet.adapters.noxsteps import health_steps
 
 
 @nox.session(venv_backend="none")

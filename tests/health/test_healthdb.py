@@ -8,16 +8,11 @@ from pathlib import Path
 import pytest
 from pgserver import fresh_database
 
-from gauntlet.health.db import (
-    Database,
-    HistoryError,
-    SqliteDatabase,
-    connect,
-    is_postgres,
-    redact,
-)
+from gauntlet.health.db import connect
+from gauntlet.health.dbapi import Database, HistoryError, is_postgres, redact
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import CaseRow, RunInfo, RunResults
+from gauntlet.health.sqlite import SqliteDatabase
 from gauntlet.health.store import open_store
 
 
@@ -103,7 +98,7 @@ def test_read_and_write_errors_name_the_history(tmp_path: Path) -> None:
 def test_a_locked_history_reports_instead_of_hanging_forever(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("gauntlet.health.db.BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr("gauntlet.health.sqlite.BUSY_TIMEOUT_S", 0.1)
     path = tmp_path / "h.sqlite3"
     open_store(path).close()
     holder = sqlite3.connect(path, isolation_level=None)

@@ -354,7 +354,7 @@ def test_a_locked_history_is_a_warning_not_a_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     clean_env(monkeypatch)
-    monkeypatch.setattr("gauntlet.health.db.BUSY_TIMEOUT_S", 0.1)
+    monkeypatch.setattr("gauntlet.health.sqlite.BUSY_TIMEOUT_S", 0.1)
     config = load_config(project(tmp_path))
     path = tmp_path / ".gauntlet" / "history.sqlite3"
     open_store(path).close()

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 import gauntlet
-from gauntlet.health.db import HistoryError, connect
+from gauntlet.health.db import connect
+from gauntlet.health.dbapi import HistoryError
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import BenchRow, CaseRow, GateRow, RunInfo, RunResults, TaskRow, WaiverRow
 from gauntlet.health.schema import CURRENT, migrate, stored_version

@@ -40,7 +40,7 @@ from gauntlet.health.model import (
 )
 
 if TYPE_CHECKING:
-    from gauntlet.health.db import Database, Row
+    from gauntlet.health.dbapi import Database, Row
 
 SLOWEST = 10
 # Verdict files say "passed"; the health model says "pass" (see GateStatus).

@@ -27,7 +27,7 @@ from gauntlet import runner
 from gauntlet.config.load import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
 from gauntlet.health.calc import STAGE_PREFIX
-from gauntlet.health.db import is_postgres, sqlite_path
+from gauntlet.health.dbapi import is_postgres, sqlite_path
 from gauntlet.health.files import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gauntlet.health.db import HistoryError
+from gauntlet.health.dbapi import HistoryError
 
 if TYPE_CHECKING:
-    from gauntlet.health.db import Database, Writer
+    from gauntlet.health.dbapi import Database, Writer
 
 V1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

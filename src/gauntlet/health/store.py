@@ -33,7 +33,7 @@ from gauntlet.health.schema import CURRENT, migrate, stored_version
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from gauntlet.health.db import Database, Writer
+    from gauntlet.health.dbapi import Database, Writer
     from gauntlet.health.model import Health
     from gauntlet.health.rows import RunInfo, RunResults
 
