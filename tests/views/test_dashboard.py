@@ -12,7 +12,8 @@ from healthdata import make_health
 
 from gauntlet.health.model import BenchSeries, FlakyTest, Outcome
 from gauntlet.views import svgchart
-from gauntlet.views.dashboard import BENCH_CHARTS, render_html, write_html
+from gauntlet.views.dashboard import render_html, write_html
+from gauntlet.views.dashcharts import BENCH_CHARTS
 from gauntlet.views.dashtables import anchor
 
 VOID = {"meta", "link", "br", "img", "input", "hr"}

@@ -8,25 +8,16 @@ a CI artifact, or attached to a mail.  Every piece of text from the history
 
 from __future__ import annotations
 
-import statistics
 from html import escape
 from typing import TYPE_CHECKING
 
 from gauntlet.atomic import write_text_atomic
-from gauntlet.health.model import Outcome
-from gauntlet.views import dashtables, svgchart
-from gauntlet.views.svgchart import Mark, Series
+from gauntlet.views import dashcharts, dashtables, svgchart
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
     from pathlib import Path
 
-    from gauntlet.health.model import DurationStats, Health
-
-TASK_LINES = 6  # tasks drawn in the durations chart (slowest p50 first)
-SMOOTH_ABOVE = 120  # more runs than this: task lines show a rolling median
-BENCH_CHARTS = 12
-FAILURE_WINDOW = 20  # runs in the rolling failure rate
+    from gauntlet.health.model import Health
 
 CSS = """
 :root { color-scheme: light; --ink: #111827; --muted: #6b7280; --line: #e5e7eb;
@@ -68,170 +59,6 @@ a { color: #1d4ed8; } .muted { color: var(--muted); }
 """
 
 
-def _rolling(values: Sequence[float], width: int, func: str = "median") -> list[float]:
-    out = []
-    for i in range(len(values)):
-        chunk = values[max(0, i - width + 1) : i + 1]
-        out.append(statistics.median(chunk) if func == "median" else sum(chunk) / len(chunk))
-    return out
-
-
-class _Runs:
-    """Run ids to x positions (1-based run number in the window) and axis labels."""
-
-    def __init__(self, health: Health) -> None:
-        self.health = health
-        self.index = {r.run_id: i + 1 for i, r in enumerate(health.runs)}
-
-    def x(self, run_id: str) -> float | None:
-        return self.index.get(run_id)
-
-    def labels(self) -> list[tuple[float, str]]:
-        runs = self.health.runs
-        if not runs:
-            return []
-        picks = sorted({0, len(runs) // 4, len(runs) // 2, 3 * len(runs) // 4, len(runs) - 1})
-        return [(i + 1, runs[i].started.strftime("%d %b")) for i in picks]
-
-    def points(self, series: Sequence[tuple[str, float]]) -> list[tuple[float, float]]:
-        return [(x, v) for run_id, v in series if (x := self.x(run_id)) is not None]
-
-
-def _pipeline_chart(health: Health, runs: _Runs) -> str:
-    stats = health.pipeline
-    points = runs.points(stats.series) if stats else []
-    wall = dict(stats.series if stats else ())
-    marks = []
-    for run in health.runs:
-        if run.outcome in (Outcome.PASSED, Outcome.RUNNING) or run.run_id not in wall:
-            continue
-        why = f" ({', '.join(run.failed_tasks)})" if run.failed_tasks else ""
-        note = f"{run.run_id} {run.outcome.value}{why} on {run.branch}, {run.commit[:10]}"
-        marks.append(Mark(runs.index[run.run_id], wall[run.run_id], note))
-    return svgchart.line_chart(
-        "Pipeline wall time per run (red: did not pass)",
-        [Series("pipeline", points, marks)],
-        chart_id="chart-pipeline",
-        unit="s",
-        x_labels=runs.labels(),
-    )
-
-
-def _task_chart(tasks: Sequence[DurationStats], runs: _Runs) -> str:
-    lines = []
-    smoothed = False
-    for task in tasks[:TASK_LINES]:
-        points = runs.points(task.series)
-        if len(points) > SMOOTH_ABOVE:
-            smoothed = True
-            width = max(len(points) // 60, 3)
-            values = _rolling([v for _, v in points], width)
-            points = [(x, v) for (x, _), v in zip(points, values, strict=True)]
-        lines.append(Series(task.name, points))
-    title = "Slowest tasks: duration per run"
-    return svgchart.line_chart(
-        title + (" (rolling median)" if smoothed else ""),
-        lines,
-        chart_id="chart-tasks",
-        unit="s",
-        x_labels=runs.labels(),
-    )
-
-
-def _failure_charts(health: Health, runs: _Runs) -> str:
-    finished = [r for r in health.runs if r.outcome is not Outcome.RUNNING]
-    bad = [float(r.outcome is not Outcome.PASSED) for r in finished]
-    rate = _rolling(bad, FAILURE_WINDOW, "mean")
-    points = [(runs.index[r.run_id], 100 * v) for r, v in zip(finished, rate, strict=True)]
-    known = {o.value for o in Outcome}
-    cells = [
-        (
-            r.outcome.value if r.outcome.value in known else "other",
-            f"{r.run_id} {r.outcome.value} · {r.branch} · {r.started:%Y-%m-%d %H:%M}",
-        )
-        for r in health.runs
-    ]
-    by_task = sorted(health.tasks, key=lambda t: -t.failure_rate)[:10]
-    bars = [
-        (t.name, 100 * t.failure_rate, f"{t.name}: {t.failures} of {t.runs} runs failed")
-        for t in by_task
-        if t.failures
-    ]
-    return "".join(
-        (
-            svgchart.line_chart(
-                f"Failure rate, rolling over {FAILURE_WINDOW} runs",
-                [Series("failure rate", points)],
-                chart_id="chart-failure-rate",
-                unit="%",
-                x_labels=runs.labels(),
-                y_range=(0.0, max([10.0, *(v for _, v in points)])),
-            ),
-            svgchart.outcome_strip(
-                "Run outcomes, oldest first (green passed, red failed, amber interrupted)",
-                cells,
-                chart_id="chart-outcomes",
-            ),
-            svgchart.bar_chart(
-                "Failure rate per task", bars, chart_id="chart-task-failures", unit="%"
-            ),
-        )
-    )
-
-
-def _coverage_chart(health: Health, runs: _Runs) -> str:
-    line = [(x, p.line_percent) for p in health.coverage if (x := runs.x(p.run_id))]
-    branch = [
-        (x, p.branch_percent)
-        for p in health.coverage
-        if (x := runs.x(p.run_id)) and p.branch_percent is not None
-    ]
-    values = [v for _, v in line + branch] or [0.0, 100.0]
-    series = [Series("line coverage", line)] + (
-        [Series("branch coverage", branch)] if branch else []
-    )
-    return svgchart.line_chart(
-        "Coverage per run",
-        series,
-        chart_id="chart-coverage",
-        unit="%",
-        x_labels=runs.labels(),
-        y_range=(max(min(values) - 1, 0.0), min(max(values) + 1, 100.0)),
-    )
-
-
-def _bench_charts(health: Health, runs: _Runs) -> str:
-    charts = []
-    for number, bench in enumerate(health.benchmarks[:BENCH_CHARTS]):
-        unit = bench.points[0].unit if bench.points else ""
-        points = [(x, p.value) for p in bench.points if (x := runs.x(p.run_id))]
-        marks = [
-            Mark(
-                x,
-                p.value,
-                f"regression at {p.run_id} ({p.commit[:10]}): {p.value:g} {unit}",
-                rule=True,
-            )
-            for p in bench.points
-            if p.regression and (x := runs.x(p.run_id))
-        ]
-        values = [v for _, v in points] or [0.0, 1.0]
-        charts.append(
-            svgchart.line_chart(
-                f"{bench.name} ({unit}; red: regression)",
-                [Series(bench.name, points, marks)],
-                chart_id=f"chart-bench-{number}",
-                unit=unit,
-                x_labels=runs.labels(),
-                y_range=(min(values) * 0.95, max(values) * 1.05),
-            )
-        )
-    if len(health.benchmarks) > BENCH_CHARTS:
-        rest = len(health.benchmarks) - BENCH_CHARTS
-        charts.append(f'<p class="muted">{rest} more benchmarks not drawn.</p>')
-    return "".join(charts) or '<p class="muted">No benchmark results in this window.</p>'
-
-
 def _header(health: Health, title: str) -> str:
     last = health.last_run
     window = (
@@ -257,7 +84,7 @@ def _section(title: str, body: str, ident: str) -> str:
 
 def render_html(health: Health, *, title: str = "Pipeline health") -> str:
     """The whole page as one string."""
-    runs = _Runs(health)
+    runs = dashcharts.Runs(health)
     path = [(s.task, s.start_s, s.duration_s) for s in health.critical_path]
     body = "".join(
         (
@@ -266,11 +93,11 @@ def render_html(health: Health, *, title: str = "Pipeline health") -> str:
             '<div class="grid2">',
             _section(
                 "Durations",
-                _pipeline_chart(health, runs) + _task_chart(health.tasks, runs),
+                dashcharts.pipeline_chart(health, runs) + dashcharts.task_chart(health.tasks, runs),
                 "durations",
             ),
-            _section("Failures", _failure_charts(health, runs), "failures"),
-            _section("Coverage", _coverage_chart(health, runs), "coverage"),
+            _section("Failures", dashcharts.failure_charts(health, runs), "failures"),
+            _section("Coverage", dashcharts.coverage_chart(health, runs), "coverage"),
             _section(
                 "Critical path of the last run",
                 svgchart.timeline(
@@ -281,7 +108,7 @@ def render_html(health: Health, *, title: str = "Pipeline health") -> str:
             "</div>",
             _section(
                 "Benchmarks",
-                f'<div class="grid2">{_bench_charts(health, runs)}</div>',
+                f'<div class="grid2">{dashcharts.bench_charts(health, runs)}</div>',
                 "benchmarks",
             ),
             '<div class="grid2">',
