@@ -213,3 +213,15 @@ def test_stored_comparison_feeds_the_benchmarks_gate(
 def test_stored_comparison_needs_results(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(project), "bench", "compare", "--stored"]) == 2
     assert "run `doit benchmark` first" in capsys.readouterr().err
+
+
+def test_compare_json_prints_only_the_report_on_stdout(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    assert record(project, "r2", samples(1.0, 2)) == 0
+    capsys.readouterr()
+    argv = ["--project", str(project), "bench", "compare", str(project / "r2.json")]
+    assert main([*argv, str(project / "r1.json"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdicts"]["no significant change"] == 1
