@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     TOOL_ERROR = 2
     USAGE = 3
     INTERRUPTED = 130
+    PIPE_CLOSED = 141  # 128 + SIGPIPE: the reader went away (``gauntlet scan | head -1``)
 
 
 class GauntletError(Exception):
@@ -28,6 +29,12 @@ class GauntletError(Exception):
 
 class ConfigError(GauntletError):
     """The project configuration is invalid; the message names the key."""
+
+    exit_code = ExitCode.USAGE
+
+
+class UsageError(GauntletError):
+    """The command line asks for something impossible; the message says what to give."""
 
     exit_code = ExitCode.USAGE
 

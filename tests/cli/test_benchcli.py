@@ -62,7 +62,9 @@ def test_record_compare_with_stored_baseline_and_history(
     assert "no significant change" in capsys.readouterr().out
     report = project / "report.json"
     md = project / "report.md"
-    code = main([*base, str(project / "r3.json"), "--json", str(report), "--markdown", str(md)])
+    code = main(
+        [*base, str(project / "r3.json"), "--json-file", str(report), "--markdown", str(md)]
+    )
     assert code == 1
     data = json.loads(report.read_text())
     assert data["regressions"] == ["matmul"]
@@ -84,7 +86,7 @@ def test_compare_without_baseline_reports_new_baselines(project: Path) -> None:
     assert record(project, "r1", samples(1.0, 1)) == 0
     report = project / "report.json"
     argv = ["--project", str(project), "bench", "compare", str(project / "r1.json")]
-    assert main([*argv, "--json", str(report)]) == 0
+    assert main([*argv, "--json-file", str(report)]) == 0
     data = json.loads(report.read_text())
     assert data["verdicts"]["new baseline"] == 1
     assert data["base"] == "no baseline"
@@ -110,7 +112,7 @@ def test_renamed_benchmark_is_new_and_removed_not_a_regression(project: Path) ->
     assert main([*argv, "--results", str(project / "r2.json")]) == 0
     report = project / "report.json"
     compare = ["--project", str(project), "bench", "compare", str(project / "r2.json")]
-    assert main([*compare, "--json", str(report)]) == 0
+    assert main([*compare, "--json-file", str(report)]) == 0
     verdicts = {b["name"]: b["verdict"] for b in json.loads(report.read_text())["benchmarks"]}
     assert verdicts == {"matmul_v2": "new baseline", "matmul": "removed"}
 
@@ -172,7 +174,15 @@ def test_stored_comparison_feeds_the_benchmarks_gate(
     latest = results / "bench" / "bench_m.samples.json"
     latest.parent.mkdir(parents=True)
     report = results / "bench-comparison.json"
-    compare = ["--project", str(project), "bench", "compare", "--stored", "--json", str(report)]
+    compare = [
+        "--project",
+        str(project),
+        "bench",
+        "compare",
+        "--stored",
+        "--json-file",
+        str(report),
+    ]
 
     def run(values: list[float]) -> tuple[int, GateStatus, str]:
         out = project / "out.txt"
@@ -203,3 +213,15 @@ def test_stored_comparison_feeds_the_benchmarks_gate(
 def test_stored_comparison_needs_results(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--project", str(project), "bench", "compare", "--stored"]) == 2
     assert "run `doit benchmark` first" in capsys.readouterr().err
+
+
+def test_compare_json_prints_only_the_report_on_stdout(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert record(project, "r1", samples(1.0, 1)) == 0
+    assert record(project, "r2", samples(1.0, 2)) == 0
+    capsys.readouterr()
+    argv = ["--project", str(project), "bench", "compare", str(project / "r2.json")]
+    assert main([*argv, str(project / "r1.json"), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["verdicts"]["no significant change"] == 1

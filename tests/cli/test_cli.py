@@ -81,12 +81,16 @@ def test_internal_errors_leave_a_crash_log(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     import gauntlet.cli.main
+    from gauntlet.cli.parser import Command
 
-    def broken(_: object) -> int:
+    def broken(**_: object) -> int:
         raise RuntimeError("bug")
 
+    (tmp_path / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setitem(gauntlet.cli.main.COMMANDS, "scan", (broken, "x"))
+    monkeypatch.setitem(gauntlet.cli.main.COMMANDS, "scan", Command(broken, "x"))
     assert main(["scan"]) == 2
-    assert "RuntimeError: bug" in (tmp_path / "gauntlet-crash.log").read_text()
+    (log,) = (tmp_path / ".gauntlet" / "logs").glob("crash-*.log")
+    assert "RuntimeError: bug" in log.read_text()
+    assert not list(tmp_path.glob("*.log"))
     assert "internal error; details in" in capsys.readouterr().err

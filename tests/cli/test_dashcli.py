@@ -214,7 +214,7 @@ def test_runs_and_days_exclude_each_other(
 ) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["--project", str(project), *command, "--runs", "5", "--days", "3"])
-    assert caught.value.code == 2
+    assert caught.value.code == 3
     assert "not allowed with argument" in capsys.readouterr().err
 
 
@@ -231,7 +231,7 @@ def test_the_window_must_be_positive(
 ) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["--project", str(project), "report", "md", *argv])
-    assert caught.value.code == 2
+    assert caught.value.code == 3
     assert "expected a positive number" in capsys.readouterr().err
 
 

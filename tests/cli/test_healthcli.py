@@ -175,7 +175,7 @@ def test_bad_windows_are_usage_errors(
 ) -> None:
     with pytest.raises(SystemExit) as caught:
         main(argv)
-    assert caught.value.code == 2
+    assert caught.value.code == 3
     err = capsys.readouterr().err
     assert f"argument {message}: expected a positive number" in err
 

@@ -89,7 +89,7 @@ def test_nothing_to_combine_is_an_error_naming_the_folder(
     with pytest.raises(ResultError, match=r"no coverage data \(\.coverage\.pyX\.Y\)"):
         combine(tmp_path)
     assert main([str(tmp_path)]) == 2
-    assert f"gauntlet: {tmp_path}: no coverage data" in capsys.readouterr().err
+    assert f"gauntlet: error: {tmp_path}: no coverage data" in capsys.readouterr().err
 
 
 def test_a_corrupt_data_file_is_an_error_naming_it(

@@ -96,7 +96,7 @@ def repo(write_tree: WriteTree, mojo: toolchain.Toolchain) -> Path:
 
 def compare(root: Path) -> tuple[int, dict[str, object]]:
     report = root / "report.json"
-    argv = ["--project", str(root), "bench", "compare", "--rev", "HEAD", "--json", str(report)]
+    argv = ["--project", str(root), "bench", "compare", "--rev", "HEAD", "--json-file", str(report)]
     code = main(argv)
     return code, json.loads(report.read_text()) if report.exists() else {}
 

@@ -154,7 +154,7 @@ def compare_benchmarks(session: nox.Session, config: Config) -> None:
         "compare",
         "--stored",
         f"--threshold={threshold:g}%",
-        f"--json={report}",
+        f"--json-file={report}",
         f"--markdown={report.with_suffix('.md')}",
     )
 

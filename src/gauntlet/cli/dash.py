@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
-import json
 import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gauntlet.cli.parser import Command
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode, ToolError
 from gauntlet.health.store import DEFAULT_WINDOW_RUNS
@@ -23,12 +22,9 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from gauntlet.config.load import Config
-    from gauntlet.health.alerts import Alert
     from gauntlet.health.model import Health
-    from gauntlet.health.notifiers import Delivery
 
 DEFAULT_RUNS = DEFAULT_WINDOW_RUNS
-ALERTS_FILE = "alerts.json"
 
 
 def load_health(config: Config, *, last_runs: int | None, days: float | None) -> Health:
@@ -51,14 +47,8 @@ def load_health(config: Config, *, last_runs: int | None, days: float | None) ->
     return health
 
 
-def add_report_arguments(parser: argparse.ArgumentParser) -> None:
-    """``report [html|md] [-o FILE] [--runs N] [--days D]``."""
-    parser.add_argument(
-        "kind",
-        nargs="?",
-        choices=("html", "md"),
-        help="pipeline health from the run history instead of the Mojo test report",
-    )
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """``[-o FILE] [--runs N | --days D]`` of ``report html|md``."""
     parser.add_argument("-o", "--output", type=Path, help="where to write the page or Markdown")
     add_window_arguments(parser)
 
@@ -102,11 +92,11 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _health(config: Config, args: argparse.Namespace) -> Health:
+def _health(config: Config, runs: int | None, days: float | None) -> Health:
     from gauntlet.views.console import make_console
 
     with make_console(stderr=True).status("Reading the run history…"):
-        return load_health(config, last_runs=args.runs, days=args.days)
+        return load_health(config, last_runs=runs, days=days)
 
 
 @contextlib.contextmanager
@@ -118,46 +108,60 @@ def writing(path: Path) -> Iterator[None]:
         raise ToolError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def cmd_report_health(args: argparse.Namespace) -> int:
-    """Write the HTML dashboard or print (or write) the Markdown summary."""
+def cmd_report_html(
+    *, project: Path | None, output: Path | None, runs: int | None, days: float | None
+) -> int:
+    """Write the HTML dashboard of the run history."""
     from gauntlet.gates.collect import results_dir
+    from gauntlet.views.dashboard import write_html
 
-    config = load_config(args.project)
-    health = _health(config, args)
+    config = load_config(project)
+    health = _health(config, runs, days)
     started = time.perf_counter()
-    if args.kind == "html":
-        from gauntlet.views.dashboard import write_html
+    out = output or results_dir(config) / "health.html"
+    with writing(out):
+        write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
+    size = out.stat().st_size / 1024
+    took = time.perf_counter() - started
+    print(f"dashboard of {health.window_runs} runs in {out} ({size:.0f} KiB, {took:.2f} s)")
+    return ExitCode.OK
 
-        out = args.output or results_dir(config) / "health.html"
-        with writing(out):
-            write_html(health, out, title=f"Pipeline health · {config.pyproject.parent.name}")
-        size = out.stat().st_size / 1024
-        took = time.perf_counter() - started
-        print(f"dashboard of {health.window_runs} runs in {out} ({size:.0f} KiB, {took:.2f} s)")
-        return ExitCode.OK
+
+def cmd_report_md(
+    *, project: Path | None, output: Path | None, runs: int | None, days: float | None
+) -> int:
+    """Print (or write) the Markdown summary of the run history."""
     from gauntlet.atomic import write_text_atomic
     from gauntlet.views.healthmd import render_markdown
 
+    health = _health(load_config(project), runs, days)
     text = render_markdown(health)
-    if args.output:
-        with writing(args.output):
-            write_text_atomic(args.output, text)
-        print(f"Markdown summary of {health.window_runs} runs in {args.output}")
+    if output:
+        with writing(output):
+            write_text_atomic(output, text)
+        print(f"Markdown summary of {health.window_runs} runs in {output}")
     else:
         print(text, end="")
     return ExitCode.OK
 
 
-def cmd_alerts(args: argparse.Namespace) -> int:
+REPORT_COMMANDS = {
+    "html": Command(cmd_report_html, "the HTML dashboard of the run history", add_output_arguments),
+    "md": Command(cmd_report_md, "the Markdown summary of the run history", add_output_arguments),
+}
+
+
+def cmd_alerts(*, project: Path | None, dry_run: bool, runs: int | None, days: float | None) -> int:
     """Evaluate the alert rules on the current health and notify; never fails on delivery."""
     from gauntlet.gates.collect import results_dir
+    from gauntlet.health.alertlog import ALERTS_FILE, write_record
     from gauntlet.health.alerts import alert_settings, evaluate
     from gauntlet.health.notifiers import ConsoleNotifier, build_notifiers, redact_url
     from gauntlet.views.console import make_console
 
-    config = load_config(args.project)
+    config = load_config(project)
     settings = alert_settings(config)
-    health = _health(config, args)
+    health = _health(config, runs, days)
     alerts = evaluate(health, settings)
     console = make_console(stderr=True)
 
@@ -167,7 +171,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     notifiers = build_notifiers(
         settings, os.environ, echo=lambda line: print(line, flush=True), progress=echo
     )
-    if args.dry_run:
+    if dry_run:
         ConsoleNotifier(print).send(alerts, health)
         targets = {"webhook": settings.webhook_url_env, "slack": settings.slack_url_env}
         for notifier in notifiers:
@@ -186,20 +190,3 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         if d.status == "undelivered":
             echo(f"gauntlet: {d.notifier} not delivered ({d.detail}); recorded in {record}")
     return ExitCode.OK
-
-
-def write_record(
-    path: Path, health: Health, alerts: list[Alert], deliveries: list[Delivery]
-) -> None:
-    """``alerts.json``: the alerts and, per notifier, whether it was delivered (no secrets)."""
-    from gauntlet.atomic import write_text_atomic
-
-    last = health.last_run
-    data = {
-        "schema_version": 1,
-        "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "run_id": last.run_id if last else None,
-        "alerts": [a.to_json() for a in alerts],
-        "notifiers": [d.to_json() for d in deliveries],
-    }
-    write_text_atomic(path, json.dumps(data, indent=1) + "\n")

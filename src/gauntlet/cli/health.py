@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import datetime as dt
 import enum
@@ -20,33 +19,33 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.cli.dash import add_window_arguments, writing
+from gauntlet.cli.parser import Command, add_json
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode
 from gauntlet.health.record import open_project_store, run_info
 from gauntlet.health.rows import RunInfo
 
 if TYPE_CHECKING:
+    import argparse
+
     from gauntlet.health.model import Health
 
 
 def add_health_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``gauntlet health``."""
     add_window_arguments(parser)
-    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    add_json(parser)
     parser.add_argument(
         "--openmetrics", type=Path, default=None, metavar="FILE", help="also write OpenMetrics"
     )
 
 
-def add_history_arguments(parser: argparse.ArgumentParser) -> None:
-    """Subcommands of ``gauntlet history``."""
-    sub = parser.add_subparsers(dest="history_command", required=True)
-    imp = sub.add_parser("import", help="record a results folder written by another CI job")
-    imp.add_argument("folder", type=Path, help="the results folder (e.g. .gauntlet/results)")
-    imp.add_argument("--commit", default=None, help="commit the results are of (default: git)")
-    imp.add_argument("--branch", default=None, help="branch (default: git or GITHUB_REF_NAME)")
-    imp.add_argument("--trigger", default=None, help="trigger (default: GITHUB_EVENT_NAME)")
-    sub.add_parser("info", help="where the history is and what it holds")
+def add_import_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``gauntlet history import``."""
+    parser.add_argument("folder", type=Path, help="the results folder (e.g. .gauntlet/results)")
+    parser.add_argument("--commit", default=None, help="commit the results are of (default: git)")
+    parser.add_argument("--branch", default=None, help="branch (default: git or GITHUB_REF_NAME)")
+    parser.add_argument("--trigger", default=None, help="trigger (default: GITHUB_EVENT_NAME)")
 
 
 def _plain(value: Any) -> Any:
@@ -69,56 +68,87 @@ def health_json(health: Health) -> str:
     return json.dumps(data, separators=(",", ":"))  # indenting is 4x slower on big windows
 
 
-def cmd_health(args: argparse.Namespace) -> int:
+def cmd_health(
+    *,
+    project: Path | None,
+    runs: int | None,
+    days: float | None,
+    as_json: bool,
+    openmetrics: Path | None,
+) -> int:
     """Print the health of the pipeline over a window of recent runs."""
     from gauntlet.views.console import make_console
     from gauntlet.views.healthview import print_health
     from gauntlet.views.openmetrics import write_openmetrics
 
-    config = load_config(args.project)
+    config = load_config(project)
     store = open_project_store(config)
     try:
         with make_console(stderr=True).status("reading the run history", spinner="dots"):
-            health = store.health(args.runs, args.days)
+            health = store.health(runs, days)
     finally:
         store.close()
-    if args.openmetrics is not None:
-        with writing(args.openmetrics):
-            write_openmetrics(args.openmetrics, health)
-    if args.json:
+    if openmetrics is not None:
+        with writing(openmetrics):
+            write_openmetrics(openmetrics, health)
+    if as_json:
         sys.stdout.write(health_json(health) + "\n")
     else:
         print_health(health, make_console(), store.name)
-        if args.openmetrics is not None:
-            print(f"OpenMetrics written to {args.openmetrics}")
+        if openmetrics is not None:
+            print(f"OpenMetrics written to {openmetrics}")
     return int(ExitCode.OK)
 
 
-def cmd_history(args: argparse.Namespace) -> int:
-    """``gauntlet history import DIR`` / ``gauntlet history info``."""
-    config = load_config(args.project)
+def cmd_history_info(*, project: Path | None) -> int:
+    """Where the run history is and how many rows each table holds."""
+    store = open_project_store(load_config(project))
+    try:
+        print(f"history: {store.name} (schema version {store.schema_version()})")
+        for table, count in store.counts().items():
+            print(f"  {table:13} {count}")
+    finally:
+        store.close()
+    return int(ExitCode.OK)
+
+
+def cmd_history_import(
+    *,
+    project: Path | None,
+    folder: Path,
+    commit: str | None,
+    branch: str | None,
+    trigger: str | None,
+) -> int:
+    """Record the result files in ``folder`` (written by another CI job) as one run."""
+    from gauntlet.health.record import import_folder
+    from gauntlet.views.console import make_console
+
+    config = load_config(project)
+    found = run_info("import", config.pyproject.parent)
+    info = RunInfo(
+        "import",
+        commit if commit is not None else found.commit,
+        branch if branch is not None else found.branch,
+        trigger if trigger is not None else found.trigger,
+    )
     store = open_project_store(config)
     try:
-        if args.history_command == "info":
-            print(f"history: {store.name} (schema version {store.schema_version()})")
-            for table, count in store.counts().items():
-                print(f"  {table:13} {count}")
-            return int(ExitCode.OK)
-        found = run_info("import", config.pyproject.parent)
-        info = RunInfo(
-            "import",
-            args.commit if args.commit is not None else found.commit,
-            args.branch if args.branch is not None else found.branch,
-            args.trigger if args.trigger is not None else found.trigger,
-        )
-        from gauntlet.health.record import import_folder
-        from gauntlet.views.console import make_console
-
-        with make_console(stderr=True).status(f"importing {args.folder}", spinner="dots"):
-            run_id, problems = import_folder(store, args.folder, info)
+        with make_console(stderr=True).status(f"importing {folder}", spinner="dots"):
+            run_id, problems = import_folder(store, folder, info)
     finally:
         store.close()
     for problem in problems:
         print(f"warning: {problem}")
-    print(f"imported {args.folder} as run {run_id} into {store.name}")
+    print(f"imported {folder} as run {run_id} into {store.name}")
     return int(ExitCode.OK)
+
+
+HISTORY_COMMANDS = {
+    "import": Command(
+        cmd_history_import,
+        "record a results folder written by another CI job",
+        add_import_arguments,
+    ),
+    "info": Command(cmd_history_info, "where the history is and what it holds"),
+}

@@ -9,7 +9,7 @@ One results directory per repository, ``<repo>/.gauntlet/results/``::
     security/bandit.json, pip-audit.json, secrets.json
     logs/<session>.log           what each tool printed
     pipeline.json                when the pipeline started, and its stages
-    bench-comparison.json        `gauntlet bench compare --json`, when a comparison ran
+    bench-comparison.json        `gauntlet bench compare --json-file`, when a comparison ran
     gates/                       the verdict and its reports
 
 The Mojo test report and raw benchmark runs are read from the configured

@@ -3,20 +3,22 @@
 * Markdown for ``$GITHUB_STEP_SUMMARY``, kept under GitHub's 1 MiB limit;
 * ``::error file=…,line=…::`` workflow commands for the first findings
   (GitHub shows 10 per step), then one line counting the rest;
-* a JUnit XML file with one test case per gate.
+* a JUnit XML file with one test case per gate;
+* :func:`publish` writes them all, with the verdict and SARIF, in one folder.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gauntlet.atomic import write_bytes_atomic
 from gauntlet.gates.registry import GateStatus
+from gauntlet.gates.verdict import write_verdict
+from gauntlet.results.sarif import write_sarif
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from gauntlet.gates.verdict import Verdict
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step summary
@@ -136,3 +138,18 @@ def write_gate_junit(path: Path, verdict: Verdict) -> None:
     root.append(suite)
     ET.indent(root)
     write_bytes_atomic(path, ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
+
+
+def publish(verdict: Verdict, out: Path, repo: Path, step_summary: str | None) -> None:
+    """Write ``verdict.json``, ``junit-gates.xml``, ``gates.sarif`` and ``summary.md`` in ``out``.
+
+    The Markdown is appended to ``step_summary`` too (``$GITHUB_STEP_SUMMARY``) when given.
+    """
+    write_verdict(out / "verdict.json", verdict)
+    write_gate_junit(out / "junit-gates.xml", verdict)
+    write_sarif(out / "gates.sarif", (f for r in verdict.results for f in r.findings), repo)
+    summary = markdown(verdict)
+    (out / "summary.md").write_text(summary, encoding="utf-8")
+    if step_summary:
+        with Path(step_summary).open("a", encoding="utf-8") as handle:
+            handle.write(summary)

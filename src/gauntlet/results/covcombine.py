@@ -21,7 +21,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gauntlet.errors import GauntletError, ResultError
+from gauntlet.entry import guarded
+from gauntlet.errors import ResultError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -79,14 +80,19 @@ def combine(folder: Path, rcfile: Path | None = None) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m gauntlet.results.covcombine FOLDER [RCFILE]``; 2: nothing to combine."""
     args = list(sys.argv[1:] if argv is None else argv)
-    folder = Path(args[0])
-    try:
+
+    def work() -> int:
+        if not 1 <= len(args) <= 2:
+            raise UsageError(
+                f"expected FOLDER [RCFILE], got {len(args)} arguments; "
+                "usage: python -m gauntlet.results.covcombine FOLDER [RCFILE]"
+            )
+        folder = Path(args[0])
         versions = combine(folder, Path(args[1]) if len(args) > 1 else None)
-    except GauntletError as exc:
-        print(f"gauntlet: {exc}", file=sys.stderr)  # noqa: T201
-        return int(exc.exit_code)
-    print(f"coverage combined over Python {', '.join(versions)} into {folder}")  # noqa: T201
-    return 0
+        print(f"coverage combined over Python {', '.join(versions)} into {folder}")  # noqa: T201
+        return 0
+
+    return guarded(work)
 
 
 if __name__ == "__main__":  # pragma: no cover

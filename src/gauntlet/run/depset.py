@@ -11,8 +11,15 @@ from __future__ import annotations
 import re
 import sys
 from importlib import metadata
+from typing import TYPE_CHECKING
 
 from packaging.requirements import InvalidRequirement, Requirement
+
+from gauntlet.entry import guarded
+from gauntlet.errors import UsageError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _canonical(name: str) -> str:
@@ -48,11 +55,18 @@ def dependency_set(project: str) -> dict[str, str]:
     return found
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """Print the pinned dependency set of the project named on the command line."""
-    for name, version in sorted(dependency_set(sys.argv[1]).items()):
-        print(f"{name}=={version}")  # noqa: T201
-    return 0
+    args = list(sys.argv[1:] if argv is None else argv)
+
+    def work() -> int:
+        if len(args) != 1:
+            raise UsageError("usage: python -m gauntlet.run.depset NAME")
+        for name, version in sorted(dependency_set(args[0]).items()):
+            print(f"{name}=={version}")  # noqa: T201
+        return 0
+
+    return guarded(work)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gauntlet import runner
-from gauntlet.errors import ToolError
+from gauntlet.entry import guarded
+from gauntlet.errors import ToolError, UsageError
 from gauntlet.results.findings import Finding, write_findings
 
 if TYPE_CHECKING:
@@ -79,14 +80,14 @@ def check_format(mojo: Path, root: Path, files: Sequence[str], timeout: float) -
         return findings
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m gauntlet.run.mojoformat OUT.json``: check the project's Mojo sources."""
-    import sys
+def check_project(out: Path) -> int:
+    """Check the Mojo sources of the project in the current folder; findings to ``out``.
 
+    Exit code 1 when a file would be reformatted.
+    """
     from gauntlet.config.load import load_config
     from gauntlet.run import toolchain
 
-    args = list(sys.argv[1:] if argv is None else argv)
     config = load_config(Path.cwd())
     files = mojo_sources(config)
     found: list[Finding] = []
@@ -100,11 +101,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         for f in found
     ]
-    write_findings(Path(args[0]), TOOL, shown)
+    write_findings(out, TOOL, shown)
     for finding in shown:
         print(f"{finding.where}: {finding.message}")  # noqa: T201
     print(f"mojo format: {len(files)} files checked, {len(shown)} would be reformatted")  # noqa: T201
     return 1 if shown else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m gauntlet.run.mojoformat OUT.json``: check the project's Mojo sources."""
+    import sys
+
+    from gauntlet.config.load import load_config
+
+    args = list(sys.argv[1:] if argv is None else argv)
+
+    def work() -> int:
+        if len(args) != 1:
+            raise UsageError("usage: python -m gauntlet.run.mojoformat OUT.json")
+        return check_project(Path(args[0]))
+
+    return guarded(work, build_dir=lambda: load_config(Path.cwd()).out_dir)
 
 
 if __name__ == "__main__":  # pragma: no cover

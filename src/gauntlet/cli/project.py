@@ -1,0 +1,115 @@
+"""``gauntlet mojo``, ``scan``, ``report`` and ``gates``: the Mojo project and its results."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+from gauntlet.cli.parser import add_json
+from gauntlet.config.load import load_config
+from gauntlet.errors import ExitCode
+from gauntlet.graph.plan import make_plan
+from gauntlet.graph.project import build_project
+from gauntlet.graph.scancache import ScanCache
+from gauntlet.run import toolchain
+
+if TYPE_CHECKING:
+    import argparse
+    from pathlib import Path
+
+
+def add_mojo_arguments(parser: argparse.ArgumentParser) -> None:
+    """``mojo [--install]``."""
+    parser.add_argument("--install", action="store_true", help="install if missing")
+
+
+def add_scan_arguments(parser: argparse.ArgumentParser) -> None:
+    """``scan [--json] [-v]``."""
+    add_json(parser)
+    parser.add_argument("-v", "--verbose", action="store_true", help="list closures")
+
+
+def cmd_mojo(*, project: Path | None, install: bool) -> int:
+    """Show the configured Mojo compiler; with ``install``, provision it when missing."""
+    config = load_config(project)
+    found = toolchain.find(config.mojo_version)
+    if found is None and install:
+        found = toolchain.provision(config.mojo_version, echo=lambda ln: print(ln, flush=True))
+    if found is None:
+        print(
+            f"Mojo {config.mojo_version} is not installed. Run `gauntlet mojo --install` "
+            "(or just `doit`, which installs it) or set GAUNTLET_MOJO to a mojo binary."
+        )
+        return ExitCode.TOOL_ERROR
+    print(f"Mojo {found.version} at {found.mojo}")
+    return ExitCode.OK
+
+
+def cmd_scan(*, project: Path | None, as_json: bool, verbose: bool) -> int:
+    """Print the project's Mojo files, tests, benchmarks and their dependency closures."""
+    config = load_config(project)
+    cache = ScanCache(config.out_dir / "cache" / "scan.json")
+    found = build_project(config, cache)
+    plan = make_plan(found, toolchain.identity(config.mojo_version))
+    problems = found.diagnostics(found.programs())
+    if as_json:
+        data = {
+            "files": len(found.files),
+            "diagnostics": [str(d) for d in problems],
+            "steps": [
+                {"kind": s.kind.value, "name": s.name, "key": s.key, "inputs": list(s.inputs)}
+                for s in plan.steps
+            ],
+        }
+        print(json.dumps(data, indent=1))
+        return ExitCode.OK
+    print(f"{len(found.files)} Mojo files, {cache.parsed} parsed (the rest from cache)")
+    for step in plan.steps:
+        print(f"{step.kind.value:10} {step.name}  ({len(step.inputs)} files)")
+        if verbose:
+            for path in step.inputs:
+                print(f"             {path}")
+    for problem in problems:
+        print(f"warning: {problem}")
+    return ExitCode.OK
+
+
+def cmd_report(*, project: Path | None) -> int:
+    """Print the merged Mojo test report from the results on disk; exit 1 on a failure."""
+    from gauntlet.views.console import make_console, print_summary
+    from gauntlet.views.report import collect, write_report
+
+    config = load_config(project)
+    found = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
+    plan = make_plan(found, toolchain.identity(config.mojo_version))
+    summary = collect(plan, config.out_dir)
+    write_report(summary, config.out_dir)
+    print_summary(summary, make_console())
+    return ExitCode.OK if summary.status.ok else ExitCode.FAILED
+
+
+def cmd_gates(*, project: Path | None) -> int:
+    """Evaluate every gate over the results on disk; write the verdict and its reports."""
+    import datetime as dt
+    import time
+
+    from gauntlet.config.pyversions import declared_pythons
+    from gauntlet.gates.collect import collect, results_dir
+    from gauntlet.gates.environ import gate_settings
+    from gauntlet.gates.report import github_annotations, publish
+    from gauntlet.gates.verdict import evaluate
+    from gauntlet.views.console import make_console, print_verdict
+
+    config = load_config(project)
+    settings = gate_settings(config, os.environ)
+    inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
+    verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
+    out = results_dir(config) / "gates"
+    publish(verdict, out, config.pyproject.parent, os.environ.get("GITHUB_STEP_SUMMARY"))
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        for line in github_annotations(verdict):
+            print(line, flush=True)
+    print_verdict(verdict, make_console())
+    print(f"verdict, SARIF, JUnit and Markdown in {out}")
+    return int(verdict.exit_code)
