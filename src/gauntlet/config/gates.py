@@ -139,8 +139,7 @@ def _expires() -> Kind[dt.date]:
             raise Invalid(f"expected a date YYYY-MM-DD, got {describe(value)}")
         return value
 
-    # A TOML date has no JSON type: the schema can only say what to write.
-    return Kind(parse, {"description": "A date: 2026-12-31 or '2026-12-31'."})
+    return Kind(parse, {})  # a TOML date has no JSON type: the schema cannot check it
 
 
 WAIVER = Table(
@@ -158,7 +157,7 @@ WAIVER = Table(
         Key(
             "expires",
             _expires(),
-            "The last day it applies (YYYY-MM-DD).",
+            "The last day it applies: a date 2026-12-31 or a string '2026-12-31'.",
             required="a waiver needs a date (YYYY-MM-DD) after which it no longer applies",
         ),
     ),
