@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.config.alerts import parse_alerts
 from gauntlet.config.bench import parse_bench
@@ -20,6 +20,11 @@ from gauntlet.config.model import DEFAULT_MOJO_VERSION, DEFAULT_TIMEOUT_S, Confi
 from gauntlet.config.schema import Problems, Where, subtable
 from gauntlet.config.toplevel import TOOL, parse_extensions, parse_tags, read_top
 from gauntlet.errors import ConfigError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gauntlet.config.schema import Fail
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,6 +40,14 @@ __all__ = [
     "load_config",
     "parse_config",
 ]
+
+
+# Subtables read into a settings value of their own, a field of Config with the same name.
+_SETTINGS: dict[str, Callable[[dict[str, Any], Fail], object]] = {
+    "bench": parse_bench,
+    "alerts": parse_alerts,
+    "history": parse_history,
+}
 
 
 def _validate(pyproject: Path, text: str) -> tuple[Config, Problems]:
@@ -57,7 +70,7 @@ def _validate(pyproject: Path, text: str) -> tuple[Config, Problems]:
             values["tags"] = parse_tags(problems, value)
         elif name == "waivers":
             gates["waivers"] = parse_waivers(problems, value)
-        elif name in ("gates", "bench", "alerts", "history"):
+        elif name == "gates" or name in _SETTINGS:
             table = subtable(problems, TOOL, name, value)
             if table is None:
                 continue
@@ -65,8 +78,7 @@ def _validate(pyproject: Path, text: str) -> tuple[Config, Problems]:
             if name == "gates":
                 gates.update(parse_gates(table, fail))
             else:
-                parse = {"bench": parse_bench, "alerts": parse_alerts, "history": parse_history}
-                values[name] = parse[name](table, fail)
+                values[name] = _SETTINGS[name](table, fail)
     root = (pyproject.parent / values.pop("root", ".")).resolve()
     config = Config(pyproject=pyproject, root=root, raw=raw, gates=GateSettings(**gates), **values)
     return config, problems

@@ -126,11 +126,11 @@ def number(
 
     def parse(value: object) -> float:
         ok = _is_number(value)
-        number = float(value) if ok else 0.0  # type: ignore[arg-type]
-        above = number > low if open_low else number >= low
-        if not ok or not above or (high is not None and number > high):
+        found = float(value) if ok else 0.0  # type: ignore[arg-type]
+        above = found > low if open_low else found >= low
+        if not ok or not above or (high is not None and found > high):
             raise Invalid(f"expected {what}, got {describe(value)}")
-        return number
+        return found
 
     schema: dict[str, Any] = {"type": "number"}
     schema["exclusiveMinimum" if open_low else "minimum"] = low
@@ -175,8 +175,3 @@ def some_of(choices: tuple[str, ...]) -> Kind[tuple[str, ...]]:
         return tuple(value)
 
     return Kind(parse, {"type": "array", "items": {"enum": list(choices)}})
-
-
-def anything(description: str) -> Kind[object]:
-    """A value checked only by the code that uses it (JSON Schema cannot say more)."""
-    return Kind(lambda value: value, {"description": description})
