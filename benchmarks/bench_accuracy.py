@@ -44,7 +44,12 @@ from gauntlet.bench.stats import Verdict, compare, naive_verdict
 from gauntlet.config.bench import BenchSettings
 from gauntlet.config.load import load_config
 from gauntlet.run.benchbuild import build_programs
-from gauntlet.run.benchmeasure import measure_instructions, measure_wall, realtime_prefix
+from gauntlet.run.benchmeasure import (
+    WallRun,
+    measure_instructions,
+    measure_wall,
+    realtime_prefix,
+)
 
 HERE = Path(__file__).resolve().parent.parent
 STEPS = (0.0, 0.02, 0.05, 0.10)
@@ -83,7 +88,7 @@ def noise_pools(project: Path, rounds: int, settings: BenchSettings) -> list[Poo
     # base and new: their embedded paths, and so their layouts, differ.
     builds = [build_programs(config, [], "bench", config.out_dir / "accuracy" / s) for s in "ab"]
     for source, first in builds[0].items():
-        how = settings.wall_run(str(config.root), config.timeout, source)
+        how = WallRun.from_settings(settings, str(config.root), config.timeout, source)
         started = time.perf_counter()
         base, new = measure_wall([first, builds[1][source]], how, samples=rounds, warmup=1)
         seconds = (time.perf_counter() - started) / (rounds + 1)

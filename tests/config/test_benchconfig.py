@@ -6,6 +6,7 @@ from conftest import WriteTree
 from gauntlet.config.bench import BenchSettings, bench_settings
 from gauntlet.config.load import load_config
 from gauntlet.errors import ConfigError
+from gauntlet.run.benchmeasure import WallRun
 
 
 def test_defaults_and_values(write_tree: WriteTree) -> None:
@@ -83,7 +84,7 @@ def test_side_by_side_settings(write_tree: WriteTree) -> None:
     )
     settings = bench_settings(load_config(root))
     assert (settings.plan().pilot, settings.plan().cap, settings.plan().threshold) == (12, 40, 0.05)
-    how = settings.wall_run("/r", 9.0, "b.mojo")
+    how = WallRun.from_settings(settings, "/r", 9.0, "b.mojo")
     assert (how.repetitions, how.fixed_layout, how.realtime, how.timeout) == (3, True, False, 9.0)
     assert settings.python == ("benchmarks/bench_*.py",)
     assert BenchSettings.from_json(settings.to_json()) == settings

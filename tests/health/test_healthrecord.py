@@ -138,15 +138,13 @@ def test_the_history_url_from_configuration(tmp_path: Path, table: str, expected
 def test_bad_history_configuration_names_file_line_and_key(
     tmp_path: Path, table: str, message: str
 ) -> None:
-    config = load_config(project(tmp_path, f"\n[tool.gauntlet.history]\n{table}\n"))
-    with pytest.raises(ConfigError, match=message):
-        history_url(config, {})
+    with pytest.raises(ConfigError, match=message):  # caught when the configuration loads
+        history_url(load_config(project(tmp_path, f"\n[tool.gauntlet.history]\n{table}\n")), {})
 
 
 def test_history_must_be_a_table(tmp_path: Path) -> None:
-    config = load_config(project(tmp_path, 'history = "x"\n'))
     with pytest.raises(ConfigError, match=r"pyproject.toml:6: \[tool.gauntlet\] 'history'"):
-        history_url(config, {})
+        history_url(load_config(project(tmp_path, 'history = "x"\n')), {})
 
 
 def test_run_info_from_ci_variables_or_git(tmp_path: Path) -> None:
@@ -445,9 +443,9 @@ def test_stale_after_from_configuration(tmp_path: Path) -> None:
     store = open_project_store(config, {"GAUNTLET_HISTORY_URL": str(tmp_path / "h.sqlite3")})
     store.close()
     assert store.stale_after_s == 5400
-    config = load_config(project(tmp_path, '\n[tool.gauntlet.history]\nstale-after = "2h"\n'))
+    bad = '\n[tool.gauntlet.history]\nstale-after = "2h"\n'
     with pytest.raises(ConfigError, match=r":8: .*'stale-after': expected a number of hours"):
-        stale_after_s(config)
+        stale_after_s(load_config(project(tmp_path, bad)))
 
 
 def test_a_ci_run_records_each_benchmark_once_with_its_verdict(

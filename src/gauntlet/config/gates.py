@@ -1,27 +1,27 @@
-"""``[tool.gauntlet.gates]`` and ``[[tool.gauntlet.waivers]]``, validated.
+"""``[tool.gauntlet.gates]`` and ``[[tool.gauntlet.waivers]]``, declared and read.
 
 Every threshold has a sane default, so a project needs no gate
 configuration at all.  Unknown keys, wrong types, and waivers without a
-reason or an expiry date are errors naming the file, the line and the key.
+reason or an expiry date are problems naming the file, the line and the key.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.config.load import _describe, _Where
-from gauntlet.errors import ConfigError
+from gauntlet.config.schema import Key, Table
+from gauntlet.config.values import Invalid, Kind, describe, flag, number, one_of, strings, text
 from gauntlet.results.findings import Severity
 from gauntlet.results.pipeline import TIMED
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from gauntlet.config.schema import Fail, Problems, Where
 
 MISSING_INTERPRETERS = ("fail", "skip", "fail-on-ci")
+WAIVERS = "tool.gauntlet.waivers"
 
 
 @dataclass(frozen=True)
@@ -69,175 +69,145 @@ class GateSettings:
     where: str = ""  # the pyproject file, for messages
 
 
-def _percent(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
-        raise TypeError(f"expected a percentage between 0 and 100, got {_describe(value)}")
-    return float(value)
+_PERCENT = number("a percentage between 0 and 100", 0, 100)
+_SECONDS = number("a positive number of seconds", 0, open_low=True)
 
 
-def _seconds(value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise TypeError(f"expected a positive number of seconds, got {_describe(value)}")
-    return float(value)
+def _budgets() -> Kind[tuple[tuple[str, float], ...]]:
+    def parse(value: object) -> tuple[tuple[str, float], ...]:
+        if not isinstance(value, dict):
+            raise Invalid(f"expected a table of stage = seconds, got {describe(value)}")
+        budgets = []
+        for stage, seconds in value.items():
+            if stage not in TIMED:
+                raise Invalid(f"unknown stage {stage!r}; stages: {', '.join(TIMED)}")
+            try:
+                budgets.append((stage, _SECONDS.parse(seconds)))
+            except Invalid as exc:
+                raise Invalid(f"{stage}: {exc}") from None
+        return tuple(budgets)
+
+    schema = {"type": "object", "propertyNames": {"enum": list(TIMED)}}
+    return Kind(parse, {**schema, "additionalProperties": _SECONDS.schema}, dump=dict)
 
 
-def _budgets(value: object) -> tuple[tuple[str, float], ...]:
-    if not isinstance(value, dict):
-        raise TypeError(f"expected a table of stage = seconds, got {_describe(value)}")
-    budgets = []
-    for stage, seconds in value.items():
-        if stage not in TIMED:
-            raise TypeError(f"unknown stage {stage!r}; stages: {', '.join(TIMED)}")
-        try:
-            budgets.append((stage, _seconds(seconds)))
-        except TypeError as exc:
-            raise TypeError(f"{stage}: {exc}") from None
-    return tuple(budgets)
-
-
-def _names(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise TypeError(f"expected an array of gate names, got {_describe(value)}")
-    return tuple(value)
-
-
-def _tools(value: object) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
-        raise TypeError(f"expected an array of tool names, got {_describe(value)}")
-    return tuple(value)
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise TypeError(f"expected a non-empty string, got {_describe(value)}")
-    return value
-
-
-def _flag(value: object) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {_describe(value)}")
-    return value
-
-
-def _severity(value: object) -> Severity:
+def _severity() -> Kind[Severity]:
     choices = [s.value for s in Severity]
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise TypeError(f"expected one of {', '.join(choices)}, got {_describe(value)}")
-    return Severity(value.lower())
+
+    def parse(value: object) -> Severity:
+        if not isinstance(value, str) or value.lower() not in choices:
+            raise Invalid(f"expected one of {', '.join(choices)}, got {describe(value)}")
+        return Severity(value.lower())
+
+    any_case = "|".join("".join(f"[{c.lower()}{c.upper()}]" for c in name) for name in choices)
+    return Kind(parse, {"type": "string", "pattern": f"^({any_case})$"})
 
 
-def _missing(value: object) -> str:
-    if value not in MISSING_INTERPRETERS:
-        raise TypeError(
-            f"expected one of {', '.join(MISSING_INTERPRETERS)}, got {_describe(value)}"
-        )
-    return str(value)
+GATES = Table(
+    "tool.gauntlet.gates",
+    "Thresholds and switches of the quality gates of `nox -s ci`.",
+    (
+        Key("disable", strings("gate names"), "Gates that are not evaluated."),
+        Key("coverage-line", _PERCENT, "Least line coverage of the Python tests, in percent."),
+        Key("coverage-branch", _PERCENT, "Least branch coverage, in percent."),
+        Key("new-code-coverage", _PERCENT, "Least coverage of lines changed since 'base'."),
+        Key("base", text(), "The git revision new code is measured against."),
+        Key("bandit-severity", _severity(), "Least bandit severity that fails the security gate."),
+        Key("allow-not-audited", flag(), "Pass the audit gate when pip-audit could not run."),
+        Key("allow-not-run", strings("tool names"), "Tools that may be missing without failing."),
+        Key("benchmark-regression", _PERCENT, "Slowdown, in percent, that fails the gate."),
+        Key("time-budget", _SECONDS, "Seconds the whole pipeline may take."),
+        Key("stage-budgets", _budgets(), "Seconds each stage may take: a table stage = seconds."),
+        Key(
+            "missing-interpreters",
+            one_of(MISSING_INTERPRETERS),
+            "What a missing Python interpreter does: fail, skip, or fail only on CI.",
+        ),
+    ),
+    GateSettings,
+)
 
 
-_KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
-    "disable": ("disable", _names),
-    "coverage-line": ("coverage_line", _percent),
-    "coverage-branch": ("coverage_branch", _percent),
-    "new-code-coverage": ("new_code_coverage", _percent),
-    "base": ("base", _text),
-    "bandit-severity": ("bandit_severity", _severity),
-    "allow-not-audited": ("allow_not_audited", _flag),
-    "allow-not-run": ("allow_not_run", _tools),
-    "benchmark-regression": ("benchmark_regression", _percent),
-    "time-budget": ("time_budget", _seconds),
-    "stage-budgets": ("stage_budgets", _budgets),
-    "missing-interpreters": ("missing_interpreters", _missing),
-}
-assert {f for f, _ in _KEYS.values()} <= {f.name for f in fields(GateSettings)}  # noqa: S101
+def _expires() -> Kind[dt.date]:
+    def parse(value: object) -> dt.date:
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                raise Invalid(f"expected a date YYYY-MM-DD, got {value!r}") from None
+        if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+            raise Invalid(f"expected a date YYYY-MM-DD, got {describe(value)}")
+        return value
 
-_WAIVER_KEYS = ("gate", "finding", "reason", "expires")
+    return Kind(parse, {})  # a TOML date has no JSON type: the schema cannot check it
+
+
+WAIVER = Table(
+    WAIVERS,
+    "Permission for a failing gate (or one finding) to not fail the run, until a date.",
+    (
+        Key("gate", text(), "The gate it waives.", required="a waiver needs the gate it waives"),
+        Key("finding", text(), "Pattern over finding ids (rule:path:line); empty: the whole gate."),
+        Key(
+            "reason",
+            text(),
+            "Why the failure is acceptable for now.",
+            required="a waiver needs why the failure is acceptable for now",
+        ),
+        Key(
+            "expires",
+            _expires(),
+            "The last day it applies: a date 2026-12-31 or a string '2026-12-31'.",
+            required="a waiver needs a date (YYYY-MM-DD) after which it no longer applies",
+        ),
+    ),
+    Waiver,
+)
+
 _HEADER = re.compile(r"^\s*\[\[\s*tool\.gauntlet\.waivers\s*\]\]\s*(#.*)?$")
 
 
-def parse_gates(where: _Where, value: object) -> dict[str, Any]:
-    """Field values of :class:`GateSettings` from the ``gates`` table."""
-    table = "tool.gauntlet.gates"
-    if not isinstance(value, dict):
-        raise where.error("tool.gauntlet", "gates", f"expected a table, got {_describe(value)}")
-    values: dict[str, Any] = {}
-    for key, item in value.items():
-        if key not in _KEYS:
-            close = difflib.get_close_matches(key, list(_KEYS), n=1)
-            hint = (
-                f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(_KEYS)}"
-            )
-            raise where.error(table, key, f"unknown key{hint}")
-        name, parser = _KEYS[key]
-        try:
-            values[name] = parser(item)
-        except TypeError as exc:
-            raise where.error(table, key, str(exc)) from None
-    return values
-
-
-def _waiver_line(where: _Where, index: int, key: str) -> int | None:
+def _waiver_line(where: Where, index: int, key: str) -> int | None:
     seen = -1
     inside = False
-    for number, line in enumerate(where.lines, start=1):
+    for lineno, line in enumerate(where.lines, start=1):
         if line.lstrip().startswith("["):
             inside = bool(_HEADER.match(line))
             seen += inside
             if inside and seen == index and not key:
-                return number
+                return lineno
             continue
         if inside and seen == index and re.match(r"^\s*" + re.escape(key) + r"\s*=", line):
-            return number
+            return lineno
     return None
 
 
-def parse_waivers(where: _Where, value: object) -> tuple[Waiver, ...]:
-    """The ``[[tool.gauntlet.waivers]]`` array; reason and expiry are required."""
+def parse_gates(raw: dict[str, Any], fail: Fail) -> dict[str, Any]:
+    """Field values of :class:`GateSettings` from the ``gates`` table."""
+    return GATES.read(raw, fail)
+
+
+def parse_waivers(problems: Problems, value: object) -> tuple[Waiver, ...]:
+    """The ``[[tool.gauntlet.waivers]]`` array; gate, reason and expiry are required."""
+    where = problems.where
     if not isinstance(value, list):
-        raise where.error(
+        problems.add(
             "tool.gauntlet", "waivers", "expected an array of tables ([[tool.gauntlet.waivers]])"
         )
+        return ()
     waivers = []
     for index, item in enumerate(value):
         header = _waiver_line(where, index, "") or _waiver_line(where, index, "gate")
 
-        def fail(
-            key: str, message: str, index: int = index, header: int | None = header
-        ) -> ConfigError:
-            line = _waiver_line(where, index, key) or header
-            place = f"{where.path}:{line}" if line else str(where.path)
-            return ConfigError(
-                f"{place}: [[tool.gauntlet.waivers]] #{index + 1} {key!r}: {message}"
-            )
+        def fail(key: str, message: str, index: int = index, header: int | None = header) -> None:
+            place = where.place(_waiver_line(where, index, key) or header)
+            problems.note(f"{place}: [[{WAIVERS}]] #{index + 1} {key!r}: {message}")
 
         if not isinstance(item, dict):
-            raise fail("waivers", "expected a table")
-        for key in item:
-            if key not in _WAIVER_KEYS:
-                close = difflib.get_close_matches(key, _WAIVER_KEYS, n=1)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                raise fail(key, f"unknown key{hint}; known keys: {', '.join(_WAIVER_KEYS)}")
-        for key in ("gate", "reason", "expires"):
-            if key not in item:
-                what = {
-                    "gate": "the gate it waives",
-                    "reason": "why the failure is acceptable for now",
-                    "expires": "a date (YYYY-MM-DD) after which it no longer applies",
-                }[key]
-                raise fail(key, f"missing; a waiver needs {what}")
-        try:
-            gate = _text(item["gate"])
-            reason = _text(item["reason"])
-            finding = _text(item["finding"]) if "finding" in item else ""
-        except TypeError as exc:
-            raise fail("reason", str(exc)) from None
-        expires = item["expires"]
-        if isinstance(expires, str):
-            try:
-                expires = dt.date.fromisoformat(expires)
-            except ValueError:
-                raise fail("expires", f"expected a date YYYY-MM-DD, got {expires!r}") from None
-        if isinstance(expires, dt.datetime) or not isinstance(expires, dt.date):
-            raise fail("expires", f"expected a date YYYY-MM-DD, got {_describe(expires)}")
-        place = f"{where.path}:{header}" if header else str(where.path)
-        waivers.append(Waiver(gate, reason, expires, finding, place))
+            fail("waivers", "expected a table")
+            continue
+        before = len(problems.messages)
+        values = WAIVER.read(item, fail)
+        if len(problems.messages) == before:
+            waivers.append(Waiver(**values, where=where.place(header)))
     return tuple(waivers)

@@ -1,4 +1,4 @@
-"""``[tool.gauntlet.alerts]``: which health changes deserve a message, validated and evaluated.
+"""Alerts: which health changes deserve a message, evaluated by ``[tool.gauntlet.alerts]``.
 
 The rules are pure functions of one :class:`~gauntlet.health.model.Health`;
 delivery lives in :mod:`gauntlet.health.notifiers`.  A *new* flaky test is one whose
@@ -9,51 +9,28 @@ fresh CI machine with a shared history announces each flaky test once.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from gauntlet.config.load import _describe, parse_subtable
+from gauntlet.config.alerts import NOTIFIERS, RULES, AlertSettings  # declared with the config
 from gauntlet.health.model import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from gauntlet.config.load import Config
+    from gauntlet.config.model import Config
     from gauntlet.health.model import Health, RunSummary
 
-RULES = (
-    "pipeline-failed",
-    "failure-rate",
-    "duration-regression",
-    "new-flaky",
-    "coverage-drop",
-    "benchmark-regression",
-)
-NOTIFIERS = ("console", "github", "webhook", "slack")
+__all__ = [
+    "NOTIFIERS",
+    "PIPELINE_KINDS",
+    "RULES",
+    "Alert",
+    "AlertSettings",
+    "alert_settings",
+    "evaluate",
+]
 PIPELINE_KINDS = ("ci", "import")  # runs of the whole pipeline; doit runs are developers' own
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class AlertSettings:
-    """Thresholds of the alert rules and where alerts go."""
-
-    branch: str = "main"
-    disable: tuple[str, ...] = ()
-    failure_rate: float = 20.0  # percent of the last failure_window runs
-    failure_window: int = 20
-    duration_regression: float = 50.0  # percent slower than the task's p50
-    duration_min: float = 5.0  # seconds; quicker tasks are too noisy to alert on
-    coverage_drop: float = 1.0  # percentage points, last run against the one before
-    notify: tuple[str, ...] = ("console", "github")
-    webhook_url_env: str = "GAUNTLET_ALERT_WEBHOOK"
-    slack_url_env: str = "GAUNTLET_SLACK_WEBHOOK"
-    timeout: float = 10.0  # seconds per delivery attempt
-
-    def enabled(self, rule: str) -> bool:
-        """Whether ``rule`` is evaluated."""
-        return rule not in self.disable
 
 
 @dataclass(frozen=True)
@@ -77,71 +54,9 @@ class Alert:
         }
 
 
-# -- configuration ----------------------------------------------------------------------
-
-
-def _choices(known: tuple[str, ...]) -> Callable[[object], tuple[str, ...]]:
-    def parse(value: object) -> tuple[str, ...]:
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise TypeError(f"expected an array of names, got {_describe(value)}")
-        for item in value:
-            if item not in known:
-                raise TypeError(f"unknown name {item!r}; expected some of {', '.join(known)}")
-        return tuple(value)
-
-    return parse
-
-
-def _number(low: float, high: float | None, what: str) -> Callable[[object], float]:
-    def parse(value: object) -> float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if not ok or not low <= value <= (high if high is not None else float("inf")):  # type: ignore[operator]
-            raise TypeError(f"expected {what}, got {_describe(value)}")
-        return float(value)  # type: ignore[arg-type]
-
-    return parse
-
-
-def _window(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 2:
-        raise TypeError(f"expected a whole number of runs, at least 2, got {_describe(value)}")
-    return value
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise TypeError(f"expected a non-empty string, got {_describe(value)}")
-    return value
-
-
-def _env_name(value: object) -> str:
-    if not isinstance(value, str) or not _ENV_NAME.match(value):
-        got = "a string that is not a variable name" if isinstance(value, str) else _describe(value)
-        raise TypeError(
-            f"expected the name of an environment variable that holds the URL "
-            f"(never the URL itself), got {got}"
-        )
-    return value
-
-
-_KEYS: dict[str, tuple[str, Callable[[object], Any]]] = {
-    "branch": ("branch", _text),
-    "disable": ("disable", _choices(RULES)),
-    "failure-rate": ("failure_rate", _number(0, 100, "a percentage between 0 and 100")),
-    "failure-window": ("failure_window", _window),
-    "duration-regression": ("duration_regression", _number(0, None, "a positive percentage")),
-    "duration-min": ("duration_min", _number(0, None, "a number of seconds, 0 or more")),
-    "coverage-drop": ("coverage_drop", _number(0, 100, "percentage points between 0 and 100")),
-    "notify": ("notify", _choices(NOTIFIERS)),
-    "webhook-url-env": ("webhook_url_env", _env_name),
-    "slack-url-env": ("slack_url_env", _env_name),
-    "timeout": ("timeout", _number(0.001, 600, "seconds between 0 and 600")),
-}
-
-
 def alert_settings(config: Config) -> AlertSettings:
-    """The validated ``[tool.gauntlet.alerts]`` table (defaults when absent)."""
-    return AlertSettings(**parse_subtable(config, "alerts", _KEYS))
+    """The ``[tool.gauntlet.alerts]`` settings (checked when the configuration loaded)."""
+    return config.alerts
 
 
 # -- rules ------------------------------------------------------------------------------

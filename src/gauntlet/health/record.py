@@ -24,26 +24,23 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.config.load import _describe, _unknown, _Where, owned_table
 from gauntlet.errors import ConfigError, GauntletError
 from gauntlet.health.calc import STAGE_PREFIX
 from gauntlet.health.dbapi import is_postgres, sqlite_path
 from gauntlet.health.files import doit_tasks, folder_regressions, folder_results, record_results
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow
-from gauntlet.health.store import DEFAULT_STALE_AFTER_S, Store, open_store
+from gauntlet.health.store import Store, open_store
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
     from pathlib import Path
 
-    from gauntlet.config.load import Config
+    from gauntlet.config.model import Config
 
 ENV_URL = "GAUNTLET_HISTORY_URL"
 ENV_RUN = "GAUNTLET_RUN_ID"
 ENV_SWITCH = "GAUNTLET_HISTORY"
-TABLE = "tool.gauntlet.history"
-KEYS = ("url", "stale-after")
 
 
 def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
@@ -51,40 +48,16 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     if env.get(ENV_URL):
         return env[ENV_URL]
-    raw, where = _history_table(config)
     repo = config.pyproject.parent
-    url = raw.get("url")
-    if url is None:
+    url = config.history.url  # checked when the configuration loaded
+    if not url:
         return str(repo / ".gauntlet" / "history.sqlite3")
-    if not isinstance(url, str) or not url.strip():
-        raise where.error(
-            TABLE, "url", f"expected a path or postgresql:// URL, got {_describe(url)}"
-        )
-    if "://" in url and not url.startswith(("postgresql://", "postgres://", "sqlite:///")):
-        scheme = url.split("://", 1)[0]
-        raise where.error(
-            TABLE, "url", f"unsupported scheme {scheme!r}; use a file path or postgresql://"
-        )
     return url if is_postgres(url) else str(sqlite_path(url, repo))
-
-
-def _history_table(config: Config) -> tuple[dict[str, Any], _Where]:
-    raw, where = owned_table(config, "history")
-    for key in raw:
-        if key not in KEYS:
-            raise _unknown(where, TABLE, key, list(KEYS))
-    return raw, where
 
 
 def stale_after_s(config: Config) -> float:
     """``[tool.gauntlet.history] stale-after`` (hours) in seconds: when a running run is dead."""
-    raw, where = _history_table(config)
-    hours = raw.get("stale-after", DEFAULT_STALE_AFTER_S / 3600)
-    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or hours <= 0:
-        raise where.error(
-            TABLE, "stale-after", f"expected a number of hours above 0, got {_describe(hours)}"
-        )
-    return float(hours) * 3600
+    return config.history.stale_after_s
 
 
 def open_project_store(config: Config, env: Mapping[str, str] | None = None) -> Store:

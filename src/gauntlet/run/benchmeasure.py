@@ -47,6 +47,8 @@ from gauntlet.results.testoutput import clean, tail
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from gauntlet.config.bench import BenchSettings
+
 PROGRAM = "<program>"
 VALGRIND_HINT = (
     "valgrind is not installed, so instruction counts cannot be measured. Install it "
@@ -68,6 +70,15 @@ class WallRun:
     repetitions: int = 1
     fixed_layout: bool = False
     realtime: bool = False
+
+    @classmethod
+    def from_settings(
+        cls, settings: BenchSettings, cwd: str, timeout: float, source: str
+    ) -> WallRun:
+        """How each wall-time run of ``source`` is started, as ``[tool.gauntlet.bench]`` says."""
+        return cls(
+            cwd, timeout, source, settings.repetitions, settings.fixed_layout, settings.realtime
+        )
 
     def argv(self, binary: Path) -> list[str]:
         """The command line: the program and its repetitions, with the requested wrappers."""

@@ -24,7 +24,7 @@ from gauntlet.config.load import Config, load_config
 from gauntlet.errors import ResultError, ToolError
 from gauntlet.graph.plan import Step
 from gauntlet.run.benchbuild import benchmark_steps, build_program, mojo_path
-from gauntlet.run.benchmeasure import measure_instructions, measure_wall
+from gauntlet.run.benchmeasure import WallRun, measure_instructions, measure_wall
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _measure(
             measure_instructions(b, cwd=str(r), timeout=config.timeout, source=source)
             for b, r in zip(binaries, roots, strict=True)
         ]
-    how = settings.wall_run(str(config.root), config.timeout, source)
+    how = WallRun.from_settings(settings, str(config.root), config.timeout, source)
     if len(binaries) == 1:  # only one side has this file: nothing to pair
         return measure_wall(binaries, how, samples=settings.samples, warmup=settings.warmup)
     measure_wall(binaries, how, samples=0, warmup=settings.warmup)  # once, before any pair

@@ -25,7 +25,12 @@ from gauntlet.config.bench import BenchSettings
 from gauntlet.errors import ResultError, ToolError
 from gauntlet.graph.plan import StepKind
 from gauntlet.run.actions import Job
-from gauntlet.run.benchmeasure import measure_instructions, measure_wall, valgrind_available
+from gauntlet.run.benchmeasure import (
+    WallRun,
+    measure_instructions,
+    measure_wall,
+    valgrind_available,
+)
 from gauntlet.run.pybench import run_python_benchmark
 
 
@@ -62,7 +67,7 @@ def _measure(job: Job, settings: BenchSettings) -> tuple[tuple[Measurement, ...]
     binary, error, _ = job.program("bench")
     if error is not None:
         raise ResultError(error.message)
-    how = settings.wall_run(job.root, job.timeout, job.source)
+    how = WallRun.from_settings(settings, job.root, job.timeout, job.source)
     (found,) = measure_wall([binary], how, samples=settings.samples, warmup=settings.warmup)
     return found, note
 

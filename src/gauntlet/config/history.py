@@ -1,0 +1,73 @@
+"""``[tool.gauntlet.history]``: where the run history is kept, and when a run is dead.
+
+The URL is checked here; turning it into a store (a relative path is under
+the repository, ``$GAUNTLET_HISTORY_URL`` wins) is :mod:`gauntlet.health.record`'s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.config.schema import Key, Table
+from gauntlet.config.values import Invalid, Kind, describe, number
+
+if TYPE_CHECKING:
+    from gauntlet.config.schema import Fail
+
+SCHEMES = ("postgresql://", "postgres://", "sqlite:///")
+
+
+@dataclass(frozen=True)
+class HistorySettings:
+    """Where the history is ("" for the default file) and when a running run is stale."""
+
+    url: str = ""
+    stale_after: float = 6.0  # hours
+
+    @property
+    def stale_after_s(self) -> float:
+        """``stale_after`` in seconds."""
+        return self.stale_after * 3600
+
+
+def _url() -> Kind[str]:
+    def parse(value: object) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise Invalid(f"expected a path or postgresql:// URL, got {describe(value)}")
+        if "://" in value and not value.startswith(SCHEMES):
+            scheme = value.split("://", 1)[0]
+            raise Invalid(f"unsupported scheme {scheme!r}; use a file path or postgresql://")
+        return value
+
+    schemes = "|".join(SCHEMES)
+    other = {"not": {"pattern": "://"}}
+    return Kind(
+        parse,
+        {"type": "string", "pattern": r"\S", "anyOf": [other, {"pattern": f"^({schemes})"}]},
+    )
+
+
+HISTORY = Table(
+    "tool.gauntlet.history",
+    "Where the run history is kept (default: .gauntlet/history.sqlite3).",
+    (
+        Key(
+            "url",
+            _url(),
+            "A file path (under the repository), sqlite:/// URL or postgresql:// URL.",
+            default=".gauntlet/history.sqlite3",
+        ),
+        Key(
+            "stale-after",
+            number("a number of hours above 0", 0, open_low=True),
+            "Hours after which a run still marked running is taken as interrupted.",
+        ),
+    ),
+    HistorySettings,
+)
+
+
+def parse_history(raw: dict[str, Any], fail: Fail) -> HistorySettings:
+    """The ``[tool.gauntlet.history]`` table; every problem goes to ``fail``."""
+    return HistorySettings(**HISTORY.read(raw, fail))
