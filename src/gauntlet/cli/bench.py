@@ -33,13 +33,14 @@ from gauntlet.bench.compare import (
     to_json_text,
     to_markdown,
 )
-from gauntlet.bench.history import HISTORY_FOLDER, HistoryStore
+from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.parse import PARSERS, parse_output
 from gauntlet.bench.records import BenchResults, Environment, read_results, write_results
 from gauntlet.bench.stats import Comparison
 from gauntlet.config.bench import BenchSettings, bench_settings
 from gauntlet.config.load import load_config
 from gauntlet.errors import ConfigError, ExitCode, ResultError
+from gauntlet.layout import Layout
 from gauntlet.run import toolchain
 from gauntlet.run.benchtask import git_commit
 from gauntlet.views.benchplot import history_svg
@@ -50,7 +51,7 @@ def _say(text: str) -> None:
 
 
 def _store(args: argparse.Namespace) -> HistoryStore:
-    return HistoryStore(load_config(args.project).out_dir / HISTORY_FOLDER)
+    return HistoryStore(Layout.of(load_config(args.project)).build.bench_history)
 
 
 def cmd_record(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     )
     if args.results:
         write_results(Path(args.results), results)
-    history = HistoryStore(config.out_dir / HISTORY_FOLDER).append(results)
+    history = HistoryStore(Layout.of(config).build.bench_history).append(results)
     _say(f"recorded {len(measurements)} benchmarks from {path} in {history}")
     return ExitCode.OK
 
@@ -119,12 +120,12 @@ def _side_by_side(args: argparse.Namespace) -> CompareReport:
 def _stored(args: argparse.Namespace) -> CompareReport:
     """Every results file of the last ``doit benchmark`` against its stored baseline."""
     config = load_config(args.project)
-    store = HistoryStore(config.out_dir / HISTORY_FOLDER)
-    found = sorted((config.out_dir / "results" / "bench").glob("*.samples.json"))
+    build = Layout.of(config).build
+    store = HistoryStore(build.bench_history)
+    found = sorted(build.bench_results.glob("*.samples.json"))
     if not found:
         raise ResultError(
-            f"no benchmark results in {config.out_dir / 'results' / 'bench'}; "
-            "run `doit benchmark` first"
+            f"no benchmark results in {build.bench_results}; run `doit benchmark` first"
         )
     comparisons: list[Comparison] = []
     labels = set()

@@ -20,10 +20,9 @@ from gauntlet.cli import dash as dashcli
 from gauntlet.cli import health as healthcli
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode, GauntletError
-from gauntlet.graph.plan import make_plan
-from gauntlet.graph.project import build_project
-from gauntlet.graph.scancache import ScanCache
+from gauntlet.layout import Layout
 from gauntlet.run import toolchain
+from gauntlet.run.context import load_context
 
 
 def cmd_mojo(args: argparse.Namespace) -> int:
@@ -44,14 +43,12 @@ def cmd_mojo(args: argparse.Namespace) -> int:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     """Print the project's Mojo files, tests, benchmarks and their dependency closures."""
-    config = load_config(args.project)
-    cache = ScanCache(config.out_dir / "cache" / "scan.json")
-    project = build_project(config, cache)
-    plan = make_plan(project, toolchain.identity(config.mojo_version))
+    context = load_context(args.project)
+    project, plan = context.project, context.plan
     if args.json:
         data = {
             "files": len(project.files),
-            "diagnostics": [str(d) for d in project.diagnostics(project.programs())],
+            "diagnostics": context.diagnostics,
             "steps": [
                 {"kind": s.kind.value, "name": s.name, "key": s.key, "inputs": list(s.inputs)}
                 for s in plan.steps
@@ -59,13 +56,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
         }
         print(json.dumps(data, indent=1))
     else:
-        print(f"{len(project.files)} Mojo files, {cache.parsed} parsed (the rest from cache)")
+        print(f"{len(project.files)} Mojo files, {context.parsed} parsed (the rest from cache)")
         for step in plan.steps:
             print(f"{step.kind.value:10} {step.name}  ({len(step.inputs)} files)")
             if args.verbose:
                 for path in step.inputs:
                     print(f"             {path}")
-        for problem in project.diagnostics(project.programs()):
+        for problem in context.diagnostics:
             print(f"warning: {problem}")
     return ExitCode.OK
 
@@ -77,11 +74,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     from gauntlet.views.console import make_console, print_summary
     from gauntlet.views.report import collect, write_report
 
-    config = load_config(args.project)
-    project = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
-    plan = make_plan(project, toolchain.identity(config.mojo_version))
-    summary = collect(plan, config.out_dir)
-    write_report(summary, config.out_dir)
+    context = load_context(args.project)
+    summary = collect(context.plan, context.layout.build)
+    write_report(summary, context.layout.build)
     print_summary(summary, make_console())
     return ExitCode.OK if summary.status.ok else ExitCode.FAILED
 
@@ -96,7 +91,7 @@ def cmd_gates(args: argparse.Namespace) -> int:
     from gauntlet.config.gates import MISSING_INTERPRETERS, GateSettings
     from gauntlet.config.pyversions import declared_pythons
     from gauntlet.errors import ConfigError
-    from gauntlet.gates.collect import collect, results_dir
+    from gauntlet.gates.collect import collect
     from gauntlet.gates.report import github_annotations, markdown, write_gate_junit
     from gauntlet.gates.verdict import evaluate, write_verdict
     from gauntlet.results.sarif import write_sarif
@@ -118,7 +113,7 @@ def cmd_gates(args: argparse.Namespace) -> int:
         settings = replace(settings, allow_not_run=settings.allow_not_run + extra)
     inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
     verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
-    out = results_dir(config) / "gates"
+    out = Layout.of(config).repo.gates
     repo = config.pyproject.parent
     write_verdict(out / "verdict.json", verdict)
     write_gate_junit(out / "junit-gates.xml", verdict)

@@ -32,6 +32,7 @@ from gauntlet.health.files import doit_tasks, folder_regressions, folder_results
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow
 from gauntlet.health.store import DEFAULT_STALE_AFTER_S, Store, open_store
+from gauntlet.layout import Layout
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -55,7 +56,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     repo = config.pyproject.parent
     url = raw.get("url")
     if url is None:
-        return str(repo / ".gauntlet" / "history.sqlite3")
+        return str(Layout.of(config).repo.run_history)
     if not isinstance(url, str) or not url.strip():
         raise where.error(
             TABLE, "url", f"expected a path or postgresql:// URL, got {_describe(url)}"
