@@ -100,6 +100,9 @@ def test_tasks_are_listed_per_file(project: WriteTree, capsys: pytest.CaptureFix
             "benchmarks/bench_c.mojo": "",
         }
     )
+    assert gauntlet.dodo.DOIT_CONFIG["dep_file"].endswith(
+        "doit-state.sqlite3"
+    )  # doit reads it first
     names = set()
     for generator in GENERATORS:
         made = generator()
@@ -117,9 +120,9 @@ def test_tasks_are_listed_per_file(project: WriteTree, capsys: pytest.CaptureFix
         "benchmark:benchmarks/bench_c.mojo",
         "report",
     } <= names
-    assert "tests/test_b.mojo:1: cannot resolve import 'missing_module'" in capsys.readouterr().err
-    assert gauntlet.dodo.DOIT_CONFIG["dep_file"].endswith("doit-state.sqlite3")
-    assert capsys.readouterr().err == ""  # loaded once: no second warning
+    stderr = capsys.readouterr().err
+    assert "tests/test_b.mojo:1: cannot resolve import 'missing_module'" in stderr
+    assert stderr.count("missing_module") == 1  # the project was loaded once for the run
 
 
 def test_missing_mojo_is_a_tool_error_that_says_how_to_get_it(

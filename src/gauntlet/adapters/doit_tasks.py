@@ -13,14 +13,14 @@ can be selected by tag with ``GAUNTLET_SKIP_TAGS`` / ``GAUNTLET_ONLY_TAGS``
 
 Importing this module does no work.  The project is loaded when doit first
 asks for something: ``DOIT_CONFIG`` is a module attribute computed on access
-(PEP 562), which the ``import *`` of a ``dodo.py`` does while doit loads it,
-and every task generator asks the same memo, so one doit run loads the
-project once.  :class:`Graph` makes the tasks of an already loaded project.
+(PEP 562), which the ``import *`` of a ``dodo.py`` does while doit loads it
+(and doit's ``ModuleTaskLoader`` does through ``dir()``), and every task
+generator of that run reuses what it loaded (see :func:`current`).
+:class:`Graph` makes the tasks of an already loaded project.
 """
 
 from __future__ import annotations
 
-import functools
 import os
 import sys
 from pathlib import Path
@@ -146,8 +146,7 @@ class Graph:
         }
 
 
-@functools.cache
-def _graph_for(folder: Path, explicit: str, skip: str, only: str) -> Graph:
+def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     env = {"GAUNTLET_SKIP_TAGS": skip, "GAUNTLET_ONLY_TAGS": only}
     context = load_context(Path(explicit) if explicit else folder, selected=True, env=env)
     for problem in context.diagnostics:
@@ -156,26 +155,42 @@ def _graph_for(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     return Graph(context)
 
 
-def current() -> Graph:
-    """The graph of the project doit runs in, loaded once per working directory and
-    environment; a configuration error ends the run with its exit code (3)."""
+class _Loaded:
+    """The graph of the current doit run, and what it was loaded for."""
+
+    key: tuple[Path, str, str, str] | None = None
+    graph: Graph | None = None
+
+
+def current(*, fresh: bool = False) -> Graph:
+    """The graph of the project doit runs in (the working directory, the environment).
+
+    doit reads ``DOIT_CONFIG`` once at the start of a run, before it calls any
+    task generator: that read loads the project afresh (``fresh``), and the
+    generators reuse it, so a run loads once and the next run in the same
+    process sees the files as they are then.  A configuration error ends the run
+    with its exit code (3) and a message naming file, line and key.
+    """
     env = os.environ
-    try:
-        return _graph_for(
-            Path.cwd(),
-            env.get("GAUNTLET_PROJECT", ""),
-            env.get("GAUNTLET_SKIP_TAGS", ""),
-            env.get("GAUNTLET_ONLY_TAGS", ""),
-        )
-    except GauntletError as exc:
-        sys.stderr.write(f"gauntlet: error: {exc}\n")
-        raise SystemExit(int(exc.exit_code)) from None
+    key = (
+        Path.cwd(),
+        env.get("GAUNTLET_PROJECT", ""),
+        env.get("GAUNTLET_SKIP_TAGS", ""),
+        env.get("GAUNTLET_ONLY_TAGS", ""),
+    )
+    if fresh or _Loaded.graph is None or _Loaded.key != key:
+        try:
+            _Loaded.graph, _Loaded.key = _load(*key), key
+        except GauntletError as exc:
+            sys.stderr.write(f"gauntlet: error: {exc}\n")
+            raise SystemExit(int(exc.exit_code)) from None
+    return _Loaded.graph
 
 
 def __getattr__(name: str) -> Any:
     """``DOIT_CONFIG``, computed when doit (or ``import *``) first reads it."""
     if name == "DOIT_CONFIG":
-        return current().doit_config()
+        return current(fresh=True).doit_config()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
