@@ -2,13 +2,17 @@
 
     from gauntlet.dodo import *  # noqa: F403
 
-The tasks are made by :mod:`gauntlet.adapters.doit_tasks`.
+The tasks are made by :mod:`gauntlet.adapters.doit_tasks`.  Importing this
+module does no work: ``DOIT_CONFIG`` is read from there when doit (through
+the ``import *``) first asks for it, and so the project is loaded then.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from gauntlet.adapters import doit_tasks
 from gauntlet.adapters.doit_tasks import (
-    DOIT_CONFIG,
     task_benchmark,
     task_build,
     task_report,
@@ -16,7 +20,7 @@ from gauntlet.adapters.doit_tasks import (
     task_toolchain,
 )
 
-__all__ = [
+__all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
     "task_build",
@@ -24,3 +28,15 @@ __all__ = [
     "task_test",
     "task_toolchain",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``DOIT_CONFIG`` of the current project, computed on first access (PEP 562)."""
+    if name == "DOIT_CONFIG":
+        return doit_tasks.DOIT_CONFIG
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The public names, ``DOIT_CONFIG`` included (``inspect.getmembers`` lists these)."""
+    return sorted({*globals(), "DOIT_CONFIG"})

@@ -31,11 +31,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from gauntlet.errors import ExitCode, GauntletError
+from gauntlet.layout import BuildDir
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-
-CRASH_FOLDER = "logs"
 
 
 def guarded(
@@ -85,15 +84,15 @@ def write_crash_log(text: str, build_dir: Callable[[], Path | None]) -> Path:
         base = build_dir()
     except Exception:  # noqa: BLE001 - the project itself may be what is broken
         base = None
-    folders = [base / CRASH_FOLDER] if base is not None else []
-    folders.append(Path(tempfile.gettempdir()) / "gauntlet" / CRASH_FOLDER)
-    for folder in folders:
+    places = [BuildDir(base).crash_log(name)] if base is not None else []
+    places.append(BuildDir(Path(tempfile.gettempdir()) / "gauntlet").crash_log(name))
+    for place in places:
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / name).write_text(text, encoding="utf-8")
+            place.parent.mkdir(parents=True, exist_ok=True)
+            place.write_text(text, encoding="utf-8")
         except OSError:
             continue
-        return folder / name
+        return place
     return Path(os.devnull)  # pragma: no cover - neither folder is writable
 
 

@@ -10,6 +10,7 @@ from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.records import read_results
 from gauntlet.config.bench import BenchSettings
 from gauntlet.errors import ToolError
+from gauntlet.run.actions import Job
 from gauntlet.run.benchtask import run_benchmark_file, samples_path
 
 if TYPE_CHECKING:
@@ -47,8 +48,8 @@ def job(tmp_path: Path, program: str = PROGRAM) -> dict[str, Any]:
 
 def test_samples_results_record_and_history(tmp_path: Path) -> None:
     fields = job(tmp_path)
-    settings = BenchSettings(samples=4, warmup=2).to_json()
-    summary = run_benchmark_file(settings=settings, commit="abc", **fields)
+    settings = BenchSettings(samples=4, warmup=2)
+    summary = run_benchmark_file(Job(**fields), settings, commit="abc")
     output = tmp_path / ".gauntlet/results/bench/benchmarks__bench_add.mojo.json"
     assert summary == {
         "status": "passed",
@@ -70,7 +71,7 @@ def test_samples_results_record_and_history(tmp_path: Path) -> None:
 
 def test_truncated_output_is_recorded_as_a_failed_run(tmp_path: Path) -> None:
     fields = job(tmp_path, PROGRAM.replace('| add | 1.5 | 20 |"', '| add | 1.5"'))
-    summary = run_benchmark_file(settings=BenchSettings(samples=1).to_json(), **fields)
+    summary = run_benchmark_file(Job(**fields), BenchSettings(samples=1))
     assert summary["status"] == "error"
     assert "benchmarks/bench_add.mojo:4: truncated table row" in summary["message"]
     assert not (tmp_path / ".gauntlet/bench-history").exists()
@@ -83,9 +84,9 @@ def test_missing_valgrind_fails_or_falls_back_as_configured(
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
     counted = BenchSettings(samples=2, instructions=("benchmarks/*.mojo",))
     with pytest.raises(ToolError, match="apt-get install valgrind"):
-        run_benchmark_file(settings=counted.to_json(), **fields)
+        run_benchmark_file(Job(**fields), counted)
     fallback = BenchSettings(samples=2, instructions=("benchmarks/*.mojo",), fallback=True)
-    summary = run_benchmark_file(settings=fallback.to_json(), **fields)
+    summary = run_benchmark_file(Job(**fields), fallback)
     assert summary["status"] == "passed"
     assert "valgrind missing: measured wall time" in summary["message"]
 
@@ -107,7 +108,7 @@ def test_python_benchmarks_are_recorded_each_on_its_own(tmp_path: Path) -> None:
             "output": str(tmp_path / f".gauntlet/results/bench/benchmarks__{name}.json"),
             "out_dir": str(tmp_path / ".gauntlet"),
         }
-        summaries[name] = run_benchmark_file(settings=BenchSettings().to_json(), **fields)
+        summaries[name] = run_benchmark_file(Job(**fields), BenchSettings())
     assert summaries["bench_bad.py"]["status"] == "error"
     assert "benchmarks/bench_bad.py stdout:2:" in summaries["bench_bad.py"]["message"]
     assert summaries["bench_good.py"] == {

@@ -53,6 +53,7 @@ from gauntlet.adapters.noxsteps import (
     run_tool,
 )
 from gauntlet.config.pyversions import project_name
+from gauntlet.layout import Layout
 from gauntlet.results import pipeline
 from gauntlet.results.pipeline import STAGES
 
@@ -260,7 +261,9 @@ def health(session: nox.Session) -> None:
 
 def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one session in its own nox process (report in ``nox/NAME.json``); did it pass?"""
-    report = results_folder(project_config(), "nox") / f"{name}.json"
+    config = project_config()
+    results_folder(config, "nox")
+    report = Layout.of(config).repo.nox_report(name)
     try:
         session.run(
             sys.executable,
@@ -328,7 +331,7 @@ def ci(session: nox.Session) -> None:
             session.warn("the health report and alerts could not be made; see the output above")
     problems = [f"stage failed: {s}" for s in failed]
     if not gates_ok:
-        verdict = results / "gates" / "verdict.json"
+        verdict = Layout.of(config).repo.gates / "verdict.json"
         try:
             names = ", ".join(json.loads(verdict.read_text(encoding="utf-8"))["failed"])
         except (OSError, ValueError, KeyError):

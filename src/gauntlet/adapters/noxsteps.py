@@ -19,6 +19,7 @@ from nox.command import CommandFailed
 
 from gauntlet.config.load import Config, load_config
 from gauntlet.config.pyversions import declared_pythons
+from gauntlet.layout import Layout
 from gauntlet.results.covcombine import data_file
 
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
@@ -30,8 +31,9 @@ def project_config() -> Config:
 
 
 def results_folder(config: Config, part: str = "") -> Path:
-    """``<repo>/.gauntlet/results/<part>``, created."""
-    folder = config.pyproject.parent / ".gauntlet" / "results" / part
+    """``<repo>/.gauntlet/results/<part>`` (see :class:`gauntlet.layout.RepoDir`), created."""
+    repo = Layout.of(config).repo
+    folder = repo.part(part) if part else repo.results
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -61,7 +63,8 @@ def run_tool(
     codes: tuple[int, ...] = (0, 1),
 ) -> None:
     """Run a tool; stdout to ``output`` (its result file) or the log, stderr to the log."""
-    log_path = results_folder(config, "logs") / f"{log}.log"
+    results_folder(config, "logs")
+    log_path = Layout.of(config).repo.log(log)
     with log_path.open("a", encoding="utf-8") as log_file:
         log_file.write(f"$ {' '.join(args)}\n")
         log_file.flush()
@@ -117,7 +120,7 @@ def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
     dodo = config.pyproject.parent / "dodo.py"
     session.run("doit", "-f", str(dodo), "-n", str(min(2, os.cpu_count() or 1)), *targets)
     if config.python_tests and not targets:
-        ext_dir = config.out_dir / "build" / "python"
+        ext_dir = Layout.of(config).build.extensions
         results = results_folder(config, "python")
         session.run(
             "pytest",
@@ -132,7 +135,9 @@ def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
 
 
 def comparison_file(config: Config) -> Path:
-    return results_folder(config) / "bench-comparison.json"
+    """Where the benchmark comparison goes for the gate (its folder created)."""
+    results_folder(config)
+    return Layout.of(config).repo.bench_comparison
 
 
 def compare_benchmarks(session: nox.Session, config: Config) -> None:
@@ -142,7 +147,7 @@ def compare_benchmarks(session: nox.Session, config: Config) -> None:
     benchmark is a new baseline.  Exit 1 (a regression) is the gate's to report.
     """
     report = comparison_file(config)
-    if not any((config.out_dir / "results" / "bench").glob("*.samples.json")):
+    if not any(Layout.of(config).build.bench_results.glob("*.samples.json")):
         return
     threshold = config.gates.benchmark_regression if config.gates else 5.0
     run_tool(

@@ -1,6 +1,6 @@
 """The benchmark history: append-only JSON lines, one file per machine fingerprint.
 
-``<build-dir>/bench-history/<fingerprint>.jsonl`` holds one
+``<build-dir>/bench-history/<fingerprint>.jsonl`` (``Layout.build.bench_history``) holds one
 :class:`~gauntlet.bench.records.BenchResults` per line, oldest first.  Figures
 from different machines or toolchains land in different files, so a history
 never mixes them.  A line is written with one ``write`` on a file opened for
@@ -22,8 +22,6 @@ from gauntlet.errors import ResultError
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-HISTORY_FOLDER = "bench-history"
 
 
 class Point(NamedTuple):

@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gauntlet.bench.changepoint import change_points
-from gauntlet.bench.history import HISTORY_FOLDER, HistoryStore
+from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.parse import PARSERS, parse_output
 from gauntlet.bench.records import BenchResults, Environment, write_results
 from gauntlet.cli.benchcompare import add_compare_arguments, cmd_compare
 from gauntlet.cli.parser import Command, add_json
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode, ResultError
+from gauntlet.layout import Layout
 from gauntlet.run import toolchain
 from gauntlet.run.benchtask import git_commit
 from gauntlet.views.benchplot import history_svg
@@ -62,14 +63,14 @@ def cmd_record(
     )
     if results:
         write_results(Path(results), found)
-    history = HistoryStore(config.out_dir / HISTORY_FOLDER).append(found)
+    history = HistoryStore(Layout.of(config).build.bench_history).append(found)
     _say(f"recorded {len(measurements)} benchmarks from {path} in {history}")
     return ExitCode.OK
 
 
 def cmd_history(*, project: Path | None, name: str, machine: str, svg: str, as_json: bool) -> int:
     """One benchmark's medians run by run, with change points."""
-    store = HistoryStore(load_config(project).out_dir / HISTORY_FOLDER)
+    store = HistoryStore(Layout.of(load_config(project)).build.bench_history)
     machine = machine or next(iter(store.fingerprints()), "")
     if not machine:
         raise ResultError(f"no benchmark history in {store.folder}; run `doit benchmark` first")

@@ -25,13 +25,14 @@ from gauntlet.bench.compare import (
     to_json_text,
     to_markdown,
 )
-from gauntlet.bench.history import HISTORY_FOLDER, HistoryStore
+from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.records import BenchResults, read_results
 from gauntlet.bench.stats import Comparison
 from gauntlet.cli.parser import add_json
 from gauntlet.config.bench import BenchSettings, bench_settings
 from gauntlet.config.load import load_config
 from gauntlet.errors import ConfigError, ExitCode, ResultError, UsageError
+from gauntlet.layout import Layout
 
 
 def baseline(store: HistoryStore, new: BenchResults) -> BenchResults | None:
@@ -88,12 +89,12 @@ def _stored(
 ) -> CompareReport:
     """Every results file of the last ``doit benchmark`` against its stored baseline."""
     config = load_config(project)
-    store = HistoryStore(config.out_dir / HISTORY_FOLDER)
-    found = sorted((config.out_dir / "results" / "bench").glob("*.samples.json"))
+    build = Layout.of(config).build
+    store = HistoryStore(build.bench_history)
+    found = sorted(build.bench_results.glob("*.samples.json"))
     if not found:
         raise ResultError(
-            f"no benchmark results in {config.out_dir / 'results' / 'bench'}; "
-            "run `doit benchmark` first"
+            f"no benchmark results in {build.bench_results}; run `doit benchmark` first"
         )
     comparisons: list[Comparison] = []
     labels = set()
@@ -124,7 +125,7 @@ def _files(
     if base:
         old: BenchResults | None = read_results(Path(base))
     else:
-        old = baseline(HistoryStore(load_config(project).out_dir / HISTORY_FOLDER), fresh)
+        old = baseline(HistoryStore(Layout.of(load_config(project)).build.bench_history), fresh)
     if old is None:  # the first run on this machine: everything is a new baseline
         old = BenchResults(fresh.source, fresh.environment, (), commit="no baseline")
     if old.environment.fingerprint != fresh.environment.fingerprint and not any_machine:

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 from gauntlet.cli.parser import add_json
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode
-from gauntlet.graph.plan import make_plan
-from gauntlet.graph.project import build_project
-from gauntlet.graph.scancache import ScanCache
+from gauntlet.layout import Layout
 from gauntlet.run import toolchain
+from gauntlet.run.context import load_context
 
 if TYPE_CHECKING:
     import argparse
@@ -48,15 +47,12 @@ def cmd_mojo(*, project: Path | None, install: bool) -> int:
 
 def cmd_scan(*, project: Path | None, as_json: bool, verbose: bool) -> int:
     """Print the project's Mojo files, tests, benchmarks and their dependency closures."""
-    config = load_config(project)
-    cache = ScanCache(config.out_dir / "cache" / "scan.json")
-    found = build_project(config, cache)
-    plan = make_plan(found, toolchain.identity(config.mojo_version))
-    problems = found.diagnostics(found.programs())
+    context = load_context(project)
+    found, plan = context.project, context.plan
     if as_json:
         data = {
             "files": len(found.files),
-            "diagnostics": [str(d) for d in problems],
+            "diagnostics": context.diagnostics,
             "steps": [
                 {"kind": s.kind.value, "name": s.name, "key": s.key, "inputs": list(s.inputs)}
                 for s in plan.steps
@@ -64,13 +60,13 @@ def cmd_scan(*, project: Path | None, as_json: bool, verbose: bool) -> int:
         }
         print(json.dumps(data, indent=1))
         return ExitCode.OK
-    print(f"{len(found.files)} Mojo files, {cache.parsed} parsed (the rest from cache)")
+    print(f"{len(found.files)} Mojo files, {context.parsed} parsed (the rest from cache)")
     for step in plan.steps:
         print(f"{step.kind.value:10} {step.name}  ({len(step.inputs)} files)")
         if verbose:
             for path in step.inputs:
                 print(f"             {path}")
-    for problem in problems:
+    for problem in context.diagnostics:
         print(f"warning: {problem}")
     return ExitCode.OK
 
@@ -80,11 +76,9 @@ def cmd_report(*, project: Path | None) -> int:
     from gauntlet.views.console import make_console, print_summary
     from gauntlet.views.report import collect, write_report
 
-    config = load_config(project)
-    found = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
-    plan = make_plan(found, toolchain.identity(config.mojo_version))
-    summary = collect(plan, config.out_dir)
-    write_report(summary, config.out_dir)
+    context = load_context(project)
+    summary = collect(context.plan, context.layout.build)
+    write_report(summary, context.layout.build)
     print_summary(summary, make_console())
     return ExitCode.OK if summary.status.ok else ExitCode.FAILED
 
@@ -95,7 +89,7 @@ def cmd_gates(*, project: Path | None) -> int:
     import time
 
     from gauntlet.config.pyversions import declared_pythons
-    from gauntlet.gates.collect import collect, results_dir
+    from gauntlet.gates.collect import collect
     from gauntlet.gates.environ import gate_settings
     from gauntlet.gates.report import github_annotations, publish
     from gauntlet.gates.verdict import evaluate
@@ -105,7 +99,7 @@ def cmd_gates(*, project: Path | None) -> int:
     settings = gate_settings(config, os.environ)
     inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
     verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
-    out = results_dir(config) / "gates"
+    out = Layout.of(config).repo.gates
     publish(verdict, out, config.pyproject.parent, os.environ.get("GITHUB_STEP_SUMMARY"))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(verdict):

@@ -22,6 +22,7 @@ from gauntlet.gates.inputs import (
     load_lint,
     read_bench,
 )
+from gauntlet.layout import Layout
 from gauntlet.results.audit import read_pip_audit
 from gauntlet.results.coverage import parse_diff, read_coverage
 from gauntlet.results.findings import read_bandit, read_mypy, read_secrets
@@ -34,14 +35,15 @@ if TYPE_CHECKING:
 
     from gauntlet.config.load import Config
 
-RESULTS = ".gauntlet/results"
-# pytest and doit print to the console, not to a log file.
-MOJO_OUTPUT = "the output of `nox -s mojo` and <root>/.gauntlet/runs/last-doit-run.json"
-
 
 def results_dir(config: Config) -> Path:
     """The repository's results directory: ``<repo>/.gauntlet/results``."""
-    return config.pyproject.parent / RESULTS
+    return Layout.of(config).repo.results
+
+
+def _mojo_output(layout: Layout) -> str:
+    """Where to look when a doit result is missing (pytest and doit print to the console)."""
+    return f"the output of `nox -s mojo` and {layout.build.last_doit_run}"
 
 
 def changed_lines(repo: Path, base: str) -> dict[str, frozenset[int]] | None:
@@ -96,13 +98,13 @@ def collect(
     env = os.environ if env is None else env
     settings = config.gates
     base = env.get("GAUNTLET_BASE") or (settings.base if settings else "origin/main")
-    out = results_dir(config)
-    logs = out / "logs"
+    layout = Layout.of(config)
+    repo, mojo_output = layout.repo, _mojo_output(layout)
     python_runs: list[TestRun | Missing] = []
     missing_pythons = []
-    skipped = skipped_pythons(out / "nox" / "tests.json")
+    skipped = skipped_pythons(repo.nox_report("tests"))
     for version in pythons:
-        path = out / "python" / f"junit-python-{version}.xml"
+        path = repo.python / f"junit-python-{version}.xml"
         if skipped is not None:
             not_found = version in skipped
         else:
@@ -114,42 +116,41 @@ def collect(
             load(f"pytest (Python {version})", path, f"`nox -s tests-{version}`", read_junit)
         )
     if config.python_tests:
-        path = out / "python" / "junit-extensions.xml"
-        python_runs.append(load("pytest (extensions)", path, MOJO_OUTPUT, read_junit))
-    mojo_results = config.out_dir / "results"
-    mojo = load("doit (Mojo tests)", mojo_results / "junit-mojo.xml", MOJO_OUTPUT, read_junit)
-    bench_dir = mojo_results / "bench"
+        path = repo.python / "junit-extensions.xml"
+        python_runs.append(load("pytest (extensions)", path, mojo_output, read_junit))
+    mojo = load("doit (Mojo tests)", layout.build.junit_mojo, mojo_output, read_junit)
+    bench_dir = layout.build.bench_results
     bench = (
         load(
             "doit (benchmarks)",
             bench_dir,
-            MOJO_OUTPUT,
-            lambda p: read_bench(p, out / "bench-comparison.json"),
+            mojo_output,
+            lambda p: read_bench(p, repo.bench_comparison),
         )
         if bench_dir.is_dir()
         else None
     )
-    pipeline = read_pipeline(out)
+    pipeline = read_pipeline(repo.results)
     return Inputs(
         python_tests=tuple(python_runs),
         missing_pythons=tuple(missing_pythons),
         mojo_tests=mojo,
         coverage=load(
             "coverage",
-            out / "python" / "coverage.json",
+            repo.python / "coverage.json",
             "the output of `nox -s tests`",
             read_coverage,
         ),
         changed=changed_lines(config.pyproject.parent, base),
         base=base,
-        lint=load_lint(out / "lint", logs / "lint.log"),
-        types=load("mypy", out / "types" / "mypy.json", logs / "typecheck.log", read_mypy),
-        bandit=load("bandit", out / "security" / "bandit.json", logs / "security.log", read_bandit),
+        lint=load_lint(repo.lint, repo.log("lint")),
+        types=load("mypy", repo.types / "mypy.json", repo.log("typecheck"), read_mypy),
+        bandit=load("bandit", repo.security / "bandit.json", repo.log("security"), read_bandit),
         secrets=load(
-            "detect-secrets", out / "security" / "secrets.json", logs / "security.log", read_secrets
+            "detect-secrets", repo.security / "secrets.json", repo.log("security"), read_secrets
         ),
         audit=load(
-            "pip-audit", out / "security" / "pip-audit.json", logs / "security.log", read_pip_audit
+            "pip-audit", repo.security / "pip-audit.json", repo.log("security"), read_pip_audit
         ),
         bench=bench,
         elapsed_s=pipeline.elapsed(now) if pipeline else None,

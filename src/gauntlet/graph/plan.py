@@ -22,6 +22,8 @@ from enum import Enum
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from gauntlet.layout import Layout
+
 if TYPE_CHECKING:
     from gauntlet.graph.project import Project
 
@@ -152,6 +154,7 @@ def make_plan(
 ) -> Plan:
     """Every step of the project's graph, each with its content key."""
     config = project.config
+    build = Layout.of(config).build
     steps: list[Step] = []
     deselected: list[str] = []
     timeout = {"timeout": config.timeout}
@@ -159,18 +162,19 @@ def make_plan(
         name = PurePosixPath(package).name
         inputs, key = _inputs_and_key(project, StepKind.PACKAGE, package,
                                       project.package_files(package), toolchain, {})  # fmt: skip
-        steps.append(Step(StepKind.PACKAGE, name, package, inputs, f"build/pkg/{name}.mojoc", key))
+        out = build.relative(build.package(name))
+        steps.append(Step(StepKind.PACKAGE, name, package, inputs, out, key))
     for exe in config.executables:
         inputs, key = _inputs_and_key(project, StepKind.EXECUTABLE, exe, [exe], toolchain, {})
-        out = f"build/bin/{PurePosixPath(exe).stem}"
+        out = build.relative(build.executable(exe))
         steps.append(Step(StepKind.EXECUTABLE, exe, exe, inputs, out, key))
     for ext in config.extensions:
         inputs, key = _inputs_and_key(project, StepKind.EXTENSION, ext.source, [ext.source],
                                       toolchain, {"name": ext.name})  # fmt: skip
-        out = f"build/python/{ext.name}.so"
+        out = build.relative(build.extension(ext.name))
         steps.append(Step(StepKind.EXTENSION, ext.name, ext.source, inputs, out, key))
     for kind, files in ((StepKind.TEST, project.tests), (StepKind.BENCHMARK, project.benchmarks)):
-        folder = "mojo" if kind is StepKind.TEST else "bench"
+        result = build.test_result if kind is StepKind.TEST else build.bench_result
         for path in files:
             tags = config.tags_for(path)
             if not select(tags, skip_tags, only_tags):
@@ -183,7 +187,7 @@ def make_plan(
                 else {**timeout, "bench": config.raw.get("bench", {})}
             )
             inputs, key = _inputs_and_key(project, kind, path, [path], toolchain, extra)
-            out = f"results/{folder}/{path.replace('/', '__')}.json"
+            out = build.relative(result(path))
             steps.append(Step(kind, path, path, inputs, out, key, tags))
     steps.extend(_python_benchmarks(project, steps))
     return Plan(tuple(steps), tuple(deselected), toolchain)
@@ -196,10 +200,11 @@ def _python_benchmarks(project: Project, steps: list[Step]) -> list[Step]:
     config = project.config
     if config.bench is None or not config.bench.python:
         return []
+    build = Layout.of(config).build
     extensions = {s.name: s.key for s in steps if s.kind is StepKind.EXTENSION}
     found = []
     for path in python_benchmarks(config, config.bench.python):
         inputs, key = python_key(config, path, extensions, config.raw.get("bench", {}))
-        out = f"results/bench/{path.replace('/', '__')}.json"
+        out = build.relative(build.bench_result(path))
         found.append(Step(StepKind.PY_BENCHMARK, path, path, tuple(inputs), out, key))
     return found

@@ -31,6 +31,7 @@ from gauntlet.health.files import doit_tasks, folder_regressions, folder_results
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow
 from gauntlet.health.store import Store, open_store
+from gauntlet.layout import Layout
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -51,7 +52,7 @@ def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
     repo = config.pyproject.parent
     url = config.history.url  # checked when the configuration loaded
     if not url:
-        return str(repo / ".gauntlet" / "history.sqlite3")
+        return str(Layout.of(config).repo.run_history)
     return url if is_postgres(url) else str(sqlite_path(url, repo))
 
 

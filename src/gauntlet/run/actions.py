@@ -1,11 +1,12 @@
 """What the graph's tasks do: compile with Mojo, run, record results.
 
-Each function takes plain arguments (so parallel workers can receive it),
-writes its outputs atomically, and returns a small JSON-able summary.  A
-build artifact is written next to a ``.key`` file holding the content key it
-was made for; the key file is written last, so an interrupted build is never
-taken for a finished one.  Test binaries live in folders named by their key,
-which lets a switch back to an earlier compiler reuse what it built before.
+Each function takes one :class:`Job` (plain, picklable values: doit hands it
+over as it is, to a thread or a process), writes its outputs atomically, and
+returns a small JSON-able summary.  A build artifact is written next to a
+``.key`` file holding the content key it was made for; the key file is written
+last, so an interrupted build is never taken for a finished one.  Test binaries
+live in folders named by their key, which lets a switch back to an earlier
+compiler reuse what it built before.
 """
 
 from __future__ import annotations
@@ -17,14 +18,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
+from gauntlet.layout import BuildDir, Layout
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
 from gauntlet.results.testoutput import clean, compile_error_case, parse_test_output, tail
+
+if TYPE_CHECKING:
+    from gauntlet.config.load import Config
+    from gauntlet.graph.plan import Step
 
 KEEP_BINARIES = 3
 _slot_lock = threading.Lock()
@@ -82,7 +88,11 @@ def artifact_current(output: str, key: str) -> bool:
 
 @dataclass(frozen=True)
 class Job:
-    """One step's work as its task passes it: plain values, so any worker can run it."""
+    """One step's work as its task passes it (made by :meth:`for_step`).
+
+    ``mojo`` is filled in when the task runs (the compiler may be installed by
+    an earlier task of the same run); ``out_dir`` is the build folder.
+    """
 
     mojo: str
     root: str
@@ -96,6 +106,29 @@ class Job:
     out_dir: str = ""
     toolchain: str = ""
 
+    @classmethod
+    def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "") -> Job:
+        """The job of one step of the plan, for the configured project."""
+        build = Layout.of(config).build
+        return cls(
+            mojo=mojo,
+            root=str(config.root),
+            source=step.source,
+            output=str(build.at(step.output)),
+            key=step.key,
+            include=list(config.include),
+            flags=list(config.mojo_flags),
+            timeout=config.timeout,
+            kind=step.kind.value,
+            out_dir=str(build.path),
+            toolchain=toolchain,
+        )
+
+    @property
+    def build_dir(self) -> BuildDir:
+        """The build folder this job writes into."""
+        return BuildDir(Path(self.out_dir))
+
     def compile(self, kind: str, target: Path) -> runner.Completed:
         """Run the compiler for this job's source into ``target``."""
         argv = compile_command(self.mojo, kind, self.source, str(target), self.include, self.flags)
@@ -108,9 +141,8 @@ class Job:
 
     def program(self, folder: str) -> tuple[Path, TestCase | None, float]:
         """The compiled program (built unless this key's binary exists), or the error."""
-        slug = self.source.replace("/", "__")
-        stem = PurePosixPath(self.source).stem
-        binary = Path(self.out_dir) / "build" / folder / slug / self.key[:20] / stem
+        binary = self.build_dir.program(folder, self.source, self.key)
+        stem = binary.name
         if binary.exists():
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
@@ -144,9 +176,8 @@ def _prune_siblings(binary: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build_artifact(**fields: Any) -> dict[str, Any]:
+def build_artifact(job: Job) -> dict[str, Any]:
     """Build a package, executable or extension module; report the compiler's words."""
-    job = Job(**fields)
     target = Path(job.output)
     target.parent.mkdir(parents=True, exist_ok=True)
     key_file(target).unlink(missing_ok=True)
@@ -166,9 +197,8 @@ def build_artifact(**fields: Any) -> dict[str, Any]:
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}
 
 
-def run_test_file(**fields: Any) -> dict[str, Any]:
+def run_test_file(job: Job) -> dict[str, Any]:
     """Compile and run one Mojo test file; write its JSON and JUnit results."""
-    job = Job(**fields)
     binary, error, compile_s = job.program("tests")
     run_s, exit_code, output_tail = 0.0, None, ""
     if error is not None:

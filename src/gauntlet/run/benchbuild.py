@@ -8,21 +8,20 @@ unchanged one is reused.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from gauntlet.config.load import Config
 from gauntlet.errors import ResultError, ToolError
-from gauntlet.graph.plan import Step, StepKind, make_plan
-from gauntlet.graph.project import build_project
-from gauntlet.graph.scancache import ScanCache
+from gauntlet.graph.plan import Step, StepKind
 from gauntlet.run import toolchain
 from gauntlet.run.actions import Job
+from gauntlet.run.context import load_context
 
 
 def benchmark_steps(config: Config) -> dict[str, Step]:
     """The project's benchmark steps by source file."""
-    project = build_project(config, ScanCache(config.out_dir / "cache" / "scan.json"))
-    plan = make_plan(project, toolchain.identity(config.mojo_version))
+    plan = load_context(config).plan
     return {s.source: s for s in plan.of_kind(StepKind.BENCHMARK)}
 
 
@@ -38,18 +37,8 @@ def build_program(
     config: Config, step: Step, mojo: str, out_dir: Path, flags: list[str], folder: str
 ) -> Path:
     """One benchmark program, compiled under ``out_dir`` (ResultError when it fails)."""
-    job = Job(
-        mojo=mojo,
-        root=str(config.root),
-        source=step.source,
-        output="",
-        key=step.key,
-        include=list(config.include),
-        flags=[*config.mojo_flags, *flags],
-        timeout=config.timeout,
-        out_dir=str(out_dir),
-        toolchain=toolchain.identity(config.mojo_version),
-    )
+    job = Job.for_step(step, config, toolchain.identity(config.mojo_version), mojo)
+    job = replace(job, output="", flags=[*job.flags, *flags], out_dir=str(out_dir))
     binary, error, _ = job.program(folder)
     if error is not None:
         raise ResultError(error.message)

@@ -23,6 +23,7 @@ from gauntlet.config.bench import BenchSettings, bench_settings
 from gauntlet.config.load import Config, load_config
 from gauntlet.errors import ResultError, ToolError
 from gauntlet.graph.plan import Step
+from gauntlet.layout import Layout
 from gauntlet.run.benchbuild import benchmark_steps, build_program, mojo_path
 from gauntlet.run.benchmeasure import WallRun, measure_instructions, measure_wall
 
@@ -84,7 +85,7 @@ def side_by_side(config: Config, revision: str, files: tuple[str, ...] = ()) -> 
     mojo = mojo_path(config)
     top = Path(_git(config.root, "rev-parse", "--show-toplevel"))
     commit = _git(top, "rev-parse", "--verify", f"{revision}^{{commit}}")
-    scratch = config.out_dir / "side-by-side"
+    scratch = Layout.of(config).build.side_by_side
     worktree = scratch / f"base-{commit[:12]}"
     if worktree.exists():
         _git(top, "worktree", "remove", "--force", str(worktree))

@@ -19,7 +19,7 @@ from typing import Any
 
 from gauntlet import runner
 from gauntlet.bench.file import BenchRun, Row, write_bench
-from gauntlet.bench.history import HISTORY_FOLDER, HistoryStore
+from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.records import BenchResults, Environment, Measurement, write_results
 from gauntlet.config.bench import BenchSettings
 from gauntlet.errors import ResultError, ToolError
@@ -72,12 +72,8 @@ def _measure(job: Job, settings: BenchSettings) -> tuple[tuple[Measurement, ...]
     return found, note
 
 
-def run_benchmark_file(
-    *, settings: dict[str, Any], commit: str = "", **fields: Any
-) -> dict[str, Any]:
+def run_benchmark_file(job: Job, settings: BenchSettings, commit: str = "") -> dict[str, Any]:
     """Measure one benchmark (Mojo or Python); store its results and extend the history."""
-    job = Job(**fields)
-    chosen = BenchSettings.from_json(settings)
     started = time.time()
     environment = Environment.current(job.toolchain)
     message = ""
@@ -85,11 +81,11 @@ def run_benchmark_file(
     try:
         if job.kind == StepKind.PY_BENCHMARK.value:
             measurements = run_python_benchmark(
-                job.root, job.source, job.out_dir, job.timeout, realtime=chosen.realtime
+                job.root, job.source, job.out_dir, job.timeout, realtime=settings.realtime
             )
             note = ""
         else:
-            measurements, note = _measure(job, chosen)
+            measurements, note = _measure(job, settings)
     except ResultError as exc:
         message, note = str(exc), ""
     results = BenchResults(
@@ -121,7 +117,7 @@ def run_benchmark_file(
     )
     write_bench(output, run)
     if results.ok:
-        HistoryStore(Path(job.out_dir) / HISTORY_FOLDER).append(results)
+        HistoryStore(job.build_dir.bench_history).append(results)
     return {
         "status": "passed" if results.ok else "error",
         "message": message or note,

@@ -29,13 +29,12 @@ from typing import TYPE_CHECKING
 from gauntlet import runner
 from gauntlet.bench.parse import parse_output, parse_pytest_benchmark
 from gauntlet.errors import ResultError
+from gauntlet.layout import BuildDir
 from gauntlet.results.testoutput import clean, tail
 from gauntlet.run.benchmeasure import realtime_prefix
 
 if TYPE_CHECKING:
     from gauntlet.bench.records import Measurement
-
-EXTENSION_FOLDER = "build/python"
 
 
 def is_pytest_file(source: str) -> bool:
@@ -53,7 +52,7 @@ def run_python_benchmark(
     benchmarks do (see :mod:`gauntlet.run.benchmeasure`).
     """
     folder = Path(root, source).parent
-    env_path = [str(Path(out_dir) / EXTENSION_FOLDER), str(folder), root]
+    env_path = [str(BuildDir(Path(out_dir)).extensions), str(folder), root]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(env_path)}
     with tempfile.TemporaryDirectory(prefix="gauntlet-pybench-") as scratch:
         report = Path(scratch) / "benchmark.json"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError
+from gauntlet.layout import BuildDir
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, read_result, worst
 
@@ -21,8 +22,6 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Plan
 
 SUMMARY_SCHEMA = 1
-JUNIT_NAME = "junit-mojo.xml"
-SUMMARY_NAME = "summary.json"
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,11 @@ class Summary:
         }
 
 
-def collect(plan: Plan, out_dir: Path) -> Summary:
+def collect(plan: Plan, build: BuildDir) -> Summary:
     """Read the current result of every planned test file."""
     results = []
     for step in plan.tests:
-        path = out_dir / step.output
+        path = build.at(step.output)
         try:
             result = read_result(path)
         except ResultError as exc:
@@ -105,20 +104,19 @@ def _missing(file: str, key: str, message: str) -> FileResult:
     return FileResult(file=file, key=key, cases=(case,))
 
 
-def write_report(summary: Summary, out_dir: Path) -> tuple[Path, Path]:
+def write_report(summary: Summary, build: BuildDir) -> tuple[Path, Path]:
     """Write the merged JUnit XML and the JSON summary; return their paths."""
-    results_dir = out_dir / "results"
-    junit = results_dir / JUNIT_NAME
+    junit = build.junit_mojo
     write_junit(junit, summary.results)
-    data = results_dir / SUMMARY_NAME
+    data = build.summary
     write_text_atomic(data, json.dumps(summary.to_json(), indent=1) + "\n")
     return junit, data
 
 
-def report_current(out_dir: str, key: str) -> bool:
+def report_current(build: BuildDir, key: str) -> bool:
     """Whether the written summary was made for ``key`` and passed."""
     try:
-        data = json.loads((Path(out_dir) / "results" / SUMMARY_NAME).read_text(encoding="utf-8"))
+        data = json.loads(build.summary.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     return isinstance(data, dict) and data.get("key") == key and data.get("status") == "passed"

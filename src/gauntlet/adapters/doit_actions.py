@@ -1,0 +1,133 @@
+"""What the doit tasks of :mod:`gauntlet.adapters.doit_tasks` call: actions and checks.
+
+Each action receives typed values (a :class:`~gauntlet.run.actions.Job`, the
+plan, the layout) as its task passes them; gauntlet runs doit with
+``par_type = "thread"``, and the values are picklable anyway.  Expected
+failures become doit's ``TaskFailed`` with a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from doit.exceptions import TaskFailed
+
+from gauntlet import runner
+from gauntlet.bench.file import read_bench_key
+from gauntlet.errors import GauntletError
+from gauntlet.results.records import current_result
+from gauntlet.run import actions, toolchain
+from gauntlet.views.report import collect, write_report
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from gauntlet.config.load import Config
+    from gauntlet.graph.plan import Plan
+    from gauntlet.layout import BuildDir
+    from gauntlet.run.actions import Job
+
+Outcome: TypeAlias = "dict[str, Any] | TaskFailed"
+
+
+def _mojo(version: str) -> str | TaskFailed:
+    try:
+        found = toolchain.find(version)
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+    if found is None:
+        return TaskFailed(f"Mojo {version} is not installed; run `doit toolchain` first")
+    return str(found.mojo)
+
+
+def ensure_toolchain(version: str) -> Outcome:
+    """Find or install the configured compiler."""
+    try:
+        found = toolchain.ensure(version, echo=lambda line: print(line, flush=True))  # noqa: T201
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+    return {"message": f"Mojo {found.version} at {found.mojo}"}
+
+
+def toolchain_ready(version: str) -> bool:
+    """Up-to-date check of the toolchain task."""
+    try:
+        return toolchain.find(version) is not None
+    except GauntletError:
+        return False
+
+
+def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> Outcome:
+    mojo = _mojo(version)
+    if isinstance(mojo, TaskFailed):
+        return mojo
+    try:
+        return work(replace(job, mojo=mojo))
+    except runner.Interrupted:
+        return TaskFailed("interrupted; no result written")
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+
+
+def build(version: str, job: Job) -> Outcome:
+    """Build one artifact."""
+    return _guarded(actions.build_artifact, version, job)
+
+
+def run_test(version: str, job: Job) -> Outcome:
+    """Compile and run one test file."""
+    return _guarded(actions.run_test_file, version, job)
+
+
+def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
+    """Compile and measure one benchmark file (see gauntlet.run.benchtask)."""
+    from gauntlet.config.bench import bench_settings
+    from gauntlet.run import benchtask
+
+    try:
+        settings = bench_settings(config)
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+    commit = benchtask.git_commit(config.root)
+
+    def work(job: Job) -> dict[str, Any]:
+        return benchtask.run_benchmark_file(job, settings, commit)
+
+    return _guarded(work, version, job)
+
+
+def outcome_current(kind: str, output: str, key: str) -> bool:
+    """Up-to-date check of one item: its outcome was recorded for ``key`` and is good."""
+    if kind == "build":
+        return actions.artifact_current(output, key)
+    if kind == "benchmark":
+        return read_bench_key(Path(output)) == (key, True)
+    result = current_result(Path(output), key)
+    return result is not None and result.status.ok
+
+
+def all_current(kind: str, items: list[tuple[str, str, str]]) -> bool:
+    """Up-to-date check of an aggregate task."""
+    return all(outcome_current(kind, output, key) for _, output, key in items)
+
+
+def check_outcomes(kind: str, items: list[tuple[str, str, str]]) -> Outcome:
+    """An aggregate task: fail when any of its items has a bad or missing outcome."""
+    bad = [name for name, output, key in items if not outcome_current(kind, output, key)]
+    if bad:
+        return TaskFailed(f"{len(bad)} of {len(items)} did not pass: {', '.join(bad)}")
+    return {"message": f"{len(items)} passed"}
+
+
+def make_report(plan: Plan, build: BuildDir) -> dict[str, Any]:
+    """Merge test results, write JUnit and JSON, print the console tables."""
+    from gauntlet.views.console import make_console, print_summary
+
+    summary = collect(plan, build)
+    junit, data = write_report(summary, build)
+    console = make_console()
+    print_summary(summary, console)
+    console.print(f"reports: {junit}  {data}")
+    return {"status": summary.status.value, "message": f"{junit.name}, {data.name}"}
