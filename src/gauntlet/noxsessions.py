@@ -2,21 +2,13 @@
 
     from gauntlet.noxsessions import *  # noqa: F403
 
-The sessions are defined in :mod:`gauntlet.adapters.noxsessions`.
+The sessions are defined in :mod:`gauntlet.adapters.noxsessions` and
+:mod:`gauntlet.adapters.noxcheckers` (lint, typecheck, security).
 """
 
 from __future__ import annotations
 
-from gauntlet.adapters.noxsessions import (
-    bench,
-    ci,
-    gates,
-    health,
-    lint,
-    mojo,
-    security,
-    tests,
-    typecheck,
-)
+from gauntlet.adapters.noxcheckers import lint, security, typecheck
+from gauntlet.adapters.noxsessions import bench, ci, gates, health, mojo, tests
 
 __all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]

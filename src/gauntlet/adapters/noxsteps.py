@@ -24,6 +24,8 @@ from gauntlet.results.covcombine import data_file
 
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
 
+VENV_BACKEND = "uv|virtualenv"  # uv where it is installed, else virtualenv
+
 
 def project_config() -> Config:
     """The configuration of the project nox runs in."""
