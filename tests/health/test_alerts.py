@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from healthdata import make_health
 
+from gauntlet.config.alerts import RULES, AlertSettings
 from gauntlet.config.load import parse_config
 from gauntlet.errors import ConfigError
-from gauntlet.health.alerts import RULES, AlertSettings, alert_settings, evaluate
+from gauntlet.health.alerts import alert_settings, evaluate
 from gauntlet.health.model import BenchPoint, BenchSeries, CoveragePoint, Health, Outcome
 
 QUIET = AlertSettings(failure_rate=100.0)  # the generated history fails ~10% of runs

@@ -12,7 +12,8 @@ import pytest
 from healthdata import make_health
 from webhooksink import Sink
 
-from gauntlet.health.alerts import Alert, AlertSettings
+from gauntlet.config.alerts import AlertSettings
+from gauntlet.health.alerts import Alert
 from gauntlet.health.notifiers import (
     ConsoleNotifier,
     GitHub,

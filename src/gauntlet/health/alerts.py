@@ -12,24 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gauntlet.config.alerts import NOTIFIERS, RULES, AlertSettings  # declared with the config
+from gauntlet.config.alerts import RULES  # the rule names, declared with the configuration
 from gauntlet.health.model import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from gauntlet.config.alerts import AlertSettings
     from gauntlet.config.model import Config
     from gauntlet.health.model import Health, RunSummary
 
-__all__ = [
-    "NOTIFIERS",
-    "PIPELINE_KINDS",
-    "RULES",
-    "Alert",
-    "AlertSettings",
-    "alert_settings",
-    "evaluate",
-]
 PIPELINE_KINDS = ("ci", "import")  # runs of the whole pipeline; doit runs are developers' own
 
 

@@ -25,7 +25,8 @@ from gauntlet.runner import mask, with_retries
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
-    from gauntlet.health.alerts import Alert, AlertSettings
+    from gauntlet.config.alerts import AlertSettings
+    from gauntlet.health.alerts import Alert
     from gauntlet.health.model import Health
 
 SLACK_BLOCKS = 45  # Slack accepts at most 50 blocks per message
