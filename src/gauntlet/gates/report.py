@@ -17,6 +17,7 @@ from gauntlet.atomic import write_bytes_atomic
 from gauntlet.gates.registry import GateStatus
 from gauntlet.gates.verdict import write_verdict
 from gauntlet.results.sarif import write_sarif
+from gauntlet.results.workflowcmd import escape_data, escape_property
 
 if TYPE_CHECKING:
     from gauntlet.gates.verdict import Verdict
@@ -78,14 +79,6 @@ def markdown(verdict: Verdict, limit: int = SUMMARY_LIMIT) -> str:
     return text + "\n".join(kept) + ("\n" if kept else "")
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_annotations(verdict: Verdict, limit: int = ANNOTATION_LIMIT) -> list[str]:
     """GitHub workflow commands for the first ``limit`` problems, then a count of the rest."""
     problems: list[tuple[str, str, int | None, str]] = []
@@ -98,12 +91,12 @@ def github_annotations(verdict: Verdict, limit: int = ANNOTATION_LIMIT) -> list[
             problems.append((r.gate, "", None, f"{r.measured} ({r.threshold}): {r.message}"))
     lines = []
     for gate, file, line, message in problems[:limit]:
-        props = [f"title={_escape_property('gate ' + gate)}"]
+        props = [f"title={escape_property('gate ' + gate)}"]
         if file:
-            props.insert(0, f"file={_escape_property(file)}")
+            props.insert(0, f"file={escape_property(file)}")
             if line:
                 props.insert(1, f"line={line}")
-        lines.append(f"::error {','.join(props)}::{_escape_data(message)}")
+        lines.append(f"::error {','.join(props)}::{escape_data(message)}")
     if len(problems) > limit:
         rest = len(problems) - limit
         lines.append(

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from gauntlet import __version__
-from gauntlet.gates.report import _escape_data, _escape_property
+from gauntlet.results.workflowcmd import escape_data, escape_property
 from gauntlet.runner import mask, with_retries
 
 if TYPE_CHECKING:
@@ -232,9 +232,9 @@ class GitHub:
         if self.env.get("GITHUB_ACTIONS") != "true":
             return Delivery(self.name, "skipped", detail="not running on GitHub Actions")
         for alert in alerts:
-            title = _escape_property(f"gauntlet {alert.rule}")
+            title = escape_property(f"gauntlet {alert.rule}")
             self.echo(
-                f"::{alert.level} title={title}::{_escape_data(alert.title + ': ' + alert.message)}"
+                f"::{alert.level} title={title}::{escape_data(alert.title + ': ' + alert.message)}"
             )
         summary = self.env.get("GITHUB_STEP_SUMMARY", "")
         if summary and alerts:
