@@ -61,24 +61,14 @@ def lint(session: nox.Session) -> None:
         ".",
         output=out / "ruff-format.json",
     )
-    run_tool(
-        session,
-        config,
-        "lint",
-        "python",
-        "-m",
-        "gauntlet.run.mojoformat",
-        str(out / "mojo-format.json"),
-    )
-    run_tool(
-        session,
-        config,
-        "lint",
-        "python",
-        "-m",
-        "gauntlet.run.importlint",
-        str(out / "import-linter.json"),
-    )
+    # gauntlet's own checkers, each writing a findings file
+    for module, findings in (
+        ("mojoformat", "mojo-format.json"),
+        ("importlint", "import-linter.json"),
+    ):
+        run_tool(
+            session, config, "lint", "python", "-m", f"gauntlet.run.{module}", str(out / findings)
+        )
     workflows = sorted(str(p) for p in Path(".github/workflows").glob("*.y*ml"))
     unavailable = out / "actionlint.unavailable"
     unavailable.unlink(missing_ok=True)
