@@ -2,7 +2,8 @@
 
 Every command runs in its own process group with a timeout (the whole group
 is killed when it expires, so a hung test cannot leave children behind), its
-output captured, and secrets from the environment masked in what is kept.
+output captured, and secrets masked in what is kept (by the rules of
+:mod:`gauntlet.masking`) before anything is printed, written or stored.
 Infrastructure steps (installing a toolchain, fetching) may be retried with
 backoff: 1 s, 2 s, 4 s, at most 3 retries.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import threading
@@ -19,15 +19,13 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from gauntlet import masking
 from gauntlet.errors import ToolError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
-_SECRET_NAME = re.compile(
-    r"(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE|CREDENTIAL|WEBHOOK)", re.I
-)
 BACKOFF_S = (1.0, 2.0, 4.0)
 T = TypeVar("T")
 _live: set[int] = set()
@@ -64,15 +62,13 @@ class Completed:
 
 
 def secrets_in(env: Mapping[str, str]) -> tuple[str, ...]:
-    """Values of environment variables whose names look secret."""
-    return tuple(v for k, v in env.items() if _SECRET_NAME.search(k) and len(v) >= 6)
+    """The secret values of ``env`` (the rules are in :mod:`gauntlet.masking`)."""
+    return masking.secrets_in(env)
 
 
 def mask(text: str, secrets: Sequence[str]) -> str:
-    """Replace every secret value in ``text`` with ``***``."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text
+    """Replace every secret value in ``text`` (and every URL's password) with ``***``."""
+    return masking.mask(text, secrets)
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -98,7 +94,7 @@ def run(
     if _interrupted.is_set():
         raise Interrupted(f"interrupted before running {argv[0]}")
     full_env = dict(os.environ if env is None else env)
-    secrets = secrets_in(full_env)
+    masker = masking.Masker.for_env(full_env)
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -117,7 +113,7 @@ def run(
     reader = None
     if on_line is not None:
         reader = threading.Thread(
-            target=_pump, args=(process, streamed, on_line, secrets), daemon=True
+            target=_pump, args=(process, streamed, on_line, masker), daemon=True
         )
         reader.start()
     timed_out = False
@@ -145,11 +141,13 @@ def run(
         _live.discard(process.pid)
     if _interrupted.is_set():
         raise Interrupted(f"interrupted while running {argv[0]}")
+    stdout, stderr = out.decode("utf-8", errors="replace"), err.decode("utf-8", errors="replace")
+    masking.learn_from(stderr)  # a value declared on stderr is masked on stdout too
     return Completed(
         argv=tuple(argv),
         returncode=None if timed_out else process.returncode,
-        stdout=mask(out.decode("utf-8", errors="replace"), secrets),
-        stderr=mask(err.decode("utf-8", errors="replace"), secrets),
+        stdout=masker(stdout),
+        stderr=masker(stderr),
         duration_s=time.monotonic() - started,
         timed_out=timed_out,
     )
@@ -159,13 +157,13 @@ def _pump(
     process: subprocess.Popen[bytes],
     sink: list[bytes],
     on_line: Callable[[str], None],
-    secrets: Sequence[str],
+    masker: masking.Masker,
 ) -> None:
     assert process.stdout is not None  # noqa: S101 - Popen was given stdout=PIPE
     with process.stdout:
         for raw in iter(process.stdout.readline, b""):
             sink.append(raw)
-            on_line(mask(raw.decode("utf-8", errors="replace").rstrip(), secrets))
+            on_line(masker(raw.decode("utf-8", errors="replace").rstrip()))
 
 
 def with_retries(

@@ -25,6 +25,7 @@ from doit.reporter import ConsoleReporter
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode
+from gauntlet.masking import Masker
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -82,6 +83,11 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.previous_handler: Any = None
         self.deps: dict[str, list[str]] = {}
         self.recording: Recording | None = None
+        self.masker = Masker.for_env()
+
+    def write(self, text: str) -> None:
+        """Every console line is masked: messages may quote what a tool printed."""
+        self.outstream.write(self.masker(text))
 
     def _mark(self, mark: str, code: str) -> str:
         return f"\033[{code}m{mark}\033[0m" if self.color else mark
@@ -187,6 +193,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             ended = self.outcome()
             if ended is not None:
                 record["ended"] = ended
+            record = self.masker.data(record)
             try:
                 write_text_atomic(self.record_path, json.dumps(record, indent=1) + "\n")
             except OSError as exc:

@@ -20,6 +20,7 @@ from gauntlet.config.model import DEFAULT_MOJO_VERSION, DEFAULT_TIMEOUT_S, Confi
 from gauntlet.config.schema import Problems, Where, subtable
 from gauntlet.config.toplevel import TOOL, parse_extensions, parse_tags, read_top
 from gauntlet.errors import ConfigError
+from gauntlet.masking import declare_names
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -115,4 +116,7 @@ def load_config(start: Path | None = None) -> Config:
     if not config.root.is_dir():
         problems.add(TOOL, "root", f"folder {config.root} does not exist")
     problems.check()
+    # Masking happens where output is captured, far from the configuration:
+    # every entry point loads it here, so this is where the names are declared.
+    declare_names(config.secrets)
     return config

@@ -50,6 +50,7 @@ class Config:
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_tags: tuple[str, ...] = ()
     python_tests: tuple[str, ...] = ()
+    secrets: tuple[str, ...] = ()  # variable names; their values are masked (gauntlet.masking)
     gates: GateSettings | None = None
     bench: BenchSettings | None = None  # None: no [tool.gauntlet.bench] table
     alerts: AlertSettings = field(default_factory=AlertSettings)

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 TOOL = "tool.gauntlet"
 _VERSION = r"^\d+\.\d+(\.\d+)?([.\w-]*)$"
 MODULE_NAME = r"^[A-Za-z_]\w*$"
+_VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
 
 
 def _version() -> Kind[str]:
@@ -33,6 +34,20 @@ def _version() -> Kind[str]:
         return value
 
     return Kind(parse, {"type": "string", "pattern": _VERSION})
+
+
+def _variable_names() -> Kind[tuple[str, ...]]:
+    items = strings("environment variable names")
+
+    def parse(value: object) -> tuple[str, ...]:
+        names = items.parse(value)
+        for name in names:
+            if not re.match(_VARIABLE, name):
+                raise Invalid(f"{name!r} is not an environment variable name")
+        return names
+
+    item_schema = {"type": "string", "pattern": _VARIABLE}
+    return Kind(parse, {"type": "array", "items": item_schema})
 
 
 TOP = Table(
@@ -56,6 +71,11 @@ TOP = Table(
         Key("build-dir", relpath(), "Folder (under root) for builds, results and caches."),
         Key("skip-tags", strings(), "Tests with these tags are not run."),
         Key("python-tests", relpaths(), "Folders holding the Python tests."),
+        Key(
+            "secrets",
+            _variable_names(),
+            "Environment variables whose values are masked wherever output is kept.",
+        ),
     ),
     Config,
 )

@@ -8,7 +8,9 @@ the runner has none, as for Python tests).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from gauntlet.masking import Masker
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,21 @@ class RunResults:
     benchmarks: tuple[BenchRow, ...] = ()
     gates: tuple[GateRow, ...] = ()
     waivers: tuple[WaiverRow, ...] = ()
+
+    def masked(self, hide: Masker | None = None) -> RunResults:
+        """These results with the secrets (of this process's environment) masked."""
+        hide = Masker.for_env() if hide is None else hide
+        return replace(
+            self,
+            cases=tuple(
+                replace(c, suite=hide(c.suite), name=hide(c.name), message=hide(c.message))
+                for c in self.cases
+            ),
+            gates=tuple(replace(g, measured=hide(g.measured)) for g in self.gates),
+            waivers=tuple(
+                replace(w, finding=hide(w.finding), reason=hide(w.reason)) for w in self.waivers
+            ),
+        )
 
 
 @dataclass(frozen=True)

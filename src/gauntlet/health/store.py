@@ -157,6 +157,7 @@ class Store:
 
     @staticmethod
     def _insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
+        results = results.masked()  # secrets hidden, even from files that skipped the runner
         run = tx.query("SELECT commit_sha, started FROM runs WHERE run_id = ?", (run_id,))
         sha, started = (str(run[0][0]), float(run[0][1])) if run else ("", 0.0)
         tx.executemany(
@@ -259,8 +260,7 @@ class Store:
         """How many rows each table holds."""
         tables = ("runs", "tasks", "test_cases", "coverage", "bench_results", "gate_results")
         return {
-            # The table names are constants.
-            t: int(self.db.query(f"SELECT count(*) FROM {t}")[0][0])  # nosec B608
+            t: int(self.db.query(f"SELECT count(*) FROM {t}")[0][0])  # nosec B608 - constant names
             for t in tables
         }
 

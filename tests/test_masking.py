@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from gauntlet import masking, runner
+from gauntlet.config.load import load_config
+from gauntlet.health.rows import CaseRow, RunResults
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+
+GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+FINE_GRAINED = "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789"
+AWS = "AKIA" + "QWERTYUIOPASDFGH"
+SLACK = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+
+
+@pytest.fixture(autouse=True)
+def _forget() -> Iterator[None]:
+    """Declared names and learned values are per process: each test starts clean."""
+    yield
+    masking._declared.clear()
+    masking._learned.clear()
+
+
+def test_names_that_look_secret() -> None:
+    env = {"API_TOKEN": "s3cr3t-value", "DEPLOY_PAT": "dpat-0a9b8c7d", "PATH": "/usr/bin:/bin"}
+    assert masking.secrets_in(env) == ("s3cr3t-value", "dpat-0a9b8c7d")
+
+
+def test_password_of_a_url_valued_variable() -> None:
+    env = {"DATABASE_URL": "postgresql://user:s3cr3t-pw@db.example/app"}
+    found = masking.secrets_in(env)
+    assert "s3cr3t-pw" in found
+    text = "connecting as s3cr3t-pw to postgresql://user:s3cr3t-pw@db.example/app"
+    assert "s3cr3t-pw" not in masking.Masker(found)(text)
+
+
+def test_url_passwords_are_masked_in_any_text_whatever_their_length() -> None:
+    text = "failed: redis://:pw@cache:6379/0 and https://bob:hunter2@example.org/x"
+    assert masking.mask(text, ()) == (
+        "failed: redis://:***@cache:6379/0 and https://bob:***@example.org/x"
+    )
+
+
+@pytest.mark.parametrize("token", [GITHUB, FINE_GRAINED, AWS, SLACK])
+def test_provider_token_formats_whatever_the_name(token: str) -> None:
+    env = {"SOMETHING": token, "PLAIN": "just an ordinary value here"}
+    assert masking.secrets_in(env) == (token,)
+    assert masking.Masker.for_env(env)(f"value={token}.") == "value=***."
+
+
+def test_configured_names(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.gauntlet]\nsecrets = ["OPAQUE_THING"]\n', encoding="utf-8"
+    )
+    env = {"OPAQUE_THING": "plain-looking-value", "OTHER": "plain-looking-other"}
+    assert masking.secrets_in(env) == ()
+    config = load_config(tmp_path)
+    assert config.secrets == ("OPAQUE_THING",)
+    assert masking.secrets_in(env) == ("plain-looking-value",)
+
+
+def test_add_mask_lines_mask_the_value_from_then_on() -> None:
+    code = (
+        "import sys\n"
+        "print('::add-mask::value-declared-secret', file=sys.stderr)\n"
+        "print('the value is value-declared-secret')\n"
+    )
+    done = runner.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin"})
+    assert done.stdout.strip() == "the value is ***"
+    assert "value-declared-secret" not in done.stderr
+    later = runner.run([sys.executable, "-c", "print('again value-declared-secret')"])
+    assert later.stdout.strip() == "again ***"
+
+
+def test_add_mask_while_streaming() -> None:
+    seen: list[str] = []
+    code = "print('::add-mask::streamed-secret-1'); print('x streamed-secret-1 y')"
+    done = runner.run([sys.executable, "-u", "-c", code], on_line=seen.append)
+    assert seen == ["::add-mask::***", "x *** y"]
+    assert "streamed-secret-1" not in done.stdout
+
+
+def test_short_values_and_common_words_are_not_masked() -> None:
+    env = {
+        "DB_PASSWORD": "admin",  # too short to mask by value
+        "API_TOKEN": "true",
+        "HOME": "/home/someone",
+        "LANG": "en_US.UTF-8",
+        "GIT_AUTHOR_NAME": "Jane Developer",
+        "CI": "true",
+        "SERVER_URL": "https://example.org/path",  # a URL without a password
+        "PUBLIC_IP": "8.8.8.8",
+    }
+    assert masking.secrets_in(env) == ()
+    text = "admin true passed in the test suite for Jane Developer at https://example.org/path"
+    assert masking.Masker.for_env(env)(text) == text
+    assert masking.Masker(())(text) == text
+
+
+def test_masking_data_and_history_rows() -> None:
+    hide = masking.Masker((GITHUB,))
+    assert hide.data({"a": [GITHUB, 1], GITHUB: None}) == {"a": ["***", 1], "***": None}
+    results = RunResults(cases=(CaseRow("suite", f"t[{GITHUB}]", "failed", 0.1, f"got {GITHUB}"),))
+    case = results.masked(hide).cases[0]
+    assert (case.name, case.message) == ("t[***]", "got ***")
+
+
+def test_mask_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOME_VALUE", AWS)
+    report = tmp_path / "junit.xml"
+    report.write_text(f"<system-out>key {AWS}</system-out>", encoding="utf-8")
+    assert masking.mask_file(report)
+    assert report.read_text(encoding="utf-8") == "<system-out>key ***</system-out>"
+    assert not masking.mask_file(report)
+    assert not masking.mask_file(tmp_path / "missing.xml")
