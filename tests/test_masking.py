@@ -119,3 +119,9 @@ def test_mask_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert report.read_text(encoding="utf-8") == "<system-out>key ***</system-out>"
     assert not masking.mask_file(report)
     assert not masking.mask_file(tmp_path / "missing.xml")
+
+
+def test_ends_of_secrets_cut_short_by_an_ellipsis() -> None:
+    hide = masking.Masker(("dpl-7Hq2Zr9Wm4Kx", AWS))
+    text = "assert 'dpl-7Hq2Zr9W...RTYUIOPASDFGH' == 'x'; dpl-7Hq\u2026 ok..."
+    assert hide(text) == "assert '***...***' == 'x'; dpl-7Hq\u2026 ok..."

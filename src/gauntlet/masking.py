@@ -134,11 +134,24 @@ def secrets_in(env: Mapping[str, str], names: Iterable[str] = ()) -> tuple[str, 
 
 def mask(text: str, secrets: Iterable[str]) -> str:
     """Replace every secret value in ``text`` and every URL's password with ``***``."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
+    ordered = sorted(set(secrets), key=len, reverse=True)
+    for secret in ordered:
         if secret:
             text = text.replace(secret, MASK)
+    if "..." in text or "\u2026" in text:
+        text = _mask_truncated(text, ordered)
     if "://" in text:
         text = _URL_PASSWORD.sub(lambda m: m.group("head") + MASK, text)
+    return text
+
+
+def _mask_truncated(text: str, secrets: list[str]) -> str:
+    """Mask the ends of secrets cut short by an ellipsis, as pytest's reprs cut long strings."""
+    for secret in secrets:
+        for size in range(len(secret) - 1, MIN_LENGTH - 1, -1):
+            for dots in ("...", "\u2026"):
+                text = text.replace(secret[:size] + dots, MASK + dots)
+                text = text.replace(dots + secret[-size:], dots + MASK)
     return text
 
 
