@@ -89,9 +89,10 @@ def token_formats() -> tuple[re.Pattern[str], ...]:
         ) from None
 
     found: list[re.Pattern[str]] = []
-    for plugin in get_mapping_from_secret_type_to_class().values():
+    plugins: list[type] = list(get_mapping_from_secret_type_to_class().values())
+    for plugin in plugins:
         if issubclass(plugin, RegexBasedDetector) and plugin.__name__ not in _NOT_CREDENTIALS:
-            found.extend(plugin.denylist)
+            found.extend(getattr(plugin, "denylist", ()))  # a class attribute of each plugin
     return (*found, *_EXTRA_FORMATS)
 
 

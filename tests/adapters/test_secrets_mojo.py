@@ -125,6 +125,5 @@ def test_no_secret_reaches_any_file(
         if needle.encode() in p.read_bytes()
     }
     consoles = graph.stdout + graph.stderr + imported.stdout + html.stdout
-    print(f"files read: {len(files)}, bytes: {sum(p.stat().st_size for p in files)}")
     assert leaks == {}
     assert [n for n in NEEDLES if n.encode() in consoles] == []
