@@ -6,11 +6,9 @@ import datetime as dt
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
-import jsonschema
 import pytest
-from gatedata import RUFF_ONE, audit_json, bandit_json, write_results
+from gatedata import RUFF_ONE, audit_json, bandit_json, sarif_validator, write_results
 
 from gauntlet.cli.main import main
 from gauntlet.config.gates import GateSettings, Waiver
@@ -91,17 +89,6 @@ def test_junit_has_one_case_per_gate(tmp_path: Path) -> None:
     assert cases["lint"].find("failure") is not None
     assert cases["tests"].find("error") is not None  # no data
     assert cases["time"].find("failure") is None
-
-
-SARIF_SCHEMA = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"  # see data/README.md
-
-
-def sarif_validator() -> Any:
-    """A validator of the SARIF 2.1.0 schema, of the JSON Schema draft the schema declares."""
-    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema, format_checker=cls.FORMAT_CHECKER)
 
 
 def sample_log(tmp_path: Path) -> dict[str, object]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from gatedata import sarif_validator
+
 from gauntlet.gates.inputs import Inputs, Missing, NotRun
 from gauntlet.results.findings import Finding, Severity
 from gauntlet.results.sarif import sarif_log
-from tests.gates.test_gatereport import sarif_validator
 
 if TYPE_CHECKING:
     from pathlib import Path
