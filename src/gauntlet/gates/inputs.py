@@ -109,6 +109,7 @@ class Inputs:
     audit: Audit | Missing | None = None
     bench: BenchData | Missing | None = None
     elapsed_s: float | None = None
+    cpu_s: float | None = None  # CPU seconds of the pipeline's finished stages
     stage_times: tuple[StageTime, ...] = ()
     on_ci: bool = False
     notes: tuple[str, ...] = field(default=())
