@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
+from gauntlet.bench import changepoint
 from gauntlet.bench.changepoint import best_split, change_points
 
 
@@ -36,3 +39,43 @@ def test_best_split_on_exact_step() -> None:
 
 def test_too_short_series() -> None:
     assert change_points([1.0, 2.0, 3.0]) == ()
+
+
+def _brute_force_q(values: list[float], t: int) -> float:
+    n, m = len(values), len(values) - t
+    left, right = values[:t], values[t:]
+    between = sum(abs(a - b) for a in left for b in right) / (t * m)
+    within_left = sum(abs(a - b) for a in left for b in left) / (t * (t - 1))
+    within_right = sum(abs(a - b) for a in right for b in right) / (m * (m - 1))
+    return t * m / n * (2 * between - within_left - within_right)
+
+
+def test_best_split_equals_the_definition() -> None:
+    rng = random.Random(5)  # noqa: S311 - seeded test data
+    for n in (6, 7, 11, 25, 40):
+        values = [float(rng.randint(0, 9)) for _ in range(n)]  # with ties
+        split, q = best_split(values)
+        candidates = {t: _brute_force_q(values, t) for t in range(3, n - 2)}
+        top = max(candidates.values())
+        if top <= 0:  # no split separates anything
+            assert (split, q) == (-1, 0.0)
+            continue
+        assert q == pytest.approx(top, rel=1e-9)
+        assert candidates[split] == pytest.approx(top, rel=1e-9)
+
+
+def test_a_long_history_is_searched_in_bounded_work(monkeypatch: pytest.MonkeyPatch) -> None:
+    scanned: list[int] = []
+    scan = changepoint._Scanner.scan
+
+    def counting(self: changepoint._Scanner, ranks: list[int], min_size: int) -> tuple[int, float]:
+        scanned.append(len(ranks))
+        return scan(self, ranks, min_size)
+
+    monkeypatch.setattr(changepoint._Scanner, "scan", counting)
+    values = series((1.0, 1000), (1.2, 3900), (1.0, 100))
+    # The old step (at 1000) lies outside the searched window; the recent one is found.
+    assert change_points(values) == (4900,)
+    assert max(scanned) <= changepoint.DEFAULT_WINDOW
+    # One significant split costs all permutations; steady segments stop early.
+    assert len(scanned) < 2 * (changepoint.DEFAULT_PERMUTATIONS + 1)

@@ -132,10 +132,11 @@ def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> 
 def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one stage (:func:`_nox`), its start, end and outcome recorded in pipeline.json."""
     results = results_folder(project_config())
-    started = time.time()
+    started, cpu = time.time(), pipeline.children_cpu()
     pipeline.record_stage(results, name, started)
     ok = _nox(session, name, env)
-    pipeline.record_stage(results, name, started, time.time(), ok)
+    cpu_s = pipeline.children_cpu() - cpu
+    pipeline.record_stage(results, name, started, time.time(), ok, cpu_s)
     return ok
 
 

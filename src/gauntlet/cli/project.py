@@ -100,7 +100,8 @@ def cmd_gates(*, project: Path | None) -> int:
     inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
     verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
     out = Layout.of(config).repo.gates
-    publish(verdict, out, config.pyproject.parent, os.environ.get("GITHUB_STEP_SUMMARY"))
+    summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    publish(verdict, out, config.pyproject.parent, summary, inputs.tools_ran)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(verdict):
             print(line, flush=True)

@@ -154,6 +154,7 @@ def collect(
         ),
         bench=bench,
         elapsed_s=pipeline.elapsed(now) if pipeline else None,
+        cpu_s=pipeline.cpu_seconds if pipeline else None,
         stage_times=pipeline.stages if pipeline else (),
         on_ci=_on_ci(env),
     )

@@ -109,9 +109,22 @@ class Inputs:
     audit: Audit | Missing | None = None
     bench: BenchData | Missing | None = None
     elapsed_s: float | None = None
+    cpu_s: float | None = None  # CPU seconds of the pipeline's finished stages
     stage_times: tuple[StageTime, ...] = ()
     on_ci: bool = False
     notes: tuple[str, ...] = field(default=())
+
+    @property
+    def tools_ran(self) -> tuple[str, ...]:
+        """The checkers whose results were read from disk, findings or none."""
+        read: list[tuple[str, object]] = [
+            (tool, part) for (tool, _, _), part in zip(LINT_TOOLS, self.lint, strict=False)
+        ]
+        read += [("mypy", self.types), ("bandit", self.bandit), ("detect-secrets", self.secrets)]
+        read.append(("pip-audit", self.audit))
+        return tuple(
+            t for t, part in read if part is not None and not isinstance(part, (Missing, NotRun))
+        )
 
 
 def load(tool: str, path: Path, log: Path | str, reader: Callable[[Path], T]) -> T | Missing:

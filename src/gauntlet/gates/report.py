@@ -20,6 +20,8 @@ from gauntlet.results.sarif import write_sarif
 from gauntlet.results.workflowcmd import escape_data, escape_property
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from gauntlet.gates.verdict import Verdict
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step summary
@@ -133,14 +135,23 @@ def write_gate_junit(path: Path, verdict: Verdict) -> None:
     write_bytes_atomic(path, ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n")
 
 
-def publish(verdict: Verdict, out: Path, repo: Path, step_summary: str | None) -> None:
+def publish(
+    verdict: Verdict,
+    out: Path,
+    repo: Path,
+    step_summary: str | None,
+    tools: Iterable[str] = (),
+) -> None:
     """Write ``verdict.json``, ``junit-gates.xml``, ``gates.sarif`` and ``summary.md`` in ``out``.
 
-    The Markdown is appended to ``step_summary`` too (``$GITHUB_STEP_SUMMARY``) when given.
+    ``tools`` are the checkers whose results were read (:attr:`Inputs.tools_ran`):
+    each gets a SARIF run, empty when it found nothing.  The Markdown is
+    appended to ``step_summary`` too (``$GITHUB_STEP_SUMMARY``) when given.
     """
     write_verdict(out / "verdict.json", verdict)
     write_gate_junit(out / "junit-gates.xml", verdict)
-    write_sarif(out / "gates.sarif", (f for r in verdict.results for f in r.findings), repo)
+    findings = (f for r in verdict.results for f in r.findings)
+    write_sarif(out / "gates.sarif", findings, repo, tools)
     summary = markdown(verdict)
     (out / "summary.md").write_text(summary, encoding="utf-8")
     if step_summary:

@@ -8,6 +8,12 @@ their stage is still open and the pipeline ends "now"; when the gates are
 rerun later on their own, every stage is closed and the pipeline ended when
 its last stage did.
 
+Each stage also records ``cpu_s``: the CPU seconds (user + system) of the
+processes it ran, from ``getrusage(RUSAGE_CHILDREN)`` taken around it
+(:func:`children_cpu`).  On a shared machine the wall time of the same work
+grows with the other users' load while its CPU time does not; more work
+grows both.  The time gate uses that (see :mod:`gauntlet.gates.measured`).
+
 This module imports nothing beyond the standard library and
 :mod:`gauntlet.atomic`, so the nox sessions can use it before anything is
 installed.
@@ -16,6 +22,7 @@ installed.
 from __future__ import annotations
 
 import json
+import resource
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -40,11 +47,18 @@ class StageTime:
     started_at: float
     ended_at: float | None = None
     ok: bool | None = None
+    cpu_s: float | None = None  # CPU seconds of its processes; None in older records
 
     @property
     def seconds(self) -> float | None:
         """How long the stage took, or None while it runs."""
         return None if self.ended_at is None else self.ended_at - self.started_at
+
+
+def children_cpu() -> float:
+    """CPU seconds (user + system) used so far by this process's finished children."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,14 @@ class Pipeline:
             return now - self.started_at
         return max(s.ended_at or 0.0 for s in self.stages) - self.started_at
 
+    @property
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds of the finished stages, or None when one of them has no figure."""
+        ended = [s for s in self.stages if s.ended_at is not None]
+        if not ended or any(s.cpu_s is None for s in ended):
+            return None
+        return sum(s.cpu_s or 0.0 for s in ended)
+
     def to_json(self) -> dict[str, Any]:
         """The JSON form, with the schema version."""
         return {
@@ -68,7 +90,13 @@ class Pipeline:
             "started_at": self.started_at,
             "stages": list(self.planned),
             "timings": [
-                {"name": s.name, "started_at": s.started_at, "ended_at": s.ended_at, "ok": s.ok}
+                {
+                    "name": s.name,
+                    "started_at": s.started_at,
+                    "ended_at": s.ended_at,
+                    "ok": s.ok,
+                    "cpu_s": s.cpu_s,
+                }
                 for s in self.stages
             ],
         }
@@ -84,6 +112,7 @@ class Pipeline:
                 float(t["started_at"]),
                 None if t.get("ended_at") is None else float(t["ended_at"]),
                 None if t.get("ok") is None else bool(t["ok"]),
+                None if t.get("cpu_s") is None else float(t["cpu_s"]),
             )
             for t in data.get("timings", [])
         )
@@ -115,10 +144,11 @@ def record_stage(
     started_at: float,
     ended_at: float | None = None,
     ok: bool | None = None,
+    cpu_s: float | None = None,
 ) -> None:
     """Add or update one stage's times (a stage without an end is running)."""
     pipeline = read_pipeline(results) or Pipeline(started_at)
-    stage = StageTime(name, started_at, ended_at, ok)
+    stage = StageTime(name, started_at, ended_at, ok, cpu_s)
     names = [s.name for s in pipeline.stages]
     stages = list(pipeline.stages)
     if name in names:
