@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 
 import pytest
 from scipy import stats as scipy_stats
 
+from gauntlet.bench.ranktest import EXACT_BELOW, mann_whitney_u, u_distribution
 from gauntlet.bench.records import Measurement
-from gauntlet.bench.stats import EXACT_BELOW, Verdict, compare, mann_whitney_u, u_distribution
+from gauntlet.bench.stats import Verdict, compare
 
 
 def _close(ours: float, reference: float) -> bool:
@@ -50,7 +52,7 @@ def test_exact_p_equals_scipy_without_ties(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_tied_samples_fall_back_to_scipys_asymptotic_p(seed: int) -> None:
+def test_the_asymptotic_p_with_ties_equals_scipys(seed: int) -> None:
     rng = random.Random(seed)  # noqa: S311 - seeded test data
     for _ in range(60):
         n1, n2 = rng.randint(3, EXACT_BELOW - 1), rng.randint(3, EXACT_BELOW - 1)
@@ -58,7 +60,7 @@ def test_tied_samples_fall_back_to_scipys_asymptotic_p(seed: int) -> None:
         a = [float(rng.randint(0, 6)) for _ in range(n1)]
         b = [float(rng.randint(0, 6) + shift) for _ in range(n2)]
         a[0] = b[0]  # at least one tie
-        u, p = mann_whitney_u(a, b)
+        u, p = mann_whitney_u(a, b, method="asymptotic")
         reference = scipy_stats.mannwhitneyu(
             a, b, alternative="two-sided", method="asymptotic", use_continuity=True
         )
@@ -82,3 +84,37 @@ def test_large_samples_use_the_asymptotic_p() -> None:
 def test_unknown_method_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown Mann-Whitney method"):
         mann_whitney_u([1.0], [2.0], method="guess")
+
+
+def _permutation_reference(a: list[float], b: list[float]) -> float:
+    """The two-sided permutation p of the midrank sum, by listing every split."""
+    pooled = sorted(a + b)
+    rank = {v: sum(i + 1 for i, x in enumerate(pooled) if x == v) / pooled.count(v) for v in pooled}
+    ranks = [rank[x] for x in a + b]
+    mean = len(a) * (len(pooled) + 1) / 2
+    observed = abs(sum(rank[x] for x in a) - mean)
+    splits = list(itertools.combinations(ranks, len(a)))
+    far = sum(1 for split in splits if abs(sum(split) - mean) >= observed - 1e-9)
+    return far / len(splits)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_with_ties_small_samples_get_the_exact_permutation_p(seed: int) -> None:
+    rng = random.Random(seed)  # noqa: S311 - seeded test data
+    for _ in range(60):
+        n1, n2 = rng.randint(1, 7), rng.randint(1, 7)
+        a = [float(rng.randint(0, 4)) for _ in range(n1)]
+        b = [float(rng.randint(0, 4) + rng.choice([0, 1])) for _ in range(n2)]
+        a[0] = b[0]  # at least one tie
+        _, p = mann_whitney_u(a, b)
+        assert _close(p, _permutation_reference(a, b)), (a, b, p)
+
+
+def test_five_a_side_with_a_tie_can_still_be_a_regression() -> None:
+    # Instruction counts tie often; the normal approximation could never reach
+    # p < 0.01 with 5 + 5 samples, tied or not.
+    base = Measurement("b", (1.00, 1.00, 0.99, 1.02, 0.98))
+    new = Measurement("b", (2.00, 2.02, 1.98, 2.04, 1.96))
+    result = compare(base, new)
+    assert result.p_value == pytest.approx(2 / math.comb(10, 5))
+    assert result.verdict is Verdict.REGRESSION

@@ -4,12 +4,12 @@ import random
 
 import pytest
 
+from gauntlet.bench.ranktest import mann_whitney_u
 from gauntlet.bench.records import Measurement, MetricKind
 from gauntlet.bench.stats import (
     Verdict,
     bootstrap_ratio_ci,
     compare,
-    mann_whitney_u,
     naive_verdict,
     quantile,
 )

@@ -8,14 +8,11 @@ per benchmark, with ``threshold`` (default 5 %) and ``alpha`` (default 0.01):
 * the ratio is median(new) / median(base) (inverted for throughput, so above 1
   is always worse); a seeded bootstrap (resampling each side) gives its
   confidence interval at level 1 - alpha;
-* the two-sided Mann-Whitney U test gives p: exact (the null distribution of
-  U counted by :func:`u_distribution`) when both sides have fewer than
-  ``EXACT_BELOW`` samples and no value is tied; otherwise the normal
-  approximation with tie and continuity corrections (with ties the exact
-  no-tie distribution no longer applies, and the approximation is the usual,
-  documented fallback, as in scipy).  The approximation cannot go below
-  p = 0.0122 with 5 samples a side, so at alpha = 0.01 it could never flag a
-  regression there; the exact p of fully separated 5 + 5 samples is 0.0079;
+* the two-sided Mann-Whitney U test gives p (:mod:`gauntlet.bench.ranktest`):
+  exact below 20 samples a side, ties included, else the normal approximation.
+  The approximation cannot go below p = 0.0122 with 5 samples a side, so at
+  alpha = 0.01 it could never flag a regression there; the exact p of fully
+  separated 5 + 5 samples is 0.0079;
 * *regression* when the slowdown is significant (p < alpha and the whole
   interval above 1) and the interval reaches 1 + threshold, i.e. a slowdown
   of the threshold's size cannot be ruled out; *improvement* symmetrically;
@@ -36,10 +33,10 @@ import math
 import random
 from dataclasses import dataclass
 from enum import Enum
-from functools import lru_cache
 from statistics import median
 from typing import TYPE_CHECKING
 
+from gauntlet.bench.ranktest import mann_whitney_u
 from gauntlet.bench.records import TIME_UNITS, MetricKind
 from gauntlet.errors import ResultError
 
@@ -53,7 +50,6 @@ DEFAULT_THRESHOLD = 0.05
 DEFAULT_ALPHA = 0.01
 DEFAULT_INSTRUCTION_THRESHOLD = 0.005  # 5x the largest spread measured (0.08 %)
 BOOTSTRAP_ROUNDS = 2000
-EXACT_BELOW = 20  # samples a side below which p is exact (when nothing is tied)
 
 
 class Verdict(Enum):
@@ -88,86 +84,6 @@ class Comparison:
     def change(self) -> float:
         """Relative change of the median (0.07 is 7 % slower)."""
         return self.ratio - 1.0
-
-
-def _normal_sf(z: float) -> float:
-    return 0.5 * math.erfc(z / math.sqrt(2.0))
-
-
-def _midranks(a: Sequence[float], b: Sequence[float]) -> tuple[float, float]:
-    """The rank sum of ``a`` in the pooled sample (midranks) and the tie term sum(t^3 - t)."""
-    pooled = sorted([(x, 0) for x in a] + [(x, 1) for x in b])
-    rank_a, ties, i = 0.0, 0.0, 0
-    while i < len(pooled):
-        j = i
-        while j + 1 < len(pooled) and pooled[j + 1][0] == pooled[i][0]:
-            j += 1
-        rank = (i + j) / 2.0 + 1.0
-        rank_a += rank * sum(1 for k in range(i, j + 1) if pooled[k][1] == 0)
-        size = j - i + 1
-        ties += size**3 - size
-        i = j + 1
-    return rank_a, ties
-
-
-@lru_cache(maxsize=256)
-def u_distribution(n1: int, n2: int) -> tuple[int, ...]:
-    """How many of the C(n1 + n2, n1) rank orders give U = 0, 1, ..., n1 * n2 (no ties).
-
-    The counts are the coefficients of the Gaussian binomial coefficient
-    ``prod_{i=1..n1} (1 - q^(n2+i)) / (1 - q^i)``: multiply by each numerator
-    factor, then divide by each denominator factor (a running sum with stride
-    ``i``), in exact integers.
-    """
-    top = n1 * n2
-    counts = [0] * (top + 1)
-    counts[0] = 1
-    for i in range(1, n1 + 1):
-        shift = n2 + i
-        for u in range(top, shift - 1, -1):
-            counts[u] -= counts[u - shift]
-        for u in range(i, top + 1):
-            counts[u] += counts[u - i]
-    return tuple(counts)
-
-
-def _exact_p(u: float, n1: int, n2: int) -> float:
-    """Two-sided exact p: twice the chance of a U at least as far from the centre."""
-    counts = u_distribution(n1, n2)
-    far = max(u, n1 * n2 - u)
-    at_least = sum(counts[math.ceil(far) :])
-    return min(1.0, 2.0 * at_least / math.comb(n1 + n2, n1))
-
-
-def mann_whitney_u(
-    a: Sequence[float], b: Sequence[float], method: str = "auto"
-) -> tuple[float, float]:
-    """U of ``a`` and the two-sided p-value.
-
-    ``method`` is ``"exact"`` (the no-tie null distribution of U),
-    ``"asymptotic"`` (normal approximation with tie and continuity
-    corrections) or ``"auto"``: exact below ``EXACT_BELOW`` samples a side
-    when no value is tied, asymptotic otherwise.
-    """
-    n1, n2 = len(a), len(b)
-    if n1 == 0 or n2 == 0:
-        raise ValueError("Mann-Whitney U needs samples on both sides")
-    if method not in ("auto", "exact", "asymptotic"):
-        raise ValueError(f"unknown Mann-Whitney method {method!r}")
-    rank_a, ties = _midranks(a, b)
-    u = rank_a - n1 * (n1 + 1) / 2.0
-    if method == "auto":
-        small = n1 < EXACT_BELOW and n2 < EXACT_BELOW
-        method = "exact" if small and ties == 0 else "asymptotic"
-    if method == "exact":
-        return u, _exact_p(u, n1, n2)
-    n = n1 + n2
-    mean = n1 * n2 / 2.0
-    variance = n1 * n2 / 12.0 * ((n + 1) - ties / (n * (n - 1)))
-    if variance <= 0:
-        return u, 1.0
-    z = (abs(u - mean) - 0.5) / math.sqrt(variance)
-    return u, min(1.0, 2.0 * _normal_sf(max(z, 0.0)))
 
 
 def bootstrap_ratio_ci(
