@@ -183,6 +183,39 @@ def _passing_run(tmp_path: Path):  # type: ignore[no-untyped-def]
     return read_junit(path)
 
 
+@pytest.mark.parametrize(
+    ("files", "extra", "declared"),
+    [
+        (["benchmarks/bench_mm.mojo"], "", "benchmarks/bench_mm.mojo"),
+        (
+            ["benchmarks/bench_a.py", "benchmarks/bench_b.py"],
+            '[tool.gauntlet.bench]\npython = ["benchmarks/bench_*.py"]',
+            "benchmarks/bench_a.py and 1 more",
+        ),
+    ],
+)
+def test_declared_benchmarks_without_results_are_no_data(
+    tmp_path: Path, files: list[str], extra: str, declared: str
+) -> None:
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    results, code = gate_verdict(tmp_path, extra=extra)
+    bench = results["benchmarks"]
+    assert bench.status is GateStatus.NO_DATA
+    assert f"declares benchmarks ({declared})" in bench.message
+    assert "bench is missing" in bench.message
+    assert code == ExitCode.TOOL_ERROR  # "no data" fails the verdict
+
+
+def test_a_benchmarks_folder_without_benchmark_files_is_no_benchmarks(tmp_path: Path) -> None:
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "helpers.mojo").write_text("", encoding="utf-8")
+    results, _ = gate_verdict(tmp_path)
+    assert results["benchmarks"].status is GateStatus.PASSED
+    assert results["benchmarks"].measured == "no benchmarks"
+
+
 def test_benchmarks_without_comparison_data_are_their_own_outcome() -> None:
     gate = GATES["benchmarks"]
     none = gate(Inputs(bench=BenchData(3, (), None)), GateSettings())
