@@ -36,6 +36,7 @@ from gauntlet.gates.inputs import BenchData, Comparison, Inputs, Missing, NotRun
 from gauntlet.gates.registry import GATES, FunctionGate, Gate, GateResult, GateStatus
 from gauntlet.gates.verdict import evaluate, write_verdict
 from gauntlet.results import pipeline
+from gauntlet.results.coverage import parse_diff
 from gauntlet.results.findings import Finding
 from gauntlet.results.junitread import read_junit
 
@@ -331,6 +332,59 @@ def test_new_code_coverage_fails_while_total_coverage_passes(tmp_path: Path) -> 
     assert "src/pkg/new.py:2, src/pkg/new.py:5" in by_gate["new-code"].message
     assert results["coverage"].status is GateStatus.PASSED
     assert code == ExitCode.OK
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.external", "true"),  # an external diff that prints nothing
+        ("diff.relative", "true"),
+        ("core.quotePath", "true"),
+        ("color.diff", "always"),
+        ("diff.conv.textconv", 'sh -c \'printf "a\\nb\\nc\\n"; cat "$0"\''),
+    ],
+)
+def test_changed_lines_ignore_the_users_git_configuration(
+    tmp_path: Path, setting: tuple[str, str]
+) -> None:
+    repo = tmp_path
+    src = repo / "src" / "pkg"
+    src.mkdir(parents=True)
+    (src / "old.py").write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    (repo / ".gitattributes").write_text("*.py diff=conv\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=a", "add", ".")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "base")
+    (src / "old.py").write_text("a = 1\nb = 20\nc = 3\nd = 4\n", encoding="utf-8")
+    (src / "névé.py").write_text("x = 1\ny = 2\n", encoding="utf-8")
+    (src / "my file.py").write_text("z = 1\n", encoding="utf-8")
+    (src / 'odd"name\\.py').write_text("q = 1\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "config", *setting)
+    (src / "sub").mkdir()
+    assert changed_lines(src / "sub", "main") == {
+        "src/pkg/old.py": frozenset({2, 4}),
+        "src/pkg/névé.py": frozenset({1, 2}),
+        "src/pkg/my file.py": frozenset({1}),
+        'src/pkg/odd"name\\.py': frozenset({1}),
+    }
+
+
+def test_changed_lines_that_look_like_diff_headers_are_lines() -> None:
+    diff = (
+        "diff --git a/notes.md b/notes.md\n--- a/notes.md\n+++ b/notes.md\n"
+        "@@ -2 +2,2 @@\n--- b/gone.md\n+++ b/fake.md\n+@@ -1 +1,9 @@\n"
+        "\\ No newline at end of file\n"
+        "diff --git a/x b/x\ndeleted file mode 100644\n--- a/x\n+++ /dev/null\n"
+        "@@ -1 +0,0 @@\n-+++ b/also-fake.md\n"
+        '--- a/"q\\303\\251\\"\\\\.py"\n+++ "b/q\\303\\251\\"\\\\.py"\n@@ -0,0 +1 @@\n+x\n'
+    )
+    assert parse_diff(diff) == {
+        "notes.md": frozenset({2, 3}),
+        'qé"\\.py': frozenset({1}),
+    }
 
 
 def test_no_base_revision_is_reported(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from gauntlet.gates.inputs import (
 from gauntlet.graph.project import declared_benchmarks
 from gauntlet.layout import Layout
 from gauntlet.results.audit import read_pip_audit
-from gauntlet.results.coverage import parse_diff, read_coverage
+from gauntlet.results.coverage import DIFF_OPTIONS, parse_diff, read_coverage
 from gauntlet.results.findings import read_bandit, read_mypy, read_secrets
 from gauntlet.results.junitread import TestRun, read_junit
 from gauntlet.results.pipeline import read_pipeline
@@ -57,7 +57,7 @@ def changed_lines(repo: Path, base: str) -> dict[str, frozenset[int]] | None:
     if found.returncode != 0:
         return None
     diff = runner.run(
-        ["git", "diff", "--unified=0", "--no-color", "--no-ext-diff", found.stdout.strip()],
+        ["git", *DIFF_OPTIONS, found.stdout.strip(), "--"],
         cwd=repo,
         timeout=120,
     )
