@@ -49,3 +49,7 @@ class ResultError(GauntletError):
     """A results file on disk is missing or malformed; the message names it."""
 
     exit_code = ExitCode.TOOL_ERROR
+
+
+class OutputError(ToolError):
+    """An output folder cannot take a file: read-only, full, or not a folder; it is named."""

@@ -17,6 +17,7 @@ import pytest
 from conftest import WriteTree
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
+from fsfaults import fill, read_only, tmpfs
 
 import gauntlet.dodo
 
@@ -145,3 +146,33 @@ def test_missing_mojo_is_a_tool_error_that_says_how_to_get_it(
     assert "Mojo 0.26.1 is not installed" in done.stdout
     assert "pip install mojo==0.26.1" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("folder", [".gauntlet", ".gauntlet/results"])
+def test_a_read_only_output_folder_is_one_error_naming_it_exit_2(
+    project: WriteTree, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    with read_only(root / folder):
+        done = _doit(root, capsys)
+    said = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert f"gauntlet: error: cannot write in {root / folder}: " in done.stderr
+    assert f"make {root / folder} writable" in done.stderr
+    assert said.count("cannot write") == 1
+    assert "Traceback" not in said
+
+
+def test_a_full_results_disk_is_one_error_exit_2(
+    project: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    monkeypatch.setenv("GAUNTLET_HISTORY", "off")
+    with tmpfs(root / ".gauntlet" / "results", 64) as results:
+        fill(results)
+        done = _doit(root, capsys, "report")
+    said = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert f"✗ report: cannot write {results}/junit-mojo.xml: the disk is full" in done.stdout
+    assert said.count("cannot write") == 1
+    assert "Traceback" not in said
