@@ -58,10 +58,12 @@ def output_error(path: Path, exc: OSError, *, folder: bool = False) -> OutputErr
         return None
     where = path if folder else path.parent
     what = f"in {path}" if folder else str(path)
-    return OutputError(
+    error = OutputError(
         f"cannot write {what}: {why} ({exc.strerror}); make {where} writable "
         "(or free space on its disk) and run again"
     )
+    error.errno = exc.errno
+    return error
 
 
 def check_writable(*folders: Path) -> None:

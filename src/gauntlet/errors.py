@@ -51,5 +51,9 @@ class ResultError(GauntletError):
     exit_code = ExitCode.TOOL_ERROR
 
 
-class OutputError(ToolError):
-    """An output folder cannot take a file: read-only, full, or not a folder; it is named."""
+class OutputError(ToolError, OSError):
+    """An output folder cannot take a file: read-only, full, or not a folder; it is named.
+
+    Also an ``OSError`` (with the ``errno`` it came from), so code that already
+    treats a failed write as a warning keeps doing so, with this clearer message.
+    """
