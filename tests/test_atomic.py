@@ -11,8 +11,9 @@ import pytest
 from fsfaults import fill, read_only, tmpfs
 
 import gauntlet
-from gauntlet.atomic import check_writable, current_umask, write_text_atomic
-from gauntlet.errors import ExitCode, OutputError
+from gauntlet import atomic, errors
+from gauntlet.atomic import write_text_atomic
+from gauntlet.errors import ExitCode
 
 SRC = str(Path(gauntlet.__file__).parents[1])
 
@@ -21,7 +22,6 @@ SRC = str(Path(gauntlet.__file__).parents[1])
 def test_written_files_honour_the_umask_as_open_does(tmp_path: Path, umask: int) -> None:
     old = os.umask(umask)
     try:
-        assert current_umask() == umask
         write_text_atomic(tmp_path / "health.prom", "up 1\n")
         (tmp_path / "plain.txt").write_text("x", encoding="utf-8")
     finally:
@@ -29,15 +29,22 @@ def test_written_files_honour_the_umask_as_open_does(tmp_path: Path, umask: int)
     mode = (tmp_path / "health.prom").stat().st_mode & 0o777
     assert mode == 0o666 & ~umask
     assert mode == (tmp_path / "plain.txt").stat().st_mode & 0o777
+    old = os.umask(umask)
+    try:
+        assert atomic.current_umask() == umask  # read without changing it
+        assert atomic.current_umask() == umask
+    finally:
+        os.umask(old)
 
 
 def test_a_read_only_folder_is_one_clear_error(tmp_path: Path) -> None:
     with read_only(tmp_path / "results") as folder:
-        with pytest.raises(OutputError, match=f"cannot write {folder}/summary.json: ") as caught:
+        expected = f"cannot write {folder}/summary.json: "
+        with pytest.raises(errors.OutputError, match=expected) as caught:
             write_text_atomic(folder / "summary.json", "{}")
         assert f"make {folder} writable" in str(caught.value)
-        with pytest.raises(OutputError, match=f"cannot write in {folder}: "):
-            check_writable(folder)
+        with pytest.raises(errors.OutputError, match=f"cannot write in {folder}: "):
+            atomic.check_writable(folder)
         assert list(folder.iterdir()) == []
 
 
@@ -45,7 +52,7 @@ def test_a_full_disk_is_one_clear_error_and_leaves_no_temporary_file(tmp_path: P
     with tmpfs(tmp_path / "results", 64) as folder:
         (folder / "summary.json").write_text("old", encoding="utf-8")
         fill(folder)
-        with pytest.raises(OutputError, match=r"summary\.json: the disk is full"):
+        with pytest.raises(errors.OutputError, match=r"summary\.json: the disk is full"):
             write_text_atomic(folder / "summary.json", "x" * 65536)
         assert (folder / "summary.json").read_text(encoding="utf-8") == "old"
         assert sorted(p.name for p in folder.iterdir()) == [".filler", "summary.json"]
@@ -53,10 +60,10 @@ def test_a_full_disk_is_one_clear_error_and_leaves_no_temporary_file(tmp_path: P
 
 def test_a_path_under_a_file_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "results").write_text("a file where a folder should be", encoding="utf-8")
-    with pytest.raises(OutputError, match="a part of the path is a file, not a folder"):
+    with pytest.raises(errors.OutputError, match="a part of the path is a file, not a folder"):
         write_text_atomic(tmp_path / "results" / "summary.json", "{}")
-    with pytest.raises(OutputError, match="a part of the path is a file"):
-        check_writable(tmp_path / "results" / "mojo")
+    with pytest.raises(errors.OutputError, match="a part of the path is a file"):
+        atomic.check_writable(tmp_path / "results" / "mojo")
 
 
 def test_the_file_size_limit_exits_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -376,13 +376,13 @@ def test_changed_lines_that_look_like_diff_headers_are_lines() -> None:
     diff = (
         "diff --git a/notes.md b/notes.md\n--- a/notes.md\n+++ b/notes.md\n"
         "@@ -2 +2,2 @@\n--- b/gone.md\n+++ b/fake.md\n+@@ -1 +1,9 @@\n"
-        "\\ No newline at end of file\n"
+        "\\ No newline at end of file\n@@ -9 +10 @@\n-a\n+b\n"
         "diff --git a/x b/x\ndeleted file mode 100644\n--- a/x\n+++ /dev/null\n"
         "@@ -1 +0,0 @@\n-+++ b/also-fake.md\n"
         '--- a/"q\\303\\251\\"\\\\.py"\n+++ "b/q\\303\\251\\"\\\\.py"\n@@ -0,0 +1 @@\n+x\n'
     )
     assert parse_diff(diff) == {
-        "notes.md": frozenset({2, 3}),
+        "notes.md": frozenset({2, 3, 10}),
         'qé"\\.py': frozenset({1}),
     }
 

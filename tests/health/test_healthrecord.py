@@ -322,10 +322,12 @@ def test_a_folder_with_nothing_readable_is_recorded_as_no_data(
         (folder / rel).parent.mkdir(parents=True, exist_ok=True)
         (folder / rel).write_text(text, encoding="utf-8")
     store = open_store(history_url)
-    run_id, problems, outcome = import_folder(store, folder, RunInfo("import", "c1"))
+    imported = import_folder(store, folder, RunInfo("import", "c1"))
     (run,) = store.health().runs
     store.close()
-    assert (run.run_id, run.outcome, outcome) == (run_id, Outcome.NO_DATA, Outcome.NO_DATA)
+    assert (run.run_id, run.outcome.value) == (imported[0], "no-data")
+    _, problems, outcome = imported
+    assert outcome is Outcome.NO_DATA
     said = "\n".join(problems)
     for name in named:
         assert name in said
