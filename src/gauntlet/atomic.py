@@ -1,18 +1,103 @@
-"""Writing files so that readers see the old content or the new, never half."""
+"""Writing files so that readers see the old content or the new, never half.
+
+A written file gets the mode an ordinary ``open()`` would give it
+(``0o666`` less the umask), not ``mkstemp``'s private ``0o600``: a
+Prometheus textfile collector running as another user must be able to read
+``health.prom``.  A folder that cannot take the file (read-only, full, over
+quota, not a folder) is an :class:`~gauntlet.errors.OutputError` naming it,
+never a traceback.
+"""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
+import threading
 from pathlib import Path
+
+from gauntlet.errors import OutputError
+
+_WHY = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EFBIG: "the file is larger than the file size limit (ulimit -f)",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a part of the path is a file, not a folder",
+}
+_UMASK_LOCK = threading.Lock()
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows.
+
+    Linux shows it in ``/proc/self/status``; elsewhere it is read the only
+    portable way, by setting and restoring it, under a lock so that threads
+    of this package never see the temporary value.
+    """
+    try:
+        with Path("/proc/self/status").open(encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # pragma: no cover - systems without /proc
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
+
+
+def output_error(path: Path, exc: OSError, *, folder: bool = False) -> OutputError | None:
+    """The clear error for a file (or ``folder``) that cannot be written; None for a bug."""
+    why = _WHY.get(exc.errno or 0)
+    if why is None:
+        return None
+    where = path if folder else path.parent
+    what = f"in {path}" if folder else str(path)
+    error = OutputError(
+        f"cannot write {what}: {why} ({exc.strerror}); make {where} writable "
+        "(or free space on its disk) and run again"
+    )
+    error.errno = exc.errno
+    return error
+
+
+def check_writable(*folders: Path) -> None:
+    """Create each folder if missing and check it can take a new file, or raise OutputError."""
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, probe = tempfile.mkstemp(prefix=".writable-", dir=folder)
+            os.close(fd)
+            Path(probe).unlink()
+        except OSError as exc:
+            error = output_error(folder, exc, folder=True)
+            if error is None:
+                raise
+            raise error from None
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over."""
+    try:
+        _write(path, data)
+    except OSError as exc:
+        error = output_error(path, exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:

@@ -49,3 +49,11 @@ class ResultError(GauntletError):
     """A results file on disk is missing or malformed; the message names it."""
 
     exit_code = ExitCode.TOOL_ERROR
+
+
+class OutputError(ToolError, OSError):
+    """An output folder cannot take a file: read-only, full, or not a folder; it is named.
+
+    Also an ``OSError`` (with the ``errno`` it came from), so code that already
+    treats a failed write as a warning keeps doing so, with this clearer message.
+    """

@@ -9,16 +9,22 @@ subprocess nor a module reload is needed.
 from __future__ import annotations
 
 import importlib.util
+import shutil
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import doit
 import pytest
 from conftest import WriteTree
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
+from fsfaults import fill, read_only, tmpfs
 
+import gauntlet
 import gauntlet.dodo
+from gauntlet.errors import ExitCode
 
 GENERATORS = (
     gauntlet.dodo.task_toolchain,
@@ -145,3 +151,80 @@ def test_missing_mojo_is_a_tool_error_that_says_how_to_get_it(
     assert "Mojo 0.26.1 is not installed" in done.stdout
     assert "pip install mojo==0.26.1" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("folder", [".gauntlet", ".gauntlet/results"])
+def test_a_read_only_output_folder_is_one_error_naming_it_exit_2(
+    project: WriteTree, capsys: pytest.CaptureFixture[str], folder: str
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    with read_only(root / folder):
+        done = _doit(root, capsys)
+    said = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert f"gauntlet: error: cannot write in {root / folder}: " in done.stderr
+    assert f"make {root / folder} writable" in done.stderr
+    assert said.count("cannot write") == 1
+    assert "Traceback" not in said
+
+
+def test_a_full_results_disk_is_one_error_exit_2(
+    project: WriteTree, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    monkeypatch.setenv("GAUNTLET_HISTORY", "off")
+    with tmpfs(root / ".gauntlet" / "results", 64) as results:
+        fill(results)
+        done = _doit(root, capsys, "report")
+    said = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert f"✗ report: cannot write {results}/junit-mojo.xml: the disk is full" in done.stdout
+    assert said.count("cannot write") == 1
+    assert "Traceback" not in said
+
+
+def test_a_pyproject_that_is_not_toml_exits_3_with_file_and_line(tmp_path: Path) -> None:
+    # doit reads pyproject.toml before dodo.py: the check runs from gauntlet-doit.pth at
+    # start-up, here in a new environment that sees this gauntlet and the installed doit.
+    env = tmp_path / "env"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(env)], check=True)
+    python = env / "bin" / "python"
+    purelib = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    src = Path(gauntlet.__file__).parents[1]
+    (Path(purelib) / "00-paths.pth").write_text(  # read before gauntlet-doit.pth
+        f"{src}\n{Path(doit.__file__).parents[1]}\n", encoding="utf-8"
+    )
+    shutil.copy(src / "gauntlet-doit.pth", purelib)
+    script = env / "bin" / "doit"  # what pip writes for doit's console script
+    script.write_text(
+        f"#!{python}\nimport sys\nfrom doit.__main__ import main\nsys.exit(main())\n",
+        encoding="utf-8",
+    )
+    script.chmod(0o755)
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[project]\nname = "p"\n[tool.gauntlet\n')
+    (project / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n")
+    for argv in ([str(script)], [str(python), "-m", "doit"], [str(script), "list"]):
+        done = subprocess.run(argv, cwd=project, capture_output=True, text=True, check=False)
+        assert done.returncode == ExitCode.USAGE, done.stderr
+        assert done.stderr.startswith(
+            f"gauntlet: error: {project / 'pyproject.toml'}: not valid TOML: "
+        )
+        assert "(at line 3, column 15)" in done.stderr
+        assert len(done.stderr.splitlines()) == 1
+    other = subprocess.run(
+        [python, "-c", "print(1)"], cwd=project, capture_output=True, check=False
+    )
+    assert (other.returncode, other.stdout) == (0, b"1\n")  # only doit is checked
+    (project / "pyproject.toml").write_text('[project]\nname = "p"\n[tool.gauntlet]\n')
+    done = subprocess.run(
+        [script, "list"], cwd=project, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "toolchain" in done.stdout

@@ -20,6 +20,7 @@ from prometheus_client.openmetrics import parser
 
 import gauntlet
 from gauntlet.cli.main import main
+from gauntlet.errors import ExitCode
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import (
     BenchRow,
@@ -164,6 +165,23 @@ def test_history_import_and_info(repo: Path, capsys: pytest.CaptureFixture[str])
     (folder / "python" / "junit-python-3.13.xml").write_text("<", encoding="utf-8")
     assert main(["history", "import", str(folder)]) == 0
     assert "warning:" in capsys.readouterr().out
+
+
+def test_history_import_of_an_unreadable_folder_says_no_data(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = repo / "downloaded"
+    folder.mkdir()
+    (folder / "junit-python-3.12.xml").write_text("<", encoding="utf-8")
+    (folder / "stray.bin").write_bytes(b"\0")
+    assert main(["history", "import", str(folder)]) == ExitCode.FAILED
+    out = capsys.readouterr().out
+    assert "junit-python-3.12.xml: malformed JUnit XML" in out
+    assert "stray.bin" in out
+    assert "with no data" in out
+    assert main(["health", "--json", "--runs", "1"]) == 0
+    (run,) = json.loads(capsys.readouterr().out)["runs"]
+    assert (run["kind"], run["outcome"]) == ("import", "no-data")
 
 
 @pytest.mark.parametrize(

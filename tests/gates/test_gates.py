@@ -36,6 +36,7 @@ from gauntlet.gates.inputs import BenchData, Comparison, Inputs, Missing, NotRun
 from gauntlet.gates.registry import GATES, FunctionGate, Gate, GateResult, GateStatus
 from gauntlet.gates.verdict import evaluate, write_verdict
 from gauntlet.results import pipeline
+from gauntlet.results.coverage import parse_diff
 from gauntlet.results.findings import Finding
 from gauntlet.results.junitread import read_junit
 
@@ -183,6 +184,39 @@ def _passing_run(tmp_path: Path):  # type: ignore[no-untyped-def]
     return read_junit(path)
 
 
+@pytest.mark.parametrize(
+    ("files", "extra", "declared"),
+    [
+        (["benchmarks/bench_mm.mojo"], "", "benchmarks/bench_mm.mojo"),
+        (
+            ["benchmarks/bench_a.py", "benchmarks/bench_b.py"],
+            '[tool.gauntlet.bench]\npython = ["benchmarks/bench_*.py"]',
+            "benchmarks/bench_a.py and 1 more",
+        ),
+    ],
+)
+def test_declared_benchmarks_without_results_are_no_data(
+    tmp_path: Path, files: list[str], extra: str, declared: str
+) -> None:
+    for rel in files:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    results, code = gate_verdict(tmp_path, extra=extra)
+    bench = results["benchmarks"]
+    assert bench.status is GateStatus.NO_DATA
+    assert f"declares benchmarks ({declared})" in bench.message
+    assert "bench is missing" in bench.message
+    assert code == ExitCode.TOOL_ERROR  # "no data" fails the verdict
+
+
+def test_a_benchmarks_folder_without_benchmark_files_is_no_benchmarks(tmp_path: Path) -> None:
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "helpers.mojo").write_text("", encoding="utf-8")
+    results, _ = gate_verdict(tmp_path)
+    assert results["benchmarks"].status is GateStatus.PASSED
+    assert results["benchmarks"].measured == "no benchmarks"
+
+
 def test_benchmarks_without_comparison_data_are_their_own_outcome() -> None:
     gate = GATES["benchmarks"]
     none = gate(Inputs(bench=BenchData(3, (), None)), GateSettings())
@@ -298,6 +332,59 @@ def test_new_code_coverage_fails_while_total_coverage_passes(tmp_path: Path) -> 
     assert "src/pkg/new.py:2, src/pkg/new.py:5" in by_gate["new-code"].message
     assert results["coverage"].status is GateStatus.PASSED
     assert code == ExitCode.OK
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.external", "true"),  # an external diff that prints nothing
+        ("diff.relative", "true"),
+        ("core.quotePath", "true"),
+        ("color.diff", "always"),
+        ("diff.conv.textconv", 'sh -c \'printf "a\\nb\\nc\\n"; cat "$0"\''),
+    ],
+)
+def test_changed_lines_ignore_the_users_git_configuration(
+    tmp_path: Path, setting: tuple[str, str]
+) -> None:
+    repo = tmp_path
+    src = repo / "src" / "pkg"
+    src.mkdir(parents=True)
+    (src / "old.py").write_text("a = 1\nb = 2\nc = 3\n", encoding="utf-8")
+    (repo / ".gitattributes").write_text("*.py diff=conv\n", encoding="utf-8")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=a", "add", ".")
+    git(repo, "-c", "user.email=a@b", "-c", "user.name=a", "commit", "-qm", "base")
+    (src / "old.py").write_text("a = 1\nb = 20\nc = 3\nd = 4\n", encoding="utf-8")
+    (src / "névé.py").write_text("x = 1\ny = 2\n", encoding="utf-8")
+    (src / "my file.py").write_text("z = 1\n", encoding="utf-8")
+    (src / 'odd"name\\.py').write_text("q = 1\n", encoding="utf-8")
+    git(repo, "add", ".")
+    git(repo, "config", *setting)
+    (src / "sub").mkdir()
+    assert changed_lines(src / "sub", "main") == {
+        "src/pkg/old.py": frozenset({2, 4}),
+        "src/pkg/névé.py": frozenset({1, 2}),
+        "src/pkg/my file.py": frozenset({1}),
+        'src/pkg/odd"name\\.py': frozenset({1}),
+    }
+
+
+def test_changed_lines_that_look_like_diff_headers_are_lines() -> None:
+    diff = (
+        "diff --git a/notes.md b/notes.md\n--- a/notes.md\n+++ b/notes.md\n"
+        "@@ -2 +2,2 @@\n--- b/gone.md\n+++ b/fake.md\n+@@ -1 +1,9 @@\n"
+        "\\ No newline at end of file\n@@ -9 +10 @@\n-a\n+b\n"
+        "diff --git a/x b/x\ndeleted file mode 100644\n--- a/x\n+++ /dev/null\n"
+        "@@ -1 +0,0 @@\n-+++ b/also-fake.md\n"
+        '--- a/"q\\303\\251\\"\\\\.py"\n+++ "b/q\\303\\251\\"\\\\.py"\n@@ -0,0 +1 @@\n+x\n'
+    )
+    assert parse_diff(diff) == {
+        "notes.md": frozenset({2, 3, 10}),
+        'qé"\\.py': frozenset({1}),
+    }
 
 
 def test_no_base_revision_is_reported(tmp_path: Path) -> None:

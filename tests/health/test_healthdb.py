@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from fsfaults import fill, tmpfs
 from pgserver import fresh_database
 
 from gauntlet.health.db import connect
@@ -66,6 +67,44 @@ def test_a_corrupt_history_is_refused_and_left_byte_identical(
         open_store(path)
     assert path.read_bytes() == content
     assert sorted(p.name for p in tmp_path.iterdir()) == ["history.sqlite3"]
+
+
+def _record_one(path: Path, results: RunResults) -> str:
+    """Record one run in the history at ``path``; the error message it gave."""
+    try:
+        store = open_store(path)
+        try:
+            store.add_results(store.start_run(RunInfo("ci", "c1", "main", "push")), results)
+        finally:
+            store.close()
+    except HistoryError as exc:
+        return str(exc)
+    return ""
+
+
+@pytest.mark.parametrize("existing", [False, True])
+def test_a_full_disk_under_the_history_says_disk_full_never_corrupt(
+    tmp_path: Path, existing: bool
+) -> None:
+    with tmpfs(tmp_path / "disk", 1024) as disk:
+        path = disk / "history.sqlite3"
+        if existing:
+            open_store(path).close()
+            fill(disk)
+        else:
+            fill(disk, leave=8192)  # room for the first page, not for the WAL index
+        cases = tuple(CaseRow("s", f"t{i}", "passed", 0.1, "m" * 400) for i in range(200))
+        for _ in range(2):  # the second attempt finds what the first one left
+            message = _record_one(path, RunResults(cases=cases))
+            assert f"the disk is full: free space on {disk} and run again" in message
+            assert "corrupt" not in message
+            assert "move it aside" not in message
+        (disk / ".filler").unlink()
+        store = open_store(path)  # space again: the history is usable as it was
+        run_id = store.start_run(RunInfo("ci", "c1", "main", "push"))
+        store.finish_run(run_id, Outcome.PASSED)
+        assert [r.outcome for r in store.health().runs] == [Outcome.PASSED]
+        store.close()
 
 
 def test_sqlite_urls_and_a_new_folder(tmp_path: Path) -> None:

@@ -282,7 +282,7 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     (runs / "last-doit-run.json").write_text(json.dumps(record), encoding="utf-8")
     (folder / "pipeline.json").write_text(json.dumps({"started_at": 100.0}), encoding="utf-8")
     store = open_store(history_url)
-    run_id, problems = import_folder(store, folder, RunInfo("import", "c9", "main", "push"))
+    run_id, problems, _ = import_folder(store, folder, RunInfo("import", "c9", "main", "push"))
     health = store.health()
     assert len(problems) == 1
     assert "junit-broken.xml: malformed JUnit XML" in problems[0]
@@ -301,6 +301,38 @@ def test_importing_a_results_folder(tmp_path: Path, history_url: str) -> None:
     with pytest.raises(ConfigError, match="no result files"):
         import_folder(store, tmp_path / "empty", RunInfo("import"))
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("files", "named"),
+    [
+        ({"python/junit-python-3.12.xml": "<oops"}, ["junit-python-3.12.xml: malformed JUnit"]),
+        ({"notes.txt": "hello"}, ["files found: notes.txt"]),
+        (
+            {"junit-x.xml": "<", "runs/last-doit-run.json": "{", "a.log": ""},
+            ["junit-x.xml: malformed JUnit", "last-doit-run.json: malformed doit run record"],
+        ),
+    ],
+)
+def test_a_folder_with_nothing_readable_is_recorded_as_no_data(
+    tmp_path: Path, history_url: str, files: dict[str, str], named: list[str]
+) -> None:
+    folder = tmp_path / "job"
+    for rel, text in files.items():
+        (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+        (folder / rel).write_text(text, encoding="utf-8")
+    store = open_store(history_url)
+    imported = import_folder(store, folder, RunInfo("import", "c1"))
+    (run,) = store.health().runs
+    store.close()
+    assert (run.run_id, run.outcome.value) == (imported[0], "no-data")
+    _, problems, outcome = imported
+    assert outcome is Outcome.NO_DATA
+    said = "\n".join(problems)
+    for name in named:
+        assert name in said
+    assert "recorded as no data" in problems[-1]
+    assert all(rel in problems[-1] for rel in files)
 
 
 def test_result_file_readers_name_what_they_cannot_read(tmp_path: Path) -> None:

@@ -3,7 +3,8 @@
 Each action receives typed values (a :class:`~gauntlet.run.actions.Job`, the
 plan, the layout) as its task passes them; gauntlet runs doit with
 ``par_type = "thread"``, and the values are picklable anyway.  Expected
-failures become doit's ``TaskFailed`` with a message, never a traceback.
+failures become doit's ``TaskFailed`` with a message, never a traceback; an
+output folder that cannot take a file is doit's ``TaskError`` (exit 2).
 """
 
 from __future__ import annotations
@@ -12,11 +13,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from doit.exceptions import TaskFailed
+from doit.exceptions import TaskError, TaskFailed
 
 from gauntlet import runner
 from gauntlet.bench.file import read_bench_key
-from gauntlet.errors import GauntletError
+from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
 from gauntlet.run import actions, toolchain
 from gauntlet.views.report import collect, write_report
@@ -29,7 +30,12 @@ if TYPE_CHECKING:
     from gauntlet.layout import BuildDir
     from gauntlet.run.actions import Job
 
-Outcome: TypeAlias = "dict[str, Any] | TaskFailed"
+Outcome: TypeAlias = "dict[str, Any] | TaskFailed | TaskError"
+
+
+def failure(exc: GauntletError) -> TaskFailed | TaskError:
+    """doit's failure for an expected error: an unwritable output is a tool error (exit 2)."""
+    return TaskError(str(exc)) if isinstance(exc, OutputError) else TaskFailed(str(exc))
 
 
 def _mojo(version: str) -> str | TaskFailed:
@@ -47,7 +53,7 @@ def ensure_toolchain(version: str) -> Outcome:
     try:
         found = toolchain.ensure(version, echo=lambda line: print(line, flush=True))  # noqa: T201
     except GauntletError as exc:
-        return TaskFailed(str(exc))
+        return failure(exc)
     return {"message": f"Mojo {found.version} at {found.mojo}"}
 
 
@@ -68,7 +74,7 @@ def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> O
     except runner.Interrupted:
         return TaskFailed("interrupted; no result written")
     except GauntletError as exc:
-        return TaskFailed(str(exc))
+        return failure(exc)
 
 
 def build(version: str, job: Job) -> Outcome:
@@ -121,12 +127,15 @@ def check_outcomes(kind: str, items: list[tuple[str, str, str]]) -> Outcome:
     return {"message": f"{len(items)} passed"}
 
 
-def make_report(plan: Plan, build: BuildDir) -> dict[str, Any]:
+def make_report(plan: Plan, build: BuildDir) -> Outcome:
     """Merge test results, write JUnit and JSON, print the console tables."""
     from gauntlet.views.console import make_console, print_summary
 
     summary = collect(plan, build)
-    junit, data = write_report(summary, build)
+    try:
+        junit, data = write_report(summary, build)
+    except GauntletError as exc:
+        return failure(exc)
     console = make_console()
     print_summary(summary, console)
     console.print(f"reports: {junit}  {data}")

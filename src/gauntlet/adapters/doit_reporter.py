@@ -19,12 +19,12 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
-from doit.exceptions import TaskFailed
+from doit.exceptions import TaskError, TaskFailed
 from doit.reporter import ConsoleReporter
 
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
-from gauntlet.errors import ExitCode
+from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.masking import Masker
 
 if TYPE_CHECKING:
@@ -143,7 +143,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.failures.append({"task": task, "exception": fail})
         # Our own failures carry a message for people; anything else (an exception
         # inside an action, a dependency doit could not check) keeps doit's details.
-        message = str(fail.message if isinstance(fail, TaskFailed) else fail.get_msg()).rstrip()
+        ours = isinstance(fail, TaskFailed) or (isinstance(fail, TaskError) and not fail.traceback)
+        message = str(fail.message if ours else fail.get_msg()).rstrip()
         self.write(f"{self._mark('✗', '31')} {task.name}: {message}\n")
 
     def skip_uptodate(self, task: Any) -> None:
@@ -196,8 +197,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             record = self.masker.data(record)
             try:
                 write_text_atomic(self.record_path, json.dumps(record, indent=1) + "\n")
-            except OSError as exc:
-                self.write(f"gauntlet: could not write run record {self.record_path}: {exc}\n")
+            except (OSError, GauntletError) as exc:
+                self.write(f"gauntlet: could not write the run record: {exc}\n")
             if self.recording is not None:
                 from gauntlet.health.record import record_doit
 

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.atomic import check_writable
 from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Step, StepKind
 from gauntlet.run.actions import Job
@@ -151,7 +152,12 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     context = load_context(Path(explicit) if explicit else folder, selected=True, env=env)
     for problem in context.diagnostics:
         sys.stderr.write(f"gauntlet: warning: {problem}\n")
-    context.layout.build.path.mkdir(parents=True, exist_ok=True)
+    build = context.layout.build
+    # A read-only or misplaced build folder is one clear error now, not a traceback
+    # from doit's state database and one per task later.
+    made = [build.results, build.test_result("x").parent, build.bench_results]
+    made.append(build.last_doit_run.parent)
+    check_writable(build.path, *(folder for folder in made if folder.is_dir()))
     return Graph(context)
 
 

@@ -49,7 +49,7 @@ class HistoryStore:
         path = self.path_for(results.environment.fingerprint)
         path.parent.mkdir(parents=True, exist_ok=True)
         line = (json.dumps(results.to_json(), separators=(",", ":")) + "\n").encode()
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         try:
             os.write(fd, line)
             os.fsync(fd)

@@ -4,7 +4,8 @@
   durations, failure rates, the slowest tests and tasks, the critical path of
   the last run, coverage and benchmark trends, flaky and broken tests;
 * ``gauntlet history import DIR`` records the result files a pipeline wrote
-  elsewhere (another CI job) as one run;
+  elsewhere (another CI job) as one run; a folder in which nothing could be
+  read is recorded as "no data" and exits 1;
 * ``gauntlet history info`` shows where the history is and what it holds.
 """
 
@@ -121,6 +122,7 @@ def cmd_history_import(
     trigger: str | None,
 ) -> int:
     """Record the result files in ``folder`` (written by another CI job) as one run."""
+    from gauntlet.health.model import Outcome
     from gauntlet.health.record import import_folder
     from gauntlet.views.console import make_console
 
@@ -135,12 +137,15 @@ def cmd_history_import(
     store = open_project_store(config)
     try:
         with make_console(stderr=True).status(f"importing {folder}", spinner="dots"):
-            run_id, problems = import_folder(store, folder, info)
+            imported = import_folder(store, folder, info)
     finally:
         store.close()
-    for problem in problems:
+    for problem in imported.problems:
         print(f"warning: {problem}")
-    print(f"imported {folder} as run {run_id} into {store.name}")
+    if imported.outcome is Outcome.NO_DATA:
+        print(f"recorded {folder} as run {imported.run_id} with no data into {store.name}")
+        return int(ExitCode.FAILED)
+    print(f"imported {folder} as run {imported.run_id} into {store.name}")
     return int(ExitCode.OK)
 
 

@@ -16,15 +16,17 @@ from typing import TYPE_CHECKING
 from gauntlet import runner
 from gauntlet.errors import ToolError
 from gauntlet.gates.inputs import (
+    BenchData,
     Inputs,
     Missing,
     load,
     load_lint,
     read_bench,
 )
+from gauntlet.graph.project import declared_benchmarks
 from gauntlet.layout import Layout
 from gauntlet.results.audit import read_pip_audit
-from gauntlet.results.coverage import parse_diff, read_coverage
+from gauntlet.results.coverage import DIFF_OPTIONS, parse_diff, read_coverage
 from gauntlet.results.findings import read_bandit, read_mypy, read_secrets
 from gauntlet.results.junitread import TestRun, read_junit
 from gauntlet.results.pipeline import read_pipeline
@@ -55,7 +57,7 @@ def changed_lines(repo: Path, base: str) -> dict[str, frozenset[int]] | None:
     if found.returncode != 0:
         return None
     diff = runner.run(
-        ["git", "diff", "--unified=0", "--no-color", "--no-ext-diff", found.stdout.strip()],
+        ["git", *DIFF_OPTIONS, found.stdout.strip(), "--"],
         cwd=repo,
         timeout=120,
     )
@@ -86,6 +88,25 @@ def skipped_pythons(report: Path) -> set[str] | None:
 
 def _on_ci(env: Mapping[str, str]) -> bool:
     return env.get("CI", "").lower() not in ("", "0", "false", "no")
+
+
+def _bench(config: Config, layout: Layout, mojo_output: str) -> BenchData | Missing | None:
+    """Raw benchmark runs; None only when the project declares no benchmarks at all."""
+    folder = layout.build.bench_results
+    if folder.is_dir():
+        reader = lambda p: read_bench(p, layout.repo.bench_comparison)  # noqa: E731
+        return load("doit (benchmarks)", folder, mojo_output, reader)
+    declared = declared_benchmarks(config)
+    if not declared:
+        return None
+    more = f" and {len(declared) - 1} more" if len(declared) > 1 else ""
+    return Missing(
+        "doit (benchmarks)",
+        str(folder),
+        mojo_output,
+        f"the project declares benchmarks ({declared[0]}{more}) but they wrote no results "
+        f"({folder} is missing); run `doit benchmark` or `nox -s bench`",
+    )
 
 
 def collect(
@@ -119,17 +140,7 @@ def collect(
         path = repo.python / "junit-extensions.xml"
         python_runs.append(load("pytest (extensions)", path, mojo_output, read_junit))
     mojo = load("doit (Mojo tests)", layout.build.junit_mojo, mojo_output, read_junit)
-    bench_dir = layout.build.bench_results
-    bench = (
-        load(
-            "doit (benchmarks)",
-            bench_dir,
-            mojo_output,
-            lambda p: read_bench(p, repo.bench_comparison),
-        )
-        if bench_dir.is_dir()
-        else None
-    )
+    bench = _bench(config, layout, mojo_output)
     pipeline = read_pipeline(repo.results)
     return Inputs(
         python_tests=tuple(python_runs),

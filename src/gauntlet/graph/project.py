@@ -249,6 +249,21 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     )
 
 
+def declared_benchmarks(config: Config) -> tuple[str, ...]:
+    """Every benchmark the project declares: ``bench_*`` Mojo files and Python benchmarks.
+
+    Read without scanning imports, for the benchmarks gate: declared
+    benchmarks without results are "no data", never "no benchmarks".
+    """
+    from gauntlet.graph.pykeys import python_benchmarks
+
+    paths, _ = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    mojo = [p for p in paths if _matches(p, "bench_", config.benchmarks)]
+    mojo = [p for p in mojo if not any(fnmatchcase(p, pat) for pat in config.exclude)]
+    python = python_benchmarks(config, config.bench.python) if config.bench else []
+    return tuple(sorted({*mojo, *python}))
+
+
 def _discover_packages(
     files: Mapping[str, SourceFile], include: tuple[str, ...]
 ) -> tuple[str, ...]:

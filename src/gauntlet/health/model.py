@@ -22,6 +22,7 @@ class Outcome(str, Enum):
     ERROR = "error"  # could not run (a tool or the toolchain was missing, a crash)
     SKIPPED = "skipped"
     INTERRUPTED = "interrupted"  # killed, or never finished (found on the next start)
+    NO_DATA = "no-data"  # nothing it left could be read: never taken as passed
     RUNNING = "running"  # started and not yet finished
 
 

@@ -21,7 +21,7 @@ import json
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gauntlet import runner
 from gauntlet.errors import ConfigError, GauntletError
@@ -216,44 +216,79 @@ def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow]
     recording.finish(Outcome.PASSED if ok else Outcome.FAILED)
 
 
-def _read_json(path: Path) -> dict[str, Any] | None:
+def _read_json(path: Path, what: str, problems: list[str]) -> dict[str, Any] | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError) as exc:
+        problems.append(f"{path}: malformed {what} ({exc})")
         return None
-    return data if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        problems.append(f"{path}: malformed {what} (not a JSON object)")
+        return None
+    return data
 
 
 def _files(folder: Path, pattern: str) -> Iterator[Path]:
     yield from sorted(folder.rglob(pattern))
 
 
-def import_folder(store: Store, folder: Path, info: RunInfo) -> tuple[str, list[str]]:
-    """Record the result files a pipeline wrote elsewhere as one finished run."""
+class Imported(NamedTuple):
+    """What an import recorded: the run, the files it could not read, and the outcome."""
+
+    run_id: str
+    problems: list[str]
+    outcome: Outcome
+
+
+_LISTED = 10  # unread files named one by one when nothing could be read
+
+
+def _unread(folder: Path, files: list[Path]) -> str:
+    names = [str(p.relative_to(folder)) for p in files]
+    shown = ", ".join(names[:_LISTED])
+    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
+    return (
+        f"{folder}: no result file gauntlet reads could be read; the run is recorded "
+        f"as no data (files found: {shown}{more})"
+    )
+
+
+def import_folder(store: Store, folder: Path, info: RunInfo) -> Imported:
+    """Record the result files a pipeline wrote elsewhere as one finished run.
+
+    A folder in which nothing could be read (a malformed report, stray files)
+    is recorded as "no data", never as passed, and every file is named.
+    """
     if not folder.is_dir():
         raise ConfigError(f"{folder}: no such folder; give the results folder of a pipeline run")
     results, problems, passed = folder_results(folder)
-    stamps = [p.stat().st_mtime for p in _files(folder, "*") if p.is_file()]
-    if not stamps:
+    files = [p for p in _files(folder, "*") if p.is_file()]
+    if not files:
         raise ConfigError(f"{folder}: holds no result files to import")
+    stamps = [p.stat().st_mtime for p in files]
     started = min(stamps)
     tasks: tuple[TaskRow, ...] = ()
     for path in _files(folder, "last-doit-run.json"):
-        record = _read_json(path)
+        record = _read_json(path, "doit run record", problems)
         if record is not None:
             tasks = tuple(doit_tasks(record))
             started = min(started, float(record.get("started_at", started)))
     for path in _files(folder, "pipeline.json"):
-        pipeline = _read_json(path)
+        pipeline = _read_json(path, "pipeline record", problems)
         if pipeline is not None and "started_at" in pipeline:
             started = float(pipeline["started_at"])
-    if passed is None:
-        failing = any(c.status in ("failed", "error") for c in results.cases)
-        failing = failing or any(t.status in ("failed", "error") for t in tasks)
-        passed = not failing
     full = RunResults(
         tasks, results.cases, results.coverage, results.benchmarks, results.gates, results.waivers
     )
-    outcome = Outcome.PASSED if passed else Outcome.FAILED
+    evidence = (tasks, results.cases, results.coverage, results.benchmarks, results.gates)
+    if passed is None and not any(part for part in evidence):
+        outcome = Outcome.NO_DATA
+        problems.append(_unread(folder, files))
+    elif passed is None:
+        failing = any(c.status in ("failed", "error") for c in results.cases)
+        failing = failing or any(t.status in ("failed", "error") for t in tasks)
+        outcome = Outcome.FAILED if failing else Outcome.PASSED
+    else:
+        outcome = Outcome.PASSED if passed else Outcome.FAILED
     run_id = store.record_run(info, full, outcome, started=started, finished=max(stamps))
-    return run_id, problems
+    return Imported(run_id, problems, outcome)

@@ -5,24 +5,29 @@ once; every write is one transaction.  A file that is not a SQLite database is
 reported and never written: it is opened read-only first, and only a valid
 database is opened for writing.  Before the first write through a connection,
 ``PRAGMA quick_check`` reads every page, so a file with damaged pages is
-reported instead of written to.
+reported instead of written to.  A full disk is reported as such (SQLite
+may say "disk I/O error" for it): only a file that SQLite finds malformed is
+called damaged, so good history is never thrown away for want of space.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import os
 import sqlite3
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.health.dbapi import HistoryError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
-    from pathlib import Path
 
     from gauntlet.health.dbapi import Row, Writer
 
 BUSY_TIMEOUT_S = 30.0
+FULL_BELOW = 1 << 20  # bytes free on the history's disk under which an I/O error is "disk full"
 
 
 class _SqliteWriter:
@@ -58,7 +63,7 @@ class SqliteDatabase:
             self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
         except (OSError, sqlite3.Error) as exc:
-            raise HistoryError(f"{path}: cannot open the run history ({exc})") from None
+            raise _sqlite_error(self.name, "open", exc) from None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Rows of one SELECT."""
@@ -118,9 +123,25 @@ class SqliteDatabase:
         self.conn.close()
 
 
-def _sqlite_error(name: str, what: str, exc: sqlite3.Error) -> HistoryError:
+def disk_full(path: Path, exc: BaseException) -> bool:
+    """Whether ``exc`` came from a full disk: SQLite or the OS says so, or no space is left."""
+    if "disk is full" in str(exc) or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    try:
+        stat = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < FULL_BELOW
+
+
+def _sqlite_error(name: str, what: str, exc: BaseException) -> HistoryError:
     hint = ""
-    if "malformed" in str(exc) or "not a database" in str(exc):
+    if disk_full(Path(name), exc):
+        hint = (
+            f"; the disk is full: free space on {Path(name).parent} and run again "
+            "(the history file itself was not changed)"
+        )
+    elif "malformed" in str(exc) or "not a database" in str(exc):
         hint = "; the file is damaged: move it aside to start a new history"
     elif "locked" in str(exc):
         hint = f"; another process held it for {BUSY_TIMEOUT_S:g} s, try again"
@@ -144,6 +165,9 @@ def _check_sqlite_file(path: Path) -> None:
             # 50 MB on every command, and later read errors are reported anyway.
             conn.execute("SELECT count(*) FROM sqlite_master").fetchall()
         except sqlite3.DatabaseError as exc:
+            damaged = "malformed" in str(exc) or "not a database" in str(exc)
+            if disk_full(path, exc) or not damaged:
+                raise _sqlite_error(str(path), "read", exc) from None
             problem = str(exc)
         finally:
             conn.close()

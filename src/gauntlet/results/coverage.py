@@ -136,19 +136,66 @@ def new_code_coverage(coverage: Coverage, changed: Mapping[str, frozenset[int]])
     return NewCode(statements, covered, tuple(uncovered))
 
 
+DIFF_OPTIONS = (
+    # The user's git configuration must not change which lines count as changed:
+    # fixed prefixes, unquoted paths from the top of the repository, no external
+    # diff driver, no textconv filter, no colour.
+    "-c",
+    "core.quotePath=false",
+    "diff",
+    "--unified=0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+)
+_ESCAPES = {"a": 7, "b": 8, "t": 9, "n": 10, "v": 11, "f": 12, "r": 13, '"': 34, "\\": 92}
+
+
+def unquote_path(text: str) -> str:
+    """A path as git prints it: as is, or C-quoted (``"a\\303\\251.py"``) when it is odd."""
+    if not (len(text) >= 2 and text[0] == text[-1] == '"'):
+        return text
+    out = bytearray()
+    body, i = text[1:-1], 0
+    while i < len(body):
+        char = body[i]
+        if char != "\\" or i + 1 == len(body):
+            out += char.encode("utf-8")
+            i += 1
+        elif body[i + 1] in "01234567":
+            out.append(int(body[i + 1 : i + 4], 8) & 0xFF)
+            i += 4
+        else:
+            out.append(_ESCAPES.get(body[i + 1], ord(body[i + 1])))
+            i += 2
+    return out.decode("utf-8", errors="surrogateescape")
+
+
 def parse_diff(diff: str) -> dict[str, frozenset[int]]:
-    """Added or changed line numbers per file from ``git diff --unified=0`` output."""
+    """Added or changed line numbers per file from ``git diff --unified=0`` output.
+
+    Run git with :data:`DIFF_OPTIONS`: the new side's path is then ``b/PATH``,
+    C-quoted by git when it holds a quote, a backslash or a control character.
+    """
     changed: dict[str, set[int]] = {}
     current: str | None = None
+    body = 0  # lines of the current hunk still to come (their text may look like headers)
     for line in diff.splitlines():
-        if line.startswith("+++ "):
-            target = line[4:].strip()
+        if body > 0:
+            body -= not line.startswith("\\")  # "\ No newline at end of file" is not a line
+        elif line.startswith("+++ "):
+            target = unquote_path(line[4:].rstrip("\t"))
             current = target[2:] if target.startswith("b/") else None
             if current is not None:
                 changed.setdefault(current, set())
-        elif line.startswith("@@") and current is not None:
-            new = line.split("+", 1)[1].split(" ", 1)[0]
-            start, _, count = new.partition(",")
+        elif line.startswith("@@ "):
+            old, new = line.split(" ")[1:3]
+            start, _, count = new[1:].partition(",")
             size = int(count) if count else 1
-            changed[current].update(range(int(start), int(start) + size))
+            body = size + (int(old.partition(",")[2]) if "," in old else 1)
+            if current is not None:
+                changed[current].update(range(int(start), int(start) + size))
     return {path: frozenset(lines) for path, lines in changed.items() if lines}

@@ -43,7 +43,7 @@ svg.chart .series { fill: none; stroke-width: 1.6; stroke-linejoin: round; }
 svg.chart .bar { fill: #2563eb; }
 svg.chart .run.passed { fill: var(--ok); } svg.chart .run.failed { fill: var(--bad); }
 svg.chart .run.error { fill: #7f1d1d; } svg.chart .run.interrupted { fill: var(--warn); }
-svg.chart .run.other { fill: #9ca3af; }
+svg.chart .run.other, svg.chart .run.no-data { fill: #9ca3af; }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
 th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--line);
   vertical-align: top; }
