@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from gauntlet.results.stamp import write_stamp
 from gauntlet.run.actions import artifact_current, compile_command, compile_slot, key_file
 
 
@@ -57,6 +58,25 @@ def test_artifact_current_needs_the_artifact_and_its_key(tmp_path: Path) -> None
     assert not artifact_current(str(artifact), "k")
     artifact.write_bytes(b"x")
     assert not artifact_current(str(artifact), "k")  # no key file: an interrupted build
-    key_file(artifact).write_text("k\n", encoding="utf-8")
+    key_file(artifact).write_text("k\n", encoding="utf-8")  # the key alone, no digest
+    assert not artifact_current(str(artifact), "k")  # made before digests: rebuilt once
+    write_stamp(artifact, "k")
     assert artifact_current(str(artifact), "k")
     assert not artifact_current(str(artifact), "other")
+
+
+def test_truncated_artifact_with_an_intact_key_file_is_not_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    artifact = tmp_path / "pkg" / "lib.mojoc"
+    artifact.parent.mkdir()
+    artifact.write_bytes(b"\x7fELF" + b"\x01" * 50_000)
+    write_stamp(artifact, "k")
+    assert artifact_current(str(artifact), "k")
+    with artifact.open("r+b") as handle:
+        handle.truncate(20_000)
+    assert key_file(artifact).exists()
+    assert not artifact_current(str(artifact), "k")
+    assert not artifact_current(str(artifact), "k")
+    err = capsys.readouterr().err
+    assert err.count(f"gauntlet: warning: {artifact} does not match the digest") == 1
