@@ -14,8 +14,9 @@ artifact built before digests existed is rebuilt once.  A stamp is written
 after its artifact is in place, so an interrupted build leaves an artifact
 without a stamp, which is never reused either.
 
-Hashing costs about 1 ms per megabyte here; ``benchmarks/cache_digests.py``
-prints the figures for a built project.
+Hashing runs at about 1.6 GB/s here: the sample's 19 artifacts (3.3 MB, 0.1 to
+0.2 MB each) take 2 ms together.  ``benchmarks/cache_digests.py`` prints the
+figures for a built project.
 """
 
 from __future__ import annotations
