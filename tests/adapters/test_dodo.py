@@ -9,7 +9,10 @@ subprocess nor a module reload is needed.
 from __future__ import annotations
 
 import importlib.util
+import json
+import random
 import shutil
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -24,6 +27,7 @@ from fsfaults import fill, read_only, tmpfs
 
 import gauntlet
 import gauntlet.dodo
+from gauntlet.adapters.doit_state import recover_state, state_problem
 from gauntlet.errors import ExitCode
 
 GENERATORS = (
@@ -228,3 +232,69 @@ def test_a_pyproject_that_is_not_toml_exits_3_with_file_and_line(tmp_path: Path)
     )
     assert done.returncode == 0, done.stderr
     assert "toolchain" in done.stdout
+
+
+def _fill_state(state: Path) -> None:
+    """Make doit's state database a few hundred kilobytes, as a real project's grows."""
+    with sqlite3.connect(state) as conn:
+        conn.executemany(
+            "insert or replace into doit values (?, ?)",
+            [(f"test:t{i}.mojo", json.dumps({"_values_:": {"x": "y" * 300}})) for i in range(800)],
+        )
+    conn.close()
+
+
+@pytest.mark.parametrize("damage", ["random bytes", "truncated"])
+def test_corrupt_doit_state_is_moved_aside_and_the_run_goes_on(
+    project: WriteTree, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    assert _doit(root, capsys, "report").returncode == 0
+    state = root / ".gauntlet" / "doit-state.sqlite3"
+    _fill_state(state)
+    data = state.read_bytes()
+    assert len(data) > 100_000
+    damaged = (
+        random.Random(7).randbytes(len(data))  # noqa: S311  # test data, not a secret
+        if damage == "random bytes"
+        else data[: len(data) // 2]
+    )
+    state.write_bytes(damaged)
+
+    done = _doit(root, capsys, "report")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert f"doit's state database {state} is corrupt" in done.stderr
+    (moved,) = state.parent.glob("doit-state.sqlite3.corrupt-*")
+    assert moved.read_bytes() == damaged  # kept for a look, not deleted
+    with sqlite3.connect(state) as conn:  # doit started a new, sound one
+        assert conn.execute("PRAGMA quick_check").fetchall() == [("ok",)]
+        assert conn.execute("select count(*) from doit").fetchone() is not None
+    conn.close()
+
+    again = _doit(root, capsys, "report")  # a sound database is left alone
+    assert again.returncode == 0
+    assert "corrupt" not in again.stderr
+    assert len(list(state.parent.glob("doit-state.sqlite3.corrupt-*"))) == 1
+
+
+def test_a_sound_or_locked_state_database_is_not_called_corrupt(tmp_path: Path) -> None:
+    state = tmp_path / "doit-state.sqlite3"
+    assert state_problem(state) is None  # absent
+    with sqlite3.connect(state) as conn:
+        conn.execute("create table doit (task_id text primary key, task_data json)")
+    conn.close()
+    assert state_problem(state) is None
+    holder = sqlite3.connect(state, isolation_level=None)
+    holder.execute("begin exclusive")  # another doit run in the middle of a write
+    try:
+        assert recover_state(state) is None
+    finally:
+        holder.execute("rollback")
+        holder.close()
+    assert state.exists()
+    state.write_bytes(b"SQLite format 3\x00" + b"\xff" * 200)
+    assert state_problem(state) is not None
+    moved = recover_state(state, now=0.0)
+    assert moved == tmp_path / "doit-state.sqlite3.corrupt-19700101T000000"
+    assert not state.exists()

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -90,3 +90,26 @@ def test_junit(tmp_path: Path) -> None:
     assert cases[1].get("line") == "3"
     assert cases[2].find("skipped") is not None
     assert cases[3].find("error") is not None
+
+
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda text: text[: len(text) // 2],  # truncated
+        lambda text: text.replace('"status": "error"', '"status": "passed"', 1),
+        lambda text: json.dumps({**json.loads(text), "cases": [], "status": "passed"}),
+        lambda text: json.dumps({**json.loads(text), "cases": "oops"}),
+        lambda text: "",
+    ],
+    ids=["truncated", "status-disagrees", "no-cases", "cases-not-a-list", "empty"],
+)
+def test_a_garbled_result_is_never_current(tmp_path: Path, garble: Any) -> None:
+    path = tmp_path / "r.json"
+    ok = FileResult("t.mojo", "k1", (TestCase("test_a", "t.mojo", Status.PASSED),))
+    write_result(path, ok)
+    assert current_result(path, "k1") == ok
+    write_result(path, RESULT)
+    path.write_text(garble(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert current_result(path, "k1") is None
+    with pytest.raises(ResultError, match="malformed result file"):
+        read_result(path)

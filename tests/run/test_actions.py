@@ -4,7 +4,16 @@ from pathlib import Path
 
 import pytest
 
-from gauntlet.run.actions import artifact_current, compile_command, compile_slot, key_file
+from gauntlet.errors import ToolError
+from gauntlet.layout import BuildDir
+from gauntlet.results.stamp import write_stamp
+from gauntlet.run.actions import (
+    Job,
+    artifact_current,
+    compile_command,
+    compile_slot,
+    key_file,
+)
 
 
 def test_concurrent_compiles_get_their_own_mojo_cache(
@@ -57,6 +66,56 @@ def test_artifact_current_needs_the_artifact_and_its_key(tmp_path: Path) -> None
     assert not artifact_current(str(artifact), "k")
     artifact.write_bytes(b"x")
     assert not artifact_current(str(artifact), "k")  # no key file: an interrupted build
-    key_file(artifact).write_text("k\n", encoding="utf-8")
+    key_file(artifact).write_text("k\n", encoding="utf-8")  # the key alone, no digest
+    assert not artifact_current(str(artifact), "k")  # made before digests: rebuilt once
+    write_stamp(artifact, "k")
     assert artifact_current(str(artifact), "k")
     assert not artifact_current(str(artifact), "other")
+
+
+def test_truncated_artifact_with_an_intact_key_file_is_not_current(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    artifact = tmp_path / "pkg" / "lib.mojoc"
+    artifact.parent.mkdir()
+    artifact.write_bytes(b"\x7fELF" + b"\x01" * 50_000)
+    write_stamp(artifact, "k")
+    assert artifact_current(str(artifact), "k")
+    with artifact.open("r+b") as handle:
+        handle.truncate(20_000)
+    assert key_file(artifact).exists()
+    assert not artifact_current(str(artifact), "k")
+    assert not artifact_current(str(artifact), "k")
+    err = capsys.readouterr().err
+    assert err.count(f"gauntlet: warning: {artifact} does not match the digest") == 1
+
+
+def test_a_cached_program_is_reused_only_while_it_matches_its_digest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    key = "a" * 64
+    out_dir = tmp_path / ".gauntlet"
+    job = Job(
+        mojo="/nonexistent/mojo",  # any compile attempt shows as a ToolError
+        root=str(tmp_path),
+        source="tests/test_x.mojo",
+        output=str(out_dir / "results/mojo/tests__test_x.mojo.json"),
+        key=key,
+        include=[],
+        flags=[],
+        timeout=30.0,
+        out_dir=str(out_dir),
+    )
+    binary = BuildDir(out_dir).program("tests", "tests/test_x.mojo", key)
+    binary.parent.mkdir(parents=True)
+    binary.write_bytes(b"#!/bin/sh\necho PASS\n" + b"#" * 4000)
+    write_stamp(binary, key)
+    assert job.program("tests") == (binary, None, 0.0)  # intact: reused, no compile
+    with binary.open("r+b") as handle:
+        handle.truncate(100)
+    with pytest.raises(ToolError, match="cannot start /nonexistent/mojo"):
+        job.program("tests")  # corrupt: rebuilt, never run
+    assert f"{binary} does not match the digest" in capsys.readouterr().err
+    key_file(binary).unlink()
+    with pytest.raises(ToolError, match="cannot start /nonexistent/mojo"):
+        job.program("tests")  # no stamp (an interrupted or older build): rebuilt

@@ -10,6 +10,7 @@ from gauntlet.bench.history import HistoryStore
 from gauntlet.bench.records import read_results
 from gauntlet.config.bench import BenchSettings
 from gauntlet.errors import ToolError
+from gauntlet.results.stamp import write_stamp
 from gauntlet.run.actions import Job
 from gauntlet.run.benchtask import run_benchmark_file, samples_path
 
@@ -32,6 +33,7 @@ def job(tmp_path: Path, program: str = PROGRAM) -> dict[str, Any]:
     binary.parent.mkdir(parents=True)
     binary.write_text(program)
     binary.chmod(binary.stat().st_mode | stat.S_IEXEC)
+    write_stamp(binary, KEY)  # as the build that made it records it
     return {
         "mojo": "/nonexistent/mojo",
         "root": str(tmp_path),

@@ -19,11 +19,12 @@ from gauntlet import runner
 from gauntlet.bench.file import read_bench_key
 from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
+from gauntlet.results.stamp import Check
 from gauntlet.run import actions, toolchain
 from gauntlet.views.report import collect, write_report
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from gauntlet.config.load import Config
     from gauntlet.graph.plan import Plan
@@ -104,24 +105,39 @@ def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
     return _guarded(work, version, job)
 
 
-def outcome_current(kind: str, output: str, key: str) -> bool:
-    """Up-to-date check of one item: its outcome was recorded for ``key`` and is good."""
+def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = ()) -> bool:
+    """Up-to-date check of one item: its outcome was recorded for ``key`` and is good.
+
+    A build artifact must match its stamp's digest.  A test or benchmark is
+    judged by its result file (validated as it is read); its cached
+    ``programs`` need not be kept, but one whose bytes no longer match its
+    digest makes the item out of date, so it is rebuilt and rerun.
+    """
     if kind == "build":
         return actions.artifact_current(output, key)
     if kind == "benchmark":
-        return read_bench_key(Path(output)) == (key, True)
-    result = current_result(Path(output), key)
-    return result is not None and result.status.ok
+        good = read_bench_key(Path(output)) == (key, True)
+    else:
+        result = current_result(Path(output), key)
+        good = result is not None and result.status.ok
+    return good and all(actions.verify(Path(p), key) is not Check.CORRUPT for p in programs)
 
 
-def all_current(kind: str, items: list[tuple[str, str, str]]) -> bool:
+Item: TypeAlias = "tuple[str, str, str, list[str]]"  # task name, output, key, programs
+
+
+def all_current(kind: str, items: list[Item]) -> bool:
     """Up-to-date check of an aggregate task."""
-    return all(outcome_current(kind, output, key) for _, output, key in items)
+    return all(outcome_current(kind, output, key, programs) for _, output, key, programs in items)
 
 
-def check_outcomes(kind: str, items: list[tuple[str, str, str]]) -> Outcome:
+def check_outcomes(kind: str, items: list[Item]) -> Outcome:
     """An aggregate task: fail when any of its items has a bad or missing outcome."""
-    bad = [name for name, output, key in items if not outcome_current(kind, output, key)]
+    bad = [
+        name
+        for name, output, key, programs in items
+        if not outcome_current(kind, output, key, programs)
+    ]
     if bad:
         return TaskFailed(f"{len(bad)} of {len(items)} did not pass: {', '.join(bad)}")
     return {"message": f"{len(items)} passed"}

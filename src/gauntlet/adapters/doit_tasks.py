@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.adapters.doit_state import recover_state
 from gauntlet.atomic import check_writable
 from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Step, StepKind
@@ -82,6 +83,14 @@ class Graph:
         """The typed work of one step, as its task's action receives it."""
         return Job.for_step(step, self.config, self.context.plan.toolchain)
 
+    def programs(self, step: Step) -> list[str]:
+        """The cached programs a test or Mojo benchmark step may reuse (see run.actions)."""
+        folders = {StepKind.TEST: ("tests",), StepKind.BENCHMARK: ("bench", "bench-callgrind")}
+        return [
+            str(self.build_dir.program(folder, step.source, step.key))
+            for folder in folders.get(step.kind, ())
+        ]
+
     def toolchain(self) -> Task:
         """The compiler task."""
         return {
@@ -99,13 +108,16 @@ class Graph:
         extra: tuple[Any, ...] = (),
     ) -> Iterator[Task]:
         """One task per step (``kind:name``) and the aggregate task ``kind``."""
-        items = [(f"{kind}:{s.name}", str(self.build_dir.at(s.output)), s.key) for s in steps]
-        for step, (name, output, key) in zip(steps, items, strict=True):
+        items = [
+            (f"{kind}:{s.name}", str(self.build_dir.at(s.output)), s.key, self.programs(s))
+            for s in steps
+        ]
+        for step, (name, output, key, programs) in zip(steps, items, strict=True):
             yield {
                 "basename": name,
                 "doc": f"{step.kind.value} {step.source} ({len(step.inputs)} files in its closure)",
                 "actions": [(action, [self.version, self.job(step), *extra])],
-                "uptodate": [(act.outcome_current, [kind, output, key])],
+                "uptodate": [(act.outcome_current, [kind, output, key, programs])],
                 # a Python benchmark may import the project's extension modules
                 "task_dep": ["toolchain", "build"]
                 if step.kind is StepKind.PY_BENCHMARK
@@ -116,7 +128,7 @@ class Graph:
             "doc": doc,
             "actions": [(act.check_outcomes, [kind, items])],
             "uptodate": [(act.all_current, [kind, items])],
-            "task_dep": [name for name, _, _ in items],
+            "task_dep": [name for name, *_ in items],
         }
 
     def builds(self, doc: str | None) -> Iterator[Task]:
@@ -158,6 +170,7 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     made = [build.results, build.test_result("x").parent, build.bench_results]
     made.append(build.last_doit_run.parent)
     check_writable(build.path, *(folder for folder in made if folder.is_dir()))
+    recover_state(context.layout.build.doit_state)  # before doit opens it
     return Graph(context)
 
 

@@ -59,9 +59,14 @@ def write_bench(path: Path, run: BenchRun) -> None:
 
 
 def read_bench_key(path: Path) -> tuple[str, bool] | None:
-    """The key and success flag of a stored run, or None when unreadable."""
+    """The key and success flag of a stored run, or None when unreadable or malformed."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return str(data["key"]), bool(data["ok"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError):
         return None
+    if not isinstance(data, dict) or data.get("schema_version") != SCHEMA_VERSION:
+        return None
+    key, ok, rows = data.get("key"), data.get("ok"), data.get("rows")
+    if not isinstance(key, str) or not isinstance(ok, bool) or not isinstance(rows, list):
+        return None
+    return key, ok

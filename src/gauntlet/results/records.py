@@ -125,10 +125,15 @@ class FileResult:
         """Read a result written by :meth:`to_json`."""
         if data.get("schema_version") != SCHEMA_VERSION:
             raise ValueError(f"schema_version {data.get('schema_version')!r} is not supported")
+        cases = tuple(TestCase.from_json(c) for c in data["cases"])
+        if not cases:
+            raise ValueError("no test cases (every written result has at least one)")
+        if "status" in data and Status(data["status"]) is not worst([c.status for c in cases]):
+            raise ValueError(f"status {data['status']!r} disagrees with its cases")
         return cls(
             file=str(data["file"]),
             key=str(data["key"]),
-            cases=tuple(TestCase.from_json(c) for c in data["cases"]),
+            cases=cases,
             compile_s=float(data.get("compile_s", 0.0)),
             run_s=float(data.get("run_s", 0.0)),
             exit_code=data.get("exit_code"),

@@ -2,17 +2,25 @@
 
 Each function takes one :class:`Job` (plain, picklable values: doit hands it
 over as it is, to a thread or a process), writes its outputs atomically, and
-returns a small JSON-able summary.  A build artifact is written next to a
-``.key`` file holding the content key it was made for; the key file is written
-last, so an interrupted build is never taken for a finished one.  Test binaries
-live in folders named by their key, which lets a switch back to an earlier
-compiler reuse what it built before.
+returns a small JSON-able summary.  Every artifact, test and benchmark
+programs included, is written next to its stamp (:mod:`gauntlet.results.stamp`):
+the content key it was made for and the SHA-256 of its bytes.  The stamp is
+written last, so an interrupted build is never taken for a finished one, and an
+artifact whose bytes no longer match its stamp is rebuilt with a warning, never
+reused.  Test binaries live in folders named by their key, which lets a switch
+back to an earlier compiler reuse what it built before.
+
+A program is checked against its digest each time before it is reused rather
+than rebuilt after it crashes: a genuine crash then costs no extra compile, and
+hashing is cheap (the sample's programs are 0.1-0.2 MB, well under 1 ms each;
+``benchmarks/cache_digests.py`` prints the figures).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -22,10 +30,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.atomic import write_text_atomic
 from gauntlet.layout import BuildDir, Layout
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
+from gauntlet.results.stamp import Check, Stamp, check, stamp_path
 from gauntlet.results.testoutput import clean, compile_error_case, parse_test_output, tail
 
 if TYPE_CHECKING:
@@ -73,17 +81,37 @@ def compile_command(
 
 
 def key_file(output: Path) -> Path:
-    """The file that records which key an artifact was built for."""
-    return output.with_name(output.name + ".key")
+    """The stamp file that records which key an artifact was built for, and its digest."""
+    return stamp_path(output)
+
+
+_warned: set[tuple[Path, int, int]] = set()
+_warned_lock = threading.Lock()
+
+
+def verify(artifact: Path, key: str) -> Check:
+    """Check ``artifact`` against its stamp; warn (once per file version) when corrupt."""
+    found = check(artifact, key)
+    if found is Check.CORRUPT:
+        try:
+            info = artifact.stat()
+        except OSError:
+            return Check.ABSENT
+        with _warned_lock:
+            seen = (artifact, info.st_size, info.st_mtime_ns)
+            first = seen not in _warned
+            _warned.add(seen)
+        if first:
+            sys.stderr.write(
+                f"gauntlet: warning: {artifact} does not match the digest recorded in "
+                f"{stamp_path(artifact).name} (truncated or altered); rebuilding it\n"
+            )
+    return found
 
 
 def artifact_current(output: str, key: str) -> bool:
-    """Up-to-date check of a build artifact: present and built for ``key``."""
-    path = Path(output)
-    try:
-        return path.exists() and key_file(path).read_text(encoding="utf-8").strip() == key
-    except OSError:
-        return False
+    """Up-to-date check of a build artifact: built for ``key`` and its bytes intact."""
+    return verify(Path(output), key) is Check.CURRENT
 
 
 @dataclass(frozen=True)
@@ -143,7 +171,7 @@ class Job:
         """The compiled program (built unless this key's binary exists), or the error."""
         binary = self.build_dir.program(folder, self.source, self.key)
         stem = binary.name
-        if binary.exists():
+        if verify(binary, self.key) is Check.CURRENT:
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
         # A name private to this process and thread: two doit runs may build the same key.
@@ -157,7 +185,9 @@ class Job:
             else:
                 error = compile_error_case(self.source, self.compiler_output(done), done.duration_s)
             return binary, error, done.duration_s
+        stamp = Stamp.of(partial, self.key)
         partial.replace(binary)
+        stamp.write(binary)
         _prune_siblings(binary)
         return binary, None, done.duration_s
 
@@ -183,17 +213,19 @@ def build_artifact(job: Job) -> dict[str, Any]:
     key_file(target).unlink(missing_ok=True)
     # The file name names a precompiled package, so build under the final name
     # in a private folder and move it into place when the compiler succeeded.
+    stamp: Stamp | None = None
     with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
         done = job.compile(job.kind, partial)
         if done.ok:
+            stamp = Stamp.of(partial, job.key)
             partial.replace(target)
-    if not done.ok:
+    if stamp is None:
         why = f"timed out after {job.timeout:g} s" if done.timed_out else "failed"
         case = compile_error_case(job.source, job.compiler_output(done))
         message = f"building {job.source} {why}: {case.message}"
         return {"status": "error", "message": message, "detail": case.detail}
-    write_text_atomic(key_file(target), job.key)
+    stamp.write(target)
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}
 
 

@@ -1,0 +1,55 @@
+"""The doit tasks' up-to-date checks on stored results and cached programs (no compiler)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gauntlet.adapters.doit_actions import all_current, check_outcomes, outcome_current
+from gauntlet.layout import BuildDir
+from gauntlet.results.records import FileResult, Status, TestCase, write_result
+from gauntlet.results.stamp import stamp_path, write_stamp
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pytest
+
+
+def test_a_test_with_a_corrupt_cached_program_is_not_up_to_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build = BuildDir(tmp_path / ".gauntlet")
+    source, key = "tests/test_a.mojo", "f" * 64
+    output = build.test_result(source)
+    write_result(output, FileResult(source, key, (TestCase("test_a", source, Status.PASSED),)))
+    program = build.program("tests", source, key)
+    program.parent.mkdir(parents=True)
+    item = ("test:" + source, str(output), key, [str(program)])
+
+    # a passed result is current whether or not its program is still kept
+    assert outcome_current("test", str(output), key, [str(program)])
+    program.write_bytes(b"\x7fELF" + b"\x02" * 100_000)
+    write_stamp(program, key)
+    assert outcome_current("test", str(output), key, [str(program)])
+    assert all_current("test", [item])
+
+    with program.open("r+b") as handle:  # a restored cache cut the binary short
+        handle.truncate(4096)
+    assert stamp_path(program).exists()
+    assert not outcome_current("test", str(output), key, [str(program)])
+    assert not all_current("test", [item])
+    failed = check_outcomes("test", [item])
+    assert not isinstance(failed, dict)
+    assert "1 of 1 did not pass: test:tests/test_a.mojo" in str(failed.message)
+    err = capsys.readouterr().err
+    assert err.count(f"gauntlet: warning: {program} does not match the digest") == 1
+
+
+def test_a_build_artifact_is_judged_by_its_digest(tmp_path: Path) -> None:
+    artifact = tmp_path / "pkg" / "lib.mojoc"
+    artifact.parent.mkdir()
+    artifact.write_bytes(b"abc" * 1000)
+    write_stamp(artifact, "k")
+    assert outcome_current("build", str(artifact), "k")
+    artifact.write_bytes(b"abc" * 999)
+    assert not outcome_current("build", str(artifact), "k")
