@@ -135,6 +135,19 @@ def test_tasks_are_listed_per_file(project: WriteTree, capsys: pytest.CaptureFix
     assert stderr.count("missing_module") == 1  # the project was loaded once for the run
 
 
+def test_doit_warns_once_about_a_missing_include_root(
+    project: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project({"pyproject.toml": "[tool.gauntlet]\n", "tests/test_a.mojo": ""})
+    for generator in GENERATORS:
+        made = generator()
+        list([made] if isinstance(made, dict) else made)
+    stderr = capsys.readouterr().err
+    assert stderr.count("gauntlet: warning: ") == 1
+    assert "default include root 'src' is not a folder" in stderr
+    assert 'set include = ["."]' in stderr
+
+
 def test_missing_mojo_is_a_tool_error_that_says_how_to_get_it(
     project: WriteTree,
     tmp_path: Path,
@@ -248,7 +261,8 @@ def _fill_state(state: Path) -> None:
 def test_corrupt_doit_state_is_moved_aside_and_the_run_goes_on(
     project: WriteTree, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
-    root = project({"pyproject.toml": "[tool.gauntlet]\n"})
+    # include = ["."]: no warning about a missing src/ whose text could match "corrupt"
+    root = project({"pyproject.toml": '[tool.gauntlet]\ninclude = ["."]\n'})
     assert _doit(root, capsys, "report").returncode == 0
     state = root / ".gauntlet" / "doit-state.sqlite3"
     _fill_state(state)

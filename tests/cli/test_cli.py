@@ -94,3 +94,27 @@ def test_internal_errors_leave_a_crash_log(
     assert "RuntimeError: bug" in log.read_text()
     assert not list(tmp_path.glob("*.log"))
     assert "internal error; details in" in capsys.readouterr().err
+
+
+def test_scan_warns_once_when_the_default_include_root_is_missing(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree({"pyproject.toml": "[tool.gauntlet]\n", "lib/__init__.mojo": ""})
+    assert main(["--project", str(root), "scan"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("default include root 'src' is not a folder") == 1
+    assert f"under {root}; set include = [\".\"]" in out
+
+
+def test_scan_warns_about_a_configured_include_root_that_is_missing(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = '[tool.gauntlet]\ninclude = ["src", "vendor"]\n'
+    root = write_tree({"pyproject.toml": text, "src/lib/__init__.mojo": ""})
+    assert main(["--project", str(root), "scan"]) == 0
+    out = capsys.readouterr().out
+    assert "include root 'vendor' is not a folder under" in out
+    assert "'src'" not in out
+    assert main(["--project", str(root), "scan", "--json"]) == 0
+    diagnostics = json.loads(capsys.readouterr().out)["diagnostics"]
+    assert ["include root 'vendor'" in d for d in diagnostics] == [True]

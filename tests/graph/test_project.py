@@ -304,3 +304,32 @@ def test_corrupt_scan_cache_is_rebuilt(write_tree: WriteTree) -> None:
     scanned = again.scan(root, ["src/nn/loss.mojo"])
     assert again.parsed == 1
     assert scanned["src/nn/loss.mojo"].imports[0].module == "core.tensor"
+
+
+ROOT_DOT = {
+    "mylib/__init__.mojo": "from .core import f\n",
+    "mylib/core.mojo": "def f(): pass\n",
+    "tests/__init__.mojo": "",
+    "tests/helpers/__init__.mojo": "from mylib import f\n",
+    "tests/test_f.mojo": "from mylib import f\n",
+    "examples/__init__.mojo": "import demo_only_module\n",
+    "examples/demo.mojo": "from mylib import f\n",
+    "benchmarks/__init__.mojo": "import bench_only_module\n",
+    "suites/__init__.mojo": "import suite_only_module\n",
+    "suites/test_g.mojo": "from mylib import f\n",
+    "perf/__init__.mojo": "",
+}
+
+
+def test_discovery_leaves_out_test_example_and_benchmark_folders(write_tree: WriteTree) -> None:
+    root = write_tree(ROOT_DOT)
+    body = 'include = ["."]\ntests = ["tests", "suites"]\nbenchmarks = ["perf"]\n'
+    project = _project(root, body)
+    assert project.packages == ("mylib",)
+    # no false "cannot resolve import" from folders that were never libraries
+    assert not [d for d in project.diagnostics(project.programs()) if "only_module" in d.message]
+
+
+def test_discovery_under_src_also_leaves_out_test_folders(write_tree: WriteTree) -> None:
+    root = write_tree({"src/lib/__init__.mojo": "", "src/tests/__init__.mojo": ""})
+    assert _project(root).packages == ("src/lib",)

@@ -194,6 +194,8 @@ class Project:
 
 # -- discovery --------------------------------------------------------------------------
 
+NOT_LIBRARIES = frozenset({"tests", "test", "examples", "example", "benchmarks", "bench"})
+
 
 def _walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
     """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
@@ -243,7 +245,7 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
         files=files,
         tests=tuple(sorted(p for p in files if _matches(p, "test_", config.tests))),
         benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
-        packages=config.packages or _discover_packages(files, config.include),
+        packages=config.packages or _discover_packages(files, config),
         binary_digests=binaries,
         resolver=Resolver(set(paths), dirs, config.include, files),
     )
@@ -264,15 +266,20 @@ def declared_benchmarks(config: Config) -> tuple[str, ...]:
     return tuple(sorted({*mojo, *python}))
 
 
-def _discover_packages(
-    files: Mapping[str, SourceFile], include: tuple[str, ...]
-) -> tuple[str, ...]:
-    """Top-level packages: folders directly under an include root with ``__init__.mojo``."""
+def _discover_packages(files: Mapping[str, SourceFile], config: Config) -> tuple[str, ...]:
+    """Top-level packages: folders directly under an include root with ``__init__.mojo``.
+
+    Test, example and benchmark folders (by name, or matching the configured
+    ``tests`` / ``benchmarks``) are never library packages, under root ``.`` too.
+    """
+    places = [p for p in (*config.tests, *config.benchmarks) if p != "."]
     found = []
-    for root in include:
+    for root in config.include:
         prefix = "" if root == "." else root + "/"
         for path in files:
             rest = path[len(prefix) :] if path.startswith(prefix) else None
             if rest is not None and rest.count("/") == 1 and rest.endswith(INIT_FILES):
-                found.append(prefix + rest.split("/")[0])
+                name = rest.split("/")[0]
+                if name not in NOT_LIBRARIES and not _under(prefix + name, places):
+                    found.append(prefix + name)
     return tuple(sorted(set(found)))

@@ -36,8 +36,27 @@ class Context:
 
     @property
     def diagnostics(self) -> list[str]:
-        """Problems found in the programs' imports (unresolved modules, cycles)."""
-        return [str(d) for d in self.project.diagnostics(self.project.programs())]
+        """Missing include roots, then problems in the programs' imports (unresolved modules)."""
+        found = self.project.diagnostics(self.project.programs())
+        return [*missing_include_roots(self.config), *map(str, found)]
+
+
+def missing_include_roots(config: Config) -> list[str]:
+    """A warning for each configured (or default) include root that is not a folder."""
+    configured = "include" in config.raw
+    problems = []
+    for root in config.include:
+        if (config.root / root).is_dir():
+            continue
+        where = f"{config.pyproject}: [tool.gauntlet] include"
+        if configured:
+            problems.append(f"{where}: include root {root!r} is not a folder under {config.root}")
+            continue
+        problems.append(
+            f"{where} is not set and the default include root {root!r} is not a folder under "
+            f'{config.root}; set include = ["."] (or the folder that holds your packages)'
+        )
+    return problems
 
 
 def _tags(env: Mapping[str, str], name: str) -> frozenset[str]:
