@@ -103,7 +103,7 @@ def test_scan_warns_once_when_the_default_include_root_is_missing(
     assert main(["--project", str(root), "scan"]) == 0
     out = capsys.readouterr().out
     assert out.count("default include root 'src' is not a folder") == 1
-    assert f"under {root}; set include = [\".\"]" in out
+    assert f'under {root}; set include = ["."]' in out
 
 
 def test_scan_warns_about_a_configured_include_root_that_is_missing(

@@ -12,6 +12,7 @@ from pathlib import Path
 import nox
 from nox.command import CommandFailed
 
+from gauntlet.adapters.noxinstall import install_project
 from gauntlet.adapters.noxsteps import (
     VENV_BACKEND,
     count_findings,
@@ -34,7 +35,7 @@ SECURITY_TOOLS = ("bandit>=1.7", "pip-audit>=2.7", "detect-secrets>=1.5")
 @nox.session(venv_backend=VENV_BACKEND)
 def lint(session: nox.Session) -> None:
     """ruff, ruff format --check, mojo format (on a copy), actionlint, import contracts."""
-    install(session, "-e", ".", *LINT_TOOLS)
+    install_project(session, tools=LINT_TOOLS, deps=None)
     config = project_config()
     out = results_folder(config, "lint")
     run_tool(
@@ -102,7 +103,7 @@ def lint(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def typecheck(session: nox.Session) -> None:
     """mypy with the project's (strict) configuration; JSON lines on disk."""
-    install(session, "-e", ".[dev]")
+    install_project(session, tools=("mypy>=1.11",), deps=("dev", "test", "tests"))
     config = project_config()
     out = results_folder(config, "types") / "mypy.json"
     run_tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
@@ -116,7 +117,7 @@ def security(session: nox.Session) -> None:
     """bandit, pip-audit on the declared dependencies, and a secrets scan."""
     config = project_config()
     out = results_folder(config, "security")
-    install(session, ".", *SECURITY_TOOLS)
+    install_project(session, tools=SECURITY_TOOLS, deps=None, editable=False)
     # The project's own dependency set as installed, pinned; the tools are not part of it.
     name = project_name(config.pyproject)
     pinned = session.run("python", "-m", "gauntlet.run.depset", name, silent=True)

@@ -38,13 +38,13 @@ import time
 import nox
 from nox.command import CommandFailed
 
+from gauntlet.adapters.noxinstall import PYTEST_TOOLS, install_project
 from gauntlet.adapters.noxsteps import (
     PYTHONS,
     VENV_BACKEND,
     compare_benchmarks,
     comparison_file,
     health_steps,
-    install,
     project_config,
     results_folder,
     run_mojo_graph,
@@ -60,15 +60,15 @@ __all__ = ["bench", "ci", "gates", "health", "mojo", "tests"]
 @nox.session(venv_backend=VENV_BACKEND, python=PYTHONS)
 def tests(session: nox.Session) -> None:
     """The Python tests with coverage, once per declared Python version."""
-    install(session, "-e", ".[test]")
+    install_project(session, tools=PYTEST_TOOLS)
     run_pytest(session, project_config(), everything=bool(os.environ.get("GAUNTLET_ALL_TESTS")))
 
 
 @nox.session(venv_backend=VENV_BACKEND)
 def mojo(session: nox.Session) -> None:
     """Provision Mojo and run the doit graph on the project's Mojo code."""
-    install(session, "-e", ".[test]")
     config = project_config()
+    install_project(session, config, tools=PYTEST_TOOLS)
     comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config)
     compare_benchmarks(session, config)
@@ -77,8 +77,8 @@ def mojo(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def bench(session: nox.Session) -> None:
     """The project's benchmarks, compared with their stored baseline for the gate."""
-    install(session, "-e", ".[test]")
     config = project_config()
+    install_project(session, config, tools=PYTEST_TOOLS)
     comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
     run_mojo_graph(session, config, "benchmark")
     compare_benchmarks(session, config)
@@ -87,7 +87,7 @@ def bench(session: nox.Session) -> None:
 @nox.session(venv_backend=VENV_BACKEND)
 def gates(session: nox.Session) -> None:
     """Every quality gate over the results on disk: console table, reports, exit code."""
-    install(session, "-e", ".")
+    install_project(session, deps=None)
     session.run("gauntlet", "gates")
 
 
@@ -99,7 +99,7 @@ def health(session: nox.Session) -> None:
     ``health/health.md`` under the results directory, then sends the alerts of
     ``[tool.gauntlet.alerts]``.  ``ci`` runs it last; it never fails the pipeline.
     """
-    install(session, "-e", ".")
+    install_project(session, deps=None)
     health_steps(session)
 
 

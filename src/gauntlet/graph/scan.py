@@ -104,3 +104,9 @@ def parse_imports(text: str) -> Parsed:
     found.sort(key=lambda pair: pair[0])
     python = tuple(dict.fromkeys(m.group(1) for m in _PY_IMPORT.finditer(text)))
     return Parsed(tuple(imp for _, imp in found), python, tuple(problems))
+
+
+def python_import_lines(text: str) -> tuple[tuple[str, int], ...]:
+    """Each ``Python.import_module("m")`` of a Mojo text as (module, line), in order."""
+    found = _PY_IMPORT.finditer(text)
+    return tuple((m.group(1), text.count("\n", 0, m.start()) + 1) for m in found)
