@@ -86,16 +86,29 @@ def install_project(
 
 
 def mojo_python_requirements(session: nox.Session, config: Config) -> list[str]:
+    """:func:`mojo_python_modules` with a session warning for each undeclared module."""
+    wanted, undeclared = mojo_python_modules(config)
+    for where, module in undeclared:
+        session.warn(
+            f"{where}: the Mojo code imports the Python module {module!r}, which "
+            f"{config.pyproject} declares nowhere; add it to [project] dependencies, a "
+            "dependency group or an extra, or it comes from whatever python3 is on PATH"
+        )
+    return wanted
+
+
+def mojo_python_modules(config: Config) -> tuple[list[str], list[tuple[str, str]]]:
     """The declared requirements providing the Python modules the Mojo code imports.
 
-    A module declared nowhere is a warning naming it and the Mojo file:line
-    that imports it; standard-library modules and the project's own extension
-    modules need no declaration.
+    Also each module declared nowhere, as (Mojo ``file:line`` importing it,
+    module); standard-library modules and the project's own Python and
+    extension modules need no declaration.
     """
     found = build_project(config, ScanCache(Layout.of(config).build.scan_cache))
     local = {e.name for e in config.extensions} | set(sys.stdlib_module_names) | {"builtins"}
     sets = declarations(config.pyproject)
     wanted: list[str] = []
+    undeclared: list[tuple[str, str]] = []
     for path, source in sorted(found.files.items()):
         here = (config.root / path).parent
         modules = [
@@ -110,16 +123,11 @@ def mojo_python_requirements(session: nox.Session, config: Config) -> list[str]:
             if module not in modules:
                 continue
             requirement = declaring_requirement(module, sets)
-            if requirement is not None:
+            if requirement is None:
+                undeclared.append((f"{path}:{line}", module))
+            else:
                 wanted.append(requirement)
-                continue
-            session.warn(
-                f"{config.root / path}:{line}: the Mojo code imports the Python module "
-                f"{module!r}, which {config.pyproject} declares nowhere; add it to "
-                "[project] dependencies, a dependency group or an extra, or it comes "
-                "from whatever python3 is on PATH"
-            )
-    return list(dict.fromkeys(wanted))
+    return list(dict.fromkeys(wanted)), undeclared
 
 
 def _beside(top: str, *folders: Path) -> bool:

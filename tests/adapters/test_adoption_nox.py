@@ -1,0 +1,80 @@
+"""An adopting project's ``nox -s tests``: gauntlet and the declared test dependencies installed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import gauntlet
+
+SOURCE = Path(gauntlet.__file__).parents[1]  # the src/ folder this gauntlet came from
+
+NOXFILE = f"""import sys
+
+sys.path.insert(0, {str(SOURCE)!r})  # the noxfile imports gauntlet from its source tree
+
+from gauntlet.noxsessions import *  # noqa: F403
+"""
+
+PYPROJECT = """[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "adopter"
+version = "0.1.0"
+
+{deps}
+
+[tool.setuptools.packages.find]
+where = ["src"]
+
+[tool.gauntlet]
+mojo-version = "1.2.0"
+"""
+
+GROUP = '[dependency-groups]\ntest = ["pytest>=8"]'
+EXTRA = '[project.optional-dependencies]\ntest = ["pytest>=8"]'
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("deps", "said"),
+    [(GROUP, "[dependency-groups] test"), (EXTRA, "[project.optional-dependencies] test")],
+)
+def test_nox_tests_passes_in_an_adopting_project(tmp_path: Path, deps: str, said: str) -> None:
+    project = tmp_path / "adopter"
+    files = {
+        "pyproject.toml": PYPROJECT.format(deps=deps),
+        "noxfile.py": NOXFILE,
+        "src/adopter/__init__.py": "def double(x: int) -> int:\n    return 2 * x\n",
+        "tests/test_double.py": (
+            "from adopter import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
+        ),
+    }
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["GAUNTLET_MISSING_INTERPRETERS"] = "skip"
+    done = subprocess.run(
+        [sys.executable, "-m", "nox", "--no-error-on-missing-interpreters", "-s", "tests"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    said_all = done.stdout + done.stderr
+    assert done.returncode == 0, said_all
+    assert "No module named 'gauntlet'" not in said_all
+    assert f"installing {said}" in said_all or f"with {said}" in said_all
+    assert f"-e {SOURCE.parent}" in said_all  # gauntlet from the tree the noxfile imported
+    results = project / ".gauntlet" / "results" / "python"
+    assert (results / "coverage.json").is_file()  # python -m gauntlet.results.covcombine ran
+    assert 'tests="1"' in next(results.glob("junit-python-*.xml")).read_text(encoding="utf-8")
