@@ -18,6 +18,7 @@ from conftest import SUITE_MAIN, WriteTree, enter_project
 from doit.cmd_base import ModuleTaskLoader
 from doit.doit_cmd import DoitMain
 from doit.exceptions import TaskError
+from junitschema import assert_valid_junit
 
 import gauntlet
 import gauntlet.dodo
@@ -140,7 +141,9 @@ def test_doit_report_exits_1_when_the_merged_report_fails(
 
 FAILING = (
     "from std.testing import assert_equal, TestSuite\n\n"
-    "def test_bad() raises:\n    assert_equal(1, 2)\n\n"
+    "def test_bad() raises:\n"
+    '    print("noise " + chr(19) + chr(27) + "[31mred" + chr(27) + "[0m")\n'
+    "    assert_equal(1, 2)\n\n"
     "def test_good() raises:\n    assert_equal(1, 1)\n" + SUITE_MAIN
 )
 
@@ -169,3 +172,9 @@ def test_doit_test_file_and_report_exit_1_on_a_failing_mojo_test(
     summary = json.loads((root / ".gauntlet/results/summary.json").read_text(encoding="utf-8"))
     assert summary["totals"]["failed"] == 1
     assert summary["totals"]["passed"] == 1
+    for junit in (
+        root / ".gauntlet/results/mojo/tests__test_f.mojo.xml",
+        root / ".gauntlet/results/junit-mojo.xml",
+    ):
+        assert_valid_junit(junit)
+        assert "noise #x13#x1B[31mred#x1B[0m" in junit.read_text(encoding="utf-8")
