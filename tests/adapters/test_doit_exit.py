@@ -99,7 +99,8 @@ def test_a_tool_error_keeps_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert "1 task(s) ran, 0 up to date, 2 failed" in out
 
 
-def test_doit_process_exits_1_for_a_failed_item(tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel", [[], ["-n", "2", "-P", "thread"]], ids=["serial", "n2"])
+def test_doit_process_exits_1_for_a_failed_item(tmp_path: Path, parallel: list[str]) -> None:
     dodo = tmp_path / "dodo.py"
     dodo.write_text(
         "import sys\n"
@@ -111,7 +112,7 @@ def test_doit_process_exits_1_for_a_failed_item(tmp_path: Path) -> None:
     )
     env_path = f"{Path(gauntlet.__file__).parents[1]}:{Path(__file__).parents[1]}"
     done = subprocess.run(
-        [sys.executable, "-m", "doit", "-f", str(dodo), "item:bad"],
+        [sys.executable, "-m", "doit", "-f", str(dodo), *parallel, "item:good", "item:bad"],
         cwd=tmp_path,
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": env_path, "NO_COLOR": "1"},
         capture_output=True,
