@@ -93,3 +93,51 @@ def test_retry_succeeds_and_reports() -> None:
     )
     assert result == "ok"
     assert notes == [(1, 1.0)]
+
+
+BIG = """
+import sys
+out = sys.stdout.buffer
+out.write(b"first line\\n")
+for n in range({lines}):
+    out.write(b"%08d ........................................................\\n" % n)
+out.write(b"last line\\n")
+sys.stderr.write("err\\n")
+"""
+
+
+def test_bounded_capture_keeps_the_head_and_the_tail() -> None:
+    lines = 200_000  # 13 MB of output
+    program = BIG.format(lines=lines)
+    done = runner.run([sys.executable, "-c", program], timeout=60, keep=64 * 1024)
+    assert done.ok
+    total = len("first line\n") + lines * 66 + len("last line\n") + len("err\n")
+    assert done.output_bytes == total
+    assert done.stdout.startswith("first line\n00000000 ")
+    assert done.stdout.endswith(f"{lines - 1:08d} {'.' * 56}\nlast line\n")
+    assert done.stderr == "err\n"  # a small stream is kept whole
+    assert len(done.stdout) < 3 * 64 * 1024
+    marker = f" bytes of output not kept ({total - 4} in all) ...]\n"
+    head, _, rest = done.stdout.partition("[... ")
+    omitted, _, tail = rest.partition(marker)
+    assert int(omitted) == done.omitted_bytes == total - 4 - len(head) - len(tail)
+    assert 0 < len(head) <= 64 * 1024
+    assert 0 < len(tail) <= 64 * 1024
+    assert head.endswith("\n")  # cut at a line end
+    assert tail[:8].isdigit()  # the tail starts at a whole line
+
+
+def test_bounded_capture_of_a_timed_out_command() -> None:
+    program = "import sys, time\nsys.stdout.write('x' * 300000 + '\\n')\nsys.stdout.flush()\n"
+    program += "time.sleep(60)\n"
+    done = runner.run([sys.executable, "-c", program], timeout=2, keep=1024)
+    assert done.timed_out
+    assert done.output_bytes == 300001
+    assert done.omitted_bytes > 0
+    assert "bytes of output not kept (300001 in all)" in done.stdout
+
+
+def test_unbounded_capture_is_unchanged() -> None:
+    done = runner.run([sys.executable, "-c", BIG.format(lines=20_000)], timeout=60)
+    assert done.omitted_bytes == 0
+    assert len(done.stdout) == done.output_bytes - len("err\n") == 21 + 20_000 * 66

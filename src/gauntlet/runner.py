@@ -6,6 +6,13 @@ output captured, and secrets masked in what is kept (by the rules of
 :mod:`gauntlet.masking`) before anything is printed, written or stored.
 Infrastructure steps (installing a toolchain, fetching) may be retried with
 backoff: 1 s, 2 s, 4 s, at most 3 retries.
+
+A command whose output is not bounded (a test program) is run with ``keep``:
+each stream is read as it arrives and only its first and last ``keep`` bytes
+are held (cut at line ends), with the total counted, so a test that prints
+300 MB costs the caller at most ``3 * keep`` bytes a stream while it runs
+(``KEEP_BYTES`` is 1 MiB; the tail buffer is trimmed when it reaches twice that).
+The kept text marks the cut; :attr:`Completed.omitted_bytes` says how much.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import IO, TYPE_CHECKING, TypeVar
 
 from gauntlet import masking
 from gauntlet.errors import ToolError
@@ -27,6 +34,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 BACKOFF_S = (1.0, 2.0, 4.0)
+KEEP_BYTES = 1024 * 1024  # of each stream's head and of its tail, for bounded commands
 T = TypeVar("T")
 _live: set[int] = set()
 _interrupted = threading.Event()
@@ -54,6 +62,8 @@ class Completed:
     stderr: str
     duration_s: float
     timed_out: bool = False
+    output_bytes: int = 0  # written on stdout and stderr together
+    omitted_bytes: int = 0  # of those, not kept (between the head and the tail)
 
     @property
     def ok(self) -> bool:
@@ -85,11 +95,14 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     on_line: Callable[[str], None] | None = None,
+    keep: int | None = None,
 ) -> Completed:
     """Run ``argv`` to completion or until ``timeout`` seconds, capturing output.
 
     With ``on_line``, stderr is merged into stdout and every line is passed
-    on as it arrives (progress output for long steps), masked.
+    on as it arrives (progress output for long steps), masked.  With ``keep``
+    (and no ``on_line``), only the first and last ``keep`` bytes of each
+    stream are kept.
     """
     if _interrupted.is_set():
         raise Interrupted(f"interrupted before running {argv[0]}")
@@ -111,6 +124,11 @@ def run(
     _live.add(process.pid)
     streamed: list[bytes] = []
     reader = None
+    bounded = (
+        None
+        if keep is None or on_line
+        else (_Capture(process.stdout, keep), _Capture(process.stderr, keep))
+    )
     if on_line is not None:
         reader = threading.Thread(
             target=_pump, args=(process, streamed, on_line, masker), daemon=True
@@ -123,7 +141,7 @@ def run(
             reader.join()
             out, err = b"".join(streamed), b""
         else:
-            out, err = process.communicate(timeout=timeout)
+            out, err = _communicate(process, timeout, bounded)
     except subprocess.TimeoutExpired:
         timed_out = True
         _kill_group(process)
@@ -132,7 +150,7 @@ def run(
             reader.join()
             out, err = b"".join(streamed), b""
         else:
-            out, err = process.communicate()
+            out, err = _communicate(process, None, bounded)
     except BaseException:  # Ctrl-C: take the whole process group down with us
         _kill_group(process)
         process.wait()
@@ -150,7 +168,54 @@ def run(
         stderr=masker(stderr),
         duration_s=time.monotonic() - started,
         timed_out=timed_out,
+        output_bytes=sum(c.total for c in bounded) if bounded else len(out) + len(err),
+        omitted_bytes=sum(c.omitted for c in bounded) if bounded else 0,
     )
+
+
+class _Capture:
+    """One output stream, read by a thread: its first and last ``keep`` bytes and its size."""
+
+    def __init__(self, pipe: IO[bytes] | None, keep: int) -> None:
+        self.keep, self.total, self.omitted = keep, 0, 0
+        self.head, self.tail = bytearray(), bytearray()
+        self.thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self.thread.start()
+
+    def _read(self, pipe: IO[bytes] | None) -> None:
+        assert pipe is not None  # noqa: S101 - Popen was given stdout and stderr=PIPE
+        with pipe:
+            while chunk := pipe.read1(65536):  # type: ignore[attr-defined]
+                self.total += len(chunk)
+                room = self.keep - len(self.head)
+                self.head += chunk[:room]
+                self.tail += chunk[max(room, 0) :]
+                if len(self.tail) > 2 * self.keep:
+                    del self.tail[: -self.keep]
+
+    def text(self) -> bytes:
+        """What was kept, with one line marking the cut (made at line ends) when there is one."""
+        self.thread.join()
+        if self.total == len(self.head) + len(self.tail):  # nothing was dropped
+            return bytes(self.head + self.tail)
+        head = self.head[: self.head.rfind(b"\n") + 1] or self.head
+        tail = self.tail[-self.keep :]
+        tail = tail[tail.find(b"\n") + 1 :] or tail
+        self.omitted = self.total - len(head) - len(tail)
+        marker = f"[... {self.omitted} bytes of output not kept ({self.total} in all) ...]\n"
+        return bytes(head) + marker.encode() + bytes(tail)
+
+
+def _communicate(
+    process: subprocess.Popen[bytes],
+    timeout: float | None,
+    bounded: tuple[_Capture, _Capture] | None,
+) -> tuple[bytes, bytes]:
+    """``process.communicate``, or with ``bounded``, the captures' kept output."""
+    if bounded is None:
+        return process.communicate(timeout=timeout)
+    process.wait(timeout=timeout)
+    return bounded[0].text(), bounded[1].text()
 
 
 def _pump(

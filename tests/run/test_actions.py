@@ -6,6 +6,7 @@ import pytest
 
 from gauntlet.errors import ToolError
 from gauntlet.layout import BuildDir
+from gauntlet.results.records import read_result
 from gauntlet.results.stamp import write_stamp
 from gauntlet.run.actions import (
     Job,
@@ -13,6 +14,7 @@ from gauntlet.run.actions import (
     compile_command,
     compile_slot,
     key_file,
+    run_test_file,
 )
 
 
@@ -119,3 +121,37 @@ def test_a_cached_program_is_reused_only_while_it_matches_its_digest(
     key_file(binary).unlink()
     with pytest.raises(ToolError, match="cannot start /nonexistent/mojo"):
         job.program("tests")  # no stamp (an interrupted or older build): rebuilt
+
+
+def test_a_test_printing_megabytes_is_kept_bounded_and_marked_truncated(tmp_path: Path) -> None:
+    key = "b" * 64
+    out_dir = tmp_path / ".gauntlet"
+    job = Job(
+        mojo="/nonexistent/mojo",  # the program is cached: nothing compiles
+        root=str(tmp_path),
+        source="tests/test_loud.mojo",
+        output=str(out_dir / "results/mojo/tests__test_loud.mojo.json"),
+        key=key,
+        include=[],
+        flags=[],
+        timeout=60.0,
+        out_dir=str(out_dir),
+    )
+    binary = BuildDir(out_dir).program("tests", "tests/test_loud.mojo", key)
+    binary.parent.mkdir(parents=True)
+    script = "#!/bin/sh\necho '    PASS [ 0.001 ] test_first'\n"
+    script += "yes 0123456789abcdef0123456789 | head -n 300000\n"  # 8 MB
+    script += "echo '    PASS [ 0.001 ] test_last'\n"
+    binary.write_text(script, encoding="utf-8")
+    binary.chmod(0o755)
+    write_stamp(binary, key)
+    values = run_test_file(job)
+    assert values["status"] == "passed"
+    result = read_result(Path(job.output))
+    assert [c.name for c in result.cases] == ["test_first", "test_last"]  # head and tail kept
+    total = 2 * len("    PASS [ 0.001 ] test_first\n") - 1 + 300_000 * 27
+    assert result.extra["output_bytes"] == total
+    assert total - 2 * 1024 * 1024 < result.extra["omitted_bytes"] < total - 2 * 1024 * 1024 + 100
+    assert result.output_tail.startswith(
+        f"[output truncated: {result.extra['omitted_bytes']} of {total} bytes not kept]\n"
+    )

@@ -4,7 +4,13 @@ Lines are written by the main process when a task finishes, so parallel runs
 (``doit -n 2``) never interleave partial output.  The run record (every task
 with its status and duration) is written as JSON when the run completes; it
 is what benchmarks and run history read, never the console text: each
-task's status, start offset, duration and dependencies.  With a project
+task's status, start offset, duration and dependencies.
+
+Items record their outcome and succeed, so a failing test never blocks the
+report; the reporter then sets the exit status.  A run in which any task it
+ran reported a failed or errored result (a test file, a build, the merged
+report) exits 1, as one with a failed task does; a run doit already ends with
+1 or 2 keeps its code.  With a project
 configuration bound, the run is also recorded in the project's history
 (:mod:`gauntlet.health.record`): as running when tasks start, finished at the end.
 """
@@ -21,6 +27,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from doit.exceptions import TaskError, TaskFailed
 from doit.reporter import ConsoleReporter
+from doit.runner import FAILURE, SUCCESS, Runner
 
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
@@ -29,6 +36,7 @@ from gauntlet.masking import Masker
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from types import FrameType
 
     from gauntlet.config.load import Config
     from gauntlet.health.record import Recording
@@ -58,6 +66,31 @@ def _describe(values: dict[str, Any]) -> str:
 _interrupted = threading.Event()  # Ctrl-C arrived during the current run
 
 
+def _bad(values: dict[str, Any]) -> bool:
+    """Whether a task's values report a failed or errored result."""
+    return values.get("status") in ("failed", "error")
+
+
+def fail_run() -> bool:
+    """End the current doit run with exit 1, unless doit already ends it with 1 or 2.
+
+    doit's runner returns its ``final_result`` right after the reporter's
+    ``complete_run`` and gives the reporter no handle on it, so this finds the
+    runner that called: the ``self`` of a calling frame.  False when no doit
+    runner called (the reporter driven by hand); ``tests/adapters/test_doit_exit.py``
+    runs real doit, so a doit release that calls the reporter otherwise is caught.
+    """
+    frame: FrameType | None = sys._getframe(1)  # the calling frames
+    while frame is not None:
+        caller = frame.f_locals.get("self")
+        if isinstance(caller, Runner):
+            if caller.final_result == SUCCESS:
+                caller.final_result = FAILURE
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _on_interrupt(signum: int, frame: object) -> None:
     """Ctrl-C during a run: kill running commands, write nothing half-done, exit 130."""
     _interrupted.set()
@@ -84,6 +117,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.deps: dict[str, list[str]] = {}
         self.recording: Recording | None = None
         self.masker = Masker.for_env()
+        self.bad_results: list[str] = []  # tasks that succeeded with a failing result
 
     def write(self, text: str) -> None:
         """Every console line is masked: messages may quote what a tool printed."""
@@ -130,9 +164,11 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             return
         values = dict(task.values or {})
         seconds = self._record(task, "executed", values)
+        bad = _bad(values)
+        if bad:
+            self.bad_results.append(task.name)
         if task.name.startswith("_"):
             return
-        bad = values.get("status") in ("failed", "error")
         mark = self._mark("✗", "31") if bad else self._mark("✓", "32")
         detail = _describe(values)
         self.write(f"{mark} {task.name}  ({seconds:.1f} s){'  ' + detail if detail else ''}\n")
@@ -168,18 +204,28 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         return "error" if self.runtime_errors else None
 
     def complete_run(self) -> None:
-        """Print the one-line tally and write the run record."""
+        """Print the one-line tally, write the run record, and fail the run on a failed result.
+
+        "failed" counts every task marked ✗: those that failed and those whose
+        result failed.
+        """
         if self.previous_handler is not None:
             signal.signal(signal.SIGINT, self.previous_handler)
         counts: dict[str, int] = {}
         for entry in self.tasks:
             counts[entry["status"]] = counts.get(entry["status"], 0) + 1
         wall = time.monotonic() - self.clock
+        failed = counts.get("failed", 0) + len(self.bad_results)
         self.write(
             f"gauntlet: {counts.get('executed', 0)} task(s) ran, "
-            f"{counts.get('up-to-date', 0)} up to date, {counts.get('failed', 0)} failed "
+            f"{counts.get('up-to-date', 0)} up to date, {failed} failed "
             f"in {wall:.1f} s\n"
         )
+        self._write_record(counts, wall)
+        if self.bad_results:
+            fail_run()
+
+    def _write_record(self, counts: dict[str, int], wall: float) -> None:
         if self.runtime_errors:
             self.write("doit stopped: " + "\n".join(self.runtime_errors) + "\n")
         if self.record_path is not None:

@@ -58,8 +58,10 @@ class Graph:
     Every item is a plain task named ``kind:item`` (``test:tests/test_x.mojo``) and
     each kind has one plain aggregate task (``test``) that depends on its items.
     Items record their outcome and succeed; the aggregate fails when an outcome is
-    bad.  So a failing test never blocks the report (which depends on the items),
-    and ``doit`` / ``doit test`` exit 1 for failures, 2 when a tool could not run.
+    bad.  So a failing test never blocks the report (which depends on the items).
+    Every run that ran a failing item or report exits 1, ``doit test:FILE`` and
+    ``doit report`` included (the reporter sets it: see
+    :mod:`gauntlet.adapters.doit_reporter`), and 2 when a tool could not run.
     """
 
     def __init__(self, context: Context) -> None:

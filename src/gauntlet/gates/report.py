@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from gauntlet.atomic import write_bytes_atomic
 from gauntlet.gates.registry import GateStatus
 from gauntlet.gates.verdict import write_verdict
+from gauntlet.results.junit import xml_escape
 from gauntlet.results.sarif import write_sarif
 from gauntlet.results.workflowcmd import escape_data, escape_property
 
@@ -109,7 +110,7 @@ def github_annotations(verdict: Verdict, limit: int = ANNOTATION_LIMIT) -> list[
 
 
 def write_gate_junit(path: Path, verdict: Verdict) -> None:
-    """A JUnit XML file with one test case per gate (atomically)."""
+    """A JUnit XML file with one test case per gate (atomically), valid against junit-10.xsd."""
     failures = [r for r in verdict.results if r.status is GateStatus.FAILED]
     errors = [r for r in verdict.results if r.status is GateStatus.NO_DATA]
     suite = ET.Element(
@@ -121,12 +122,14 @@ def write_gate_junit(path: Path, verdict: Verdict) -> None:
         skipped="0",
     )
     for r in verdict.results:
-        case = ET.SubElement(suite, "testcase", classname="gauntlet.gates.registry", name=r.gate)
-        text = f"measured: {r.measured}\nthreshold: {r.threshold}\n{r.message}".strip()
+        name = xml_escape(r.gate)
+        case = ET.SubElement(suite, "testcase", classname="gauntlet.gates.registry", name=name)
+        text = xml_escape(f"measured: {r.measured}\nthreshold: {r.threshold}\n{r.message}".strip())
         if r.status is GateStatus.FAILED:
-            ET.SubElement(case, "failure", message=r.message or r.measured).text = text
+            message = xml_escape(r.message or r.measured)
+            ET.SubElement(case, "failure", message=message).text = text
         elif r.status is GateStatus.NO_DATA:
-            ET.SubElement(case, "error", message=r.message).text = text
+            ET.SubElement(case, "error", message=xml_escape(r.message)).text = text
         else:
             ET.SubElement(case, "system-out").text = f"{r.status.value}: {text}"
     root = ET.Element("testsuites", name="gauntlet gates")

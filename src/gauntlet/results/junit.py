@@ -1,12 +1,23 @@
 """JUnit XML for Mojo test results: one file per test file, and one merged file.
 
-The shape follows what CI systems read (Jenkins, GitLab, GitHub reporters):
-``<testsuites>`` of ``<testsuite>`` with ``<testcase classname name file
-line time>`` and ``<failure>``, ``<error>`` or ``<skipped>`` children.
+The shape is the common JUnit schema that CI systems read (the Jenkins xunit
+plugin's ``junit-10.xsd``, which Jenkins, GitLab and GitHub reporters accept):
+``<testsuites>`` of ``<testsuite>`` with ``<testcase classname name time>`` and
+``<failure>``, ``<error>`` or ``<skipped>`` children.  That schema has no
+``file`` or ``line`` on a test case, so a failure's location is the first
+line of its text (``tests/test_x.mojo:12``), where :mod:`gauntlet.results.junitread`
+finds it again.
+
+Test output can hold anything a program prints: control characters, ANSI
+escapes, bytes that were not UTF-8 (decoded as U+FFFD).  Every text and
+attribute goes through :func:`xml_escape`, which writes each character XML 1.0
+does not allow as the text ``#xNN``, as pytest's ``bin_xml_escape`` does, so the
+file always parses.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -18,6 +29,18 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 _CHILD = {Status.FAILED: "failure", Status.ERROR: "error", Status.SKIPPED: "skipped"}
+# Characters XML 1.0 does not allow, and DEL, as pytest's junitxml leaves them out.
+_ILLEGAL = re.compile("[^\t\n\r\x20-\x7e\x80-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _hex(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"#x{code:02X}" if code <= 0xFF else f"#x{code:04X}"
+
+
+def xml_escape(text: str) -> str:
+    """``text`` with every character illegal in XML 1.0 written as ``#xNN`` (as pytest does)."""
+    return _ILLEGAL.sub(_hex, text)
 
 
 def _classname(file: str) -> str:
@@ -29,30 +52,30 @@ def suite_element(result: FileResult) -> ET.Element:
     """The ``<testsuite>`` element of one file's result."""
     suite = ET.Element(
         "testsuite",
-        name=result.file,
+        name=xml_escape(result.file),
         tests=str(len(result.cases)),
         failures=str(result.count(Status.FAILED)),
         errors=str(result.count(Status.ERROR)),
         skipped=str(result.count(Status.SKIPPED)),
         time=f"{sum(c.duration_s for c in result.cases):.3f}",
+        file=xml_escape(result.file),
     )
     for case in result.cases:
         element = ET.SubElement(
             suite,
             "testcase",
-            classname=_classname(case.file),
-            name=case.name,
-            file=case.file,
+            classname=xml_escape(_classname(case.file)),
+            name=xml_escape(case.name),
             time=f"{case.duration_s:.3f}",
         )
-        if case.line is not None:
-            element.set("line", str(case.line))
         child = _CHILD.get(case.status)
         if child is not None:
-            sub = ET.SubElement(element, child, message=case.message)
-            sub.text = case.detail or None
+            sub = ET.SubElement(element, child, message=xml_escape(case.message))
+            where = f"{case.file}:{case.line}" if case.line is not None else ""
+            text = "\n".join(part for part in (where, case.detail) if part)
+            sub.text = xml_escape(text) or None
     if result.output_tail:
-        ET.SubElement(suite, "system-out").text = result.output_tail
+        ET.SubElement(suite, "system-out").text = xml_escape(result.output_tail)
     return suite
 
 
@@ -61,11 +84,10 @@ def write_junit(path: Path, results: Iterable[FileResult], name: str = "mojo") -
     results = list(results)
     root = ET.Element(
         "testsuites",
-        name=name,
+        name=xml_escape(name),
         tests=str(sum(len(r.cases) for r in results)),
         failures=str(sum(r.count(Status.FAILED) for r in results)),
         errors=str(sum(r.count(Status.ERROR) for r in results)),
-        skipped=str(sum(r.count(Status.SKIPPED) for r in results)),
     )
     root.extend(suite_element(r) for r in results)
     ET.indent(root)

@@ -1,12 +1,15 @@
 """Reading JUnit XML written by any test runner (pytest, gauntlet's Mojo report).
 
 Only what gates need is kept: counts per outcome and the cases that did not
-pass, with their file and line when the writer recorded them.  A file that
+pass, with their file and line when the writer recorded them: as ``file`` and
+``line`` attributes (pytest's xunit1), or as the first line of the failure's
+text, ``path:line`` (gauntlet's Mojo report, which keeps to ``junit-10.xsd``).  A file that
 is not well-formed JUnit raises :class:`ResultError` naming it.
 """
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -18,6 +21,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 _OUTCOME = {"failure": Status.FAILED, "error": Status.ERROR, "skipped": Status.SKIPPED}
+_WHERE = re.compile(r"(?P<file>[^\s:][^:\n]*):(?P<line>\d+)")
 
 
 @dataclass(frozen=True)
@@ -44,11 +48,15 @@ def _case(element: ET.Element, status: Status, child: ET.Element) -> TestCase:
     name = element.get("name", "?")
     file = element.get("file") or classname.replace(".", "/") + (".py" if classname else "")
     line = element.get("line")
+    text = (child.text or "").strip().split("\n")
+    where = _WHERE.fullmatch(text[0])
+    if line is None and where is not None:
+        file, line, text = where["file"], where["line"], text[1:] or [""]
     return TestCase(
         name=f"{classname}::{name}" if classname else name,
         file=file,
         status=status,
-        message=(child.get("message") or (child.text or "").strip().split("\n")[0])[:500],
+        message=(child.get("message") or text[0])[:500],
         line=int(line) if line and line.isdigit() else None,
     )
 

@@ -161,7 +161,9 @@ class Job:
         """Run the compiler for this job's source into ``target``."""
         argv = compile_command(self.mojo, kind, self.source, str(target), self.include, self.flags)
         with compile_slot() as env:
-            return runner.run(argv, cwd=self.root, env=env, timeout=self.timeout)
+            return runner.run(
+                argv, cwd=self.root, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
+            )
 
     def compiler_output(self, done: runner.Completed) -> str:
         """What the compiler said, with the project root stripped from paths."""
@@ -193,7 +195,9 @@ class Job:
 
     def run(self, binary: Path) -> runner.Completed:
         """Run a compiled program with the timeout."""
-        return runner.run([str(binary)], cwd=self.root, timeout=self.timeout)
+        return runner.run(
+            [str(binary)], cwd=self.root, timeout=self.timeout, keep=runner.KEEP_BYTES
+        )
 
 
 def _prune_siblings(binary: Path) -> None:
@@ -232,7 +236,7 @@ def build_artifact(job: Job) -> dict[str, Any]:
 def run_test_file(job: Job) -> dict[str, Any]:
     """Compile and run one Mojo test file; write its JSON and JUnit results."""
     binary, error, compile_s = job.program("tests")
-    run_s, exit_code, output_tail = 0.0, None, ""
+    run_s, exit_code, output_tail, extra = 0.0, None, "", {}
     if error is not None:
         cases: tuple[TestCase, ...] = (error,)
     else:
@@ -248,6 +252,10 @@ def run_test_file(job: Job) -> dict[str, Any]:
             timeout_s=job.timeout,
         )
         output_tail = tail(clean(done.stdout + "\n" + done.stderr))
+        if done.omitted_bytes:  # the program printed more than the runner keeps
+            extra = {"output_bytes": done.output_bytes, "omitted_bytes": done.omitted_bytes}
+            note = f"[output truncated: {done.omitted_bytes} of {done.output_bytes} bytes not kept]"
+            output_tail = f"{note}\n{output_tail}"
     result = FileResult(
         file=job.source,
         key=job.key,
@@ -257,6 +265,7 @@ def run_test_file(job: Job) -> dict[str, Any]:
         exit_code=exit_code,
         toolchain=job.toolchain,
         output_tail=output_tail,
+        extra=extra,
     )
     target = Path(job.output)
     write_junit(target.with_suffix(".xml"), [result], name=job.source)
