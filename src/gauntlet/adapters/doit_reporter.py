@@ -43,6 +43,10 @@ def _describe(values: dict[str, Any]) -> str:
             f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts.get(k)
         ]
         text = ", ".join(parts) or "no tests"
+        if "compile_s" in values:
+            ran = values.get("run_s")
+            run = "did not run" if ran is None else f"run {ran:.1f} s"
+            text += f"  [compile {values['compile_s']:.1f} s, {run}]"
         for failure in values.get("failures", [])[:3]:
             text += f"\n      {failure['name']}: {failure['message']}"
         return text
