@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Plan
 
 SUMMARY_SCHEMA = 1
+NAMED = 3  # a folder's missing files are named up to this many
 MISSING = "missing"  # the ``extra`` key of a result made up for a missing one
 
 
@@ -39,9 +40,10 @@ class MissingGroup:
 
     def line(self) -> str:
         """One line for people: folder, how many of how many, why, what to do."""
+        named = f" ({', '.join(self.files)})" if len(self.files) <= NAMED else ""
         return (
-            f"{self.folder}: {len(self.files)} of {self.planned} test file(s) {self.reason}; "
-            "run `doit test` to produce them"
+            f"{self.folder}: {len(self.files)} of {self.planned} test file(s) {self.reason}"
+            f"{named}; run `doit test` to produce them"
         )
 
     def to_json(self) -> dict[str, Any]:
