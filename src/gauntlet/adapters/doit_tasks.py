@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.adapters.doit_select import aliases
 from gauntlet.adapters.doit_state import recover_state
 from gauntlet.atomic import check_writable
 from gauntlet.errors import GauntletError
@@ -122,6 +123,13 @@ class Graph:
                 "task_dep": ["toolchain", "build"]
                 if step.kind is StepKind.PY_BENCHMARK
                 else ["toolchain"],
+            }
+        for alias, names in aliases(kind, (s.name for s in steps), sys.argv[1:]).items():
+            yield {
+                "basename": alias,
+                "doc": f"{len(names)} {kind} task(s) matching {alias!r}: {', '.join(names)}",
+                "actions": None,
+                "task_dep": names,
             }
         yield {
             "basename": kind,
