@@ -1,32 +1,17 @@
 """Short names and globs on doit's command line, run through doit itself.
 
-The compiler is a small shell script (``GAUNTLET_MOJO``) whose "build" writes
-a program that prints a TestSuite report, so real doit runs select, run and
-record tests without compiling anything.
+doit runs in this process with a stand-in compiler (see ``fakemojo``).
 """
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import WriteTree
-from doit.cmd_base import ModuleTaskLoader
-from doit.doit_cmd import DoitMain
+from fakemojo import DoitIn, doit_project
 
-import gauntlet.dodo
 from gauntlet.adapters.doit_select import aliases, matches
-
-FAKE_MOJO = """#!/bin/sh
-if [ "$1" = "--version" ]; then echo "Mojo 1.2.0 (fake)"; exit 0; fi
-while [ $# -gt 1 ]; do
-  if [ "$1" = "-o" ]; then out="$2"; fi
-  shift
-done
-printf '#!/bin/sh\\necho "    PASS [ 0.001 ] test_one"\\n' > "$out"
-chmod +x "$out"
-"""
 
 PROJECT = {
     "pyproject.toml": "[tool.gauntlet]\n",
@@ -53,39 +38,9 @@ def test_short_names_and_globs_match_trailing_path_parts() -> None:
     }
 
 
-@pytest.fixture
-def doit_in(
-    write_tree: WriteTree,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-    capsys: pytest.CaptureFixture[str],
-) -> tuple[Path, object]:
-    root = write_tree(PROJECT)
-    monkeypatch.chdir(root)
-    for name in ("GAUNTLET_PROJECT", "GAUNTLET_SKIP_TAGS", "GAUNTLET_ONLY_TAGS"):
-        monkeypatch.delenv(name, raising=False)
-    fake = tmp_path / "fake-mojo"
-    fake.write_text(FAKE_MOJO, encoding="utf-8")
-    fake.chmod(0o755)
-    monkeypatch.setenv("GAUNTLET_MOJO", str(fake))
-    monkeypatch.setenv("GAUNTLET_HISTORY", "off")
-
-    def run(*args: str) -> tuple[int, str]:
-        monkeypatch.setattr(sys, "argv", ["doit", *args])  # what `doit ARGS` sees
-        outfile = {"GLOBAL": {"outfile": sys.stdout}}
-        try:
-            code = DoitMain(ModuleTaskLoader(gauntlet.dodo), extra_config=outfile).run(list(args))
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        out, err = capsys.readouterr()
-        return code, out + err
-
-    return root, run
-
-
-def test_doit_runs_the_tests_a_short_name_selects(doit_in: tuple[Path, object]) -> None:
+def test_doit_runs_the_tests_a_short_name_selects(doit_in: DoitIn) -> None:
     _, run = doit_in
-    code, out = run("test:test_add")  # type: ignore[operator]
+    code, out = run("test:test_add")
     assert code == 0, out
     assert "test:tests/nn/test_add.mojo" in out
     assert "test:tests/io/test_add.mojo" in out
@@ -93,21 +48,31 @@ def test_doit_runs_the_tests_a_short_name_selects(doit_in: tuple[Path, object]) 
     assert "test_read" not in out
 
 
-def test_doit_runs_what_a_glob_of_a_folder_selects(doit_in: tuple[Path, object]) -> None:
+def test_doit_runs_what_a_glob_of_a_folder_selects(doit_in: DoitIn) -> None:
     _, run = doit_in
-    code, out = run("test:nn/*")  # type: ignore[operator]
+    code, out = run("test:nn/*")
     assert code == 0, out
     assert "test:tests/nn/test_add.mojo" in out
     assert "test:tests/nn/test_mul.mojo" in out
     assert "tests/io/" not in out
 
 
-def test_doit_info_shows_what_a_short_name_selects(doit_in: tuple[Path, object]) -> None:
+def test_doit_info_shows_what_a_short_name_selects(doit_in: DoitIn) -> None:
     _, run = doit_in
-    code, out = run("info", "test:test_mul.mojo")  # type: ignore[operator]
+    code, out = run("info", "test:test_mul.mojo")
     assert "test:tests/nn/test_mul.mojo" in out
-    code, out = run("list")  # type: ignore[operator]
+    code, out = run("list")
     assert "test:test_mul" not in out  # only asked-for words make a task
-    code, out = run("test:no_such_test")  # type: ignore[operator]
+    code, out = run("test:no_such_test")
     assert code == 3
     assert 'Invalid parameter: "test:no_such_test"' in out
+
+
+@pytest.fixture
+def doit_in(
+    write_tree: WriteTree,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> DoitIn:
+    return doit_project(PROJECT, write_tree, monkeypatch, tmp_path, capsys)
