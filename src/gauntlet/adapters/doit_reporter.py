@@ -176,7 +176,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         # inside an action, a dependency doit could not check) keeps doit's details.
         ours = isinstance(fail, TaskFailed) or (isinstance(fail, TaskError) and not fail.traceback)
         message = str(fail.message if ours else fail.get_msg()).rstrip()
-        self.write(f"{self._mark('✗', '31')} {task.name} {progress}: {message}\n")
+        self.write(f"{self._mark('✗', '31')} {task.name}: {message} {progress}\n")
 
     def skip_uptodate(self, task: Any) -> None:
         """An up-to-date task: counted, not printed."""
