@@ -53,7 +53,8 @@ def doit_project(
         monkeypatch.setattr(sys, "argv", ["doit", *args])  # what `doit ARGS` sees
         outfile = {"GLOBAL": {"outfile": sys.stdout}}
         try:
-            code = DoitMain(ModuleTaskLoader(gauntlet.dodo), extra_config=outfile).run(list(args))
+            main = DoitMain(ModuleTaskLoader(gauntlet.dodo), extra_config=outfile)
+            code = main.run(list(args)) or 0  # `doit clean` returns None: exit 0
         except SystemExit as exc:
             code = int(exc.code or 0)
         out, err = capsys.readouterr()

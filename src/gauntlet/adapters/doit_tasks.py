@@ -119,6 +119,11 @@ class Graph:
                 "doc": f"{step.kind.value} {step.source} ({len(step.inputs)} files in its closure)",
                 "actions": [(action, [self.version, self.job(step), *extra])],
                 "uptodate": [(act.outcome_current, [kind, output, key, programs])],
+                # shown by `doit info`, removed by `doit clean`; the closure is not a
+                # file_dep: content keys decide (see benchmarks/scale.py for the cost)
+                "targets": [output],
+                "clean": [(act.clean_outputs, [output, programs])],
+                "meta": {"closure": list(step.inputs)},
                 # a Python benchmark may import the project's extension modules
                 "task_dep": ["toolchain", "build"]
                 if step.kind is StepKind.PY_BENCHMARK
@@ -162,6 +167,8 @@ class Graph:
         return {
             "actions": [(act.make_report, [plan, self.build_dir])],
             "uptodate": [(report_current, [self.build_dir, plan.report_key])],
+            "targets": [str(self.build_dir.junit_mojo), str(self.build_dir.summary)],
+            "clean": True,
             "task_dep": [f"test:{s.name}" for s in plan.tests],
             "verbosity": 2,
         }

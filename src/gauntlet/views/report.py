@@ -89,9 +89,7 @@ class Summary:
 
     def ran(self) -> tuple[FileResult, ...]:
         """Results of files that compiled and ran (not missing, not a compile error)."""
-        return tuple(
-            r for r in self.results if MISSING not in r.extra and r.exit_code is not None
-        )
+        return tuple(r for r in self.results if MISSING not in r.extra and r.exit_code is not None)
 
     def slowest(self, count: int = 5) -> tuple[TestCase, ...]:
         """The ``count`` slowest cases of the files that ran (compile time is not test time)."""
