@@ -32,8 +32,8 @@ def test_doit_info_lists_the_closure_and_the_target(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    root, run = doit_project(PROJECT, write_tree, monkeypatch, tmp_path, capsys)
-    code, out = run("info", "test:tests/test_ops.mojo")
+    _, run = doit_project(PROJECT, write_tree, monkeypatch, tmp_path, capsys)
+    _, out = run("info", "test:tests/test_ops.mojo")
     assert "targets" in out
     assert "tests__test_ops.mojo.json" in out
     assert "'closure'" in out

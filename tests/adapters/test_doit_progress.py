@@ -42,7 +42,7 @@ def test_each_line_counts_tasks_done_and_estimates_the_rest_from_the_last_run(
 
     # the last run of each test took two minutes: the estimate says so
     data = json.loads(record.read_text())
-    data["expected_s"] = {name: 120.0 for name in TESTS}
+    data["expected_s"] = dict.fromkeys(TESTS, 120.0)
     record.write_text(json.dumps(data))
     code, out = run("-a", "test")
     assert code == 0, out
