@@ -26,7 +26,7 @@ that import that name.
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -41,6 +41,7 @@ from gauntlet.graph.resolve import (
     STDLIB,
     Edges,
     Resolver,
+    walk_tree,
 )
 from gauntlet.graph.scan import Import
 from gauntlet.graph.scancache import ScanCache, SourceFile
@@ -68,6 +69,8 @@ class _Graph:
     included: list[int]
     missing: int
     table: list[tuple[Edges, tuple[Import, ...]]]
+    lines: list[str]  # "path NUL digest" per file: what a closure's key hashes
+    python: int  # files that import Python modules
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,12 @@ class Project:
         default_factory=dict, repr=False, compare=False
     )
     _graphs: dict[tuple[str, ...], _Graph] = field(default_factory=dict, repr=False, compare=False)
+    _reached: dict[tuple[str, ...], tuple[_Graph, int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _walks: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def digest(self, path: str) -> str:
         """Content digest of a scanned source or a referenced binary package."""
@@ -125,26 +134,61 @@ class Project:
             extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
             followed, included = closures(succ, extra)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
-            self._graphs[roots] = _Graph(order, number, followed, included, missing, table)
+            lines = [f"{path}\0{self.digest(path)}\n" for path in order]
+            python = sum(
+                1 << i
+                for i, path in enumerate(order)
+                if path in self.files and self.files[path].python_modules
+            )
+            self._graphs[roots] = _Graph(
+                order, number, followed, included, missing, table, lines, python
+            )
         return self._graphs[roots]
+
+    def _masks(self, entries: tuple[str, ...]) -> tuple[_Graph, int, int] | None:
+        """The graph of a program's roots and the bit sets its entries follow and include."""
+        if not entries:
+            return None
+        if entries not in self._reached:
+            graph = self._graph(self.roots_for(entries[0]))
+            followed = included = 0
+            for entry in entries:
+                followed |= graph.followed[graph.number[entry]]
+                included |= graph.included[graph.number[entry]]
+            self._reached[entries] = (graph, followed, included)
+        return self._reached[entries]
+
+    def inputs_digest(self, entries: Iterable[str]) -> str:
+        """SHA-256 of every input's path and content digest, in closure order."""
+        found = self._masks(tuple(entries))
+        text = "" if found is None else "".join(map(found[0].lines.__getitem__, bits(found[2])))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def python_modules(self, entries: Iterable[str]) -> list[str]:
+        """The Python modules imported (``Python.import_module``) in a program's closure."""
+        found = self._masks(tuple(entries))
+        if found is None:
+            return []
+        graph, _, included = found
+        paths = map(graph.order.__getitem__, bits(included & graph.python))
+        return sorted(set().union(*(self.files[path].python_modules for path in paths)))
 
     def _walk(
         self, entries: Iterable[str]
     ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
         starts = tuple(entries)
-        if not starts:
+        found = self._masks(starts)
+        if found is None:
             return (), ()
-        graph = self._graph(self.roots_for(starts[0]))
-        followed = included = 0
-        for entry in starts:
-            followed |= graph.followed[graph.number[entry]]
-            included |= graph.included[graph.number[entry]]
-        missing = tuple(
-            (graph.order[i], imp)
-            for i in bits(followed & graph.missing)
-            for imp in graph.table[i][1]
-        )
-        return tuple(graph.order[i] for i in bits(included)), missing
+        if starts not in self._walks:  # asked for inputs, key and diagnostics: once
+            graph, followed, included = found
+            missing = tuple(
+                (graph.order[i], imp)
+                for i in bits(followed & graph.missing)
+                for imp in graph.table[i][1]
+            )
+            self._walks[starts] = (tuple(map(graph.order.__getitem__, bits(included))), missing)
+        return self._walks[starts]
 
     def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
         """Sorted inputs of the program built from ``entries`` (the entries included)."""
@@ -195,28 +239,6 @@ class Project:
 # -- discovery --------------------------------------------------------------------------
 
 
-def _walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
-    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
-    files: list[str] = []
-    dirs: set[str] = set()
-    stack = [""]
-    while stack:
-        rel = stack.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel)))
-        except OSError:
-            continue
-        for entry in entries:
-            path = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and path not in skip_dirs:
-                    dirs.add(path)
-                    stack.append(path + "/")
-            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
-                files.append(path)
-    return files, dirs
-
-
 def _under(path: str, places: Iterable[str]) -> bool:
     for place in places:
         if place in (".", path) or path.startswith(place + "/"):
@@ -233,7 +255,7 @@ def _matches(path: str, prefix: str, places: Iterable[str]) -> bool:
 
 def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     """Scan the project's Mojo sources; imports are resolved lazily, per program."""
-    paths, dirs = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths, dirs = walk_tree(str(config.root), frozenset({config.build_dir}))
     paths = [p for p in paths if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     cache = cache or ScanCache(None)
     files = cache.scan(config.root, [p for p in paths if p.endswith(MOJO_SUFFIXES)])
@@ -257,7 +279,7 @@ def declared_benchmarks(config: Config) -> tuple[str, ...]:
     """
     from gauntlet.graph.pykeys import python_benchmarks
 
-    paths, _ = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths, _ = walk_tree(str(config.root), frozenset({config.build_dir}))
     mojo = [p for p in paths if _matches(p, "bench_", config.benchmarks)]
     mojo = [p for p in mojo if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     python = python_benchmarks(config, config.bench.python) if config.bench else []
