@@ -150,7 +150,7 @@ class Project:
         if not entries:
             return None
         if entries not in self._reached:
-            graph = self._graph(self.roots_for(entries[0]))
+            graph = self._graph(self.resolver.effective(self.roots_for(entries[0])))
             followed = included = 0
             for entry in entries:
                 followed |= graph.followed[graph.number[entry]]
