@@ -1,7 +1,6 @@
 """The project model: which Mojo files exist, what each imports, and closures.
 
-Imports are resolved the way Mojo 1.2.0 resolves them, as measured in
-docs/dependencies.md (row ids in brackets):
+Imports resolve as Mojo 1.2.0 does, measured in docs/dependencies.md (row ids in brackets):
 
 * the search roots of a program are its *implicit root* — the entry file's
   folder, or the nearest ancestor without ``__init__.mojo`` — then each
@@ -70,7 +69,8 @@ class _Graph:
     missing: int
     table: list[tuple[Edges, tuple[Import, ...]]]
     lines: list[str]  # "path NUL digest" per file: what a closure's key hashes
-    python: int  # files that import Python modules
+    python: dict[str, int]  # each Python module: the files that import it
+    problems: int  # files with statements the scanner could not read
 
 
 @dataclass(frozen=True)
@@ -135,13 +135,14 @@ class Project:
             followed, included = closures(succ, extra)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
             lines = [f"{path}\0{self.digest(path)}\n" for path in order]
-            python = sum(
-                1 << i
-                for i, path in enumerate(order)
-                if path in self.files and self.files[path].python_modules
-            )
+            python: dict[str, int] = {}
+            problems = 0
+            for i, source in enumerate(map(self.files.get, order)):
+                for module in source.python_modules if source else ():
+                    python[module] = python.get(module, 0) | 1 << i
+                problems |= (1 << i) if source and source.problems else 0
             self._graphs[roots] = _Graph(
-                order, number, followed, included, missing, table, lines, python
+                order, number, followed, included, missing, table, lines, python, problems
             )
         return self._graphs[roots]
 
@@ -170,8 +171,7 @@ class Project:
         if found is None:
             return []
         graph, _, included = found
-        paths = map(graph.order.__getitem__, bits(included & graph.python))
-        return sorted(set().union(*(self.files[path].python_modules for path in paths)))
+        return sorted(module for module, files in graph.python.items() if files & included)
 
     def _walk(
         self, entries: Iterable[str]
@@ -205,7 +205,7 @@ class Project:
         """Unresolved imports and unreadable statements reached from some programs."""
         found: dict[tuple[str, int, str], None] = {}
         for program in map(tuple, entries):
-            closure, missing = self._walk(program)
+            _, missing = self._walk(program)
             roots = self.roots_for(program[0]) if program else ()
             for path, imp in missing:
                 written = "." * imp.level + imp.module
@@ -215,9 +215,9 @@ class Project:
                     else "searched " + ", ".join(f"{r}/" for r in roots)
                 )
                 found[(path, imp.line, f"cannot resolve import {written!r} ({where})")] = None
-            for path in closure:
-                source = self.files.get(path)
-                for line, problem in source.problems if source else ():
+            graph, _, included = self._masks(program) or (None, 0, 0)
+            for path in (graph.order[i] for i in bits(included & graph.problems)) if graph else ():
+                for line, problem in self.files[path].problems:
                     found[(path, line, problem)] = None
         return tuple(Diagnostic(*key) for key in sorted(found))
 
