@@ -48,8 +48,8 @@ chmod +x "$out"
 FLOOR_DODO = """
 import json
 DOIT_CONFIG = {{"backend": "sqlite3", "dep_file": ".floor-state.sqlite3", "verbosity": 0}}
-CLOSURES = json.load(open({closures!r}))
 FILE_DEP = {file_dep}
+CLOSURES = json.load(open({closures!r})) if FILE_DEP else [[]] * {count}
 
 def noop():
     return True
@@ -121,7 +121,7 @@ def main() -> None:
         for file_dep in (False, True):
             floor = root / f"floor-{int(file_dep)}"
             floor.mkdir()
-            dodo = FLOOR_DODO.format(closures=str(closures), file_dep=file_dep)
+            dodo = FLOOR_DODO.format(closures=str(closures), file_dep=file_dep, count=len(inputs))
             (floor / "dodo.py").write_text(dodo)
             # pad to the same task count as gauntlet's run
             extra = "\n".join(

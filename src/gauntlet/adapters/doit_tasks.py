@@ -123,7 +123,7 @@ class Graph:
                 # file_dep: content keys decide (see benchmarks/scale.py for the cost)
                 "targets": [output],
                 "clean": [(act.clean_outputs, [output, programs])],
-                "meta": {"closure": list(step.inputs)},
+                "meta": {"closure": step.inputs},
                 # a Python benchmark may import the project's extension modules
                 "task_dep": ["toolchain", "build"]
                 if step.kind is StepKind.PY_BENCHMARK
