@@ -36,8 +36,10 @@ def f_{n}(x: Int) -> Int:
 '''
 
 
-def generate(root: Path, modules: int = 500, packages: int = 10, seed: int = 7) -> list[Path]:
-    """Write ``modules`` Mojo modules in ``packages`` packages under ``root/src``."""
+def generate(
+    root: Path, modules: int = 500, packages: int = 10, seed: int = 7, tests: int = 20
+) -> list[Path]:
+    """Write ``modules`` Mojo modules in ``packages`` packages under ``root/src``, and tests."""
     rng = random.Random(seed)
     per = max(1, modules // packages)
     names = [(f"pkg{p}", f"mod{m}") for p in range(packages) for m in range(per)]
@@ -63,11 +65,13 @@ def generate(root: Path, modules: int = 500, packages: int = 10, seed: int = 7) 
             encoding="utf-8",
         )
         written.append(path)
-    tests = root / "tests"
-    tests.mkdir(exist_ok=True)
-    for t in range(20):
+    folder = test_root = root / "tests"
+    test_root.mkdir(exist_ok=True)
+    for t in range(tests):
         pkg, mod = names[rng.randrange(len(names))]
-        path = tests / f"test_{t}.mojo"
+        folder = test_root / f"group{t % 8}" if tests > 20 else test_root
+        folder.mkdir(exist_ok=True)
+        path = folder / f"test_{t}.mojo"
         path.write_text(
             f"from {pkg}.{mod} import f\nfrom std.testing import TestSuite\n", encoding="utf-8"
         )
@@ -80,5 +84,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("out", type=Path)
     parser.add_argument("--modules", type=int, default=500)
+    parser.add_argument("--tests", type=int, default=20)
     args = parser.parse_args()
-    print(f"wrote {len(generate(args.out, args.modules))} files under {args.out}")
+    written = generate(args.out, args.modules, tests=args.tests)
+    print(f"wrote {len(written)} files under {args.out}")

@@ -9,6 +9,7 @@ output folder that cannot take a file is doit's ``TaskError`` (exit 2).
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -21,6 +22,7 @@ from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
 from gauntlet.results.stamp import Check
 from gauntlet.run import actions, toolchain
+from gauntlet.run.actions import key_file
 from gauntlet.views.report import collect, write_report
 
 if TYPE_CHECKING:
@@ -121,6 +123,17 @@ def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = 
         result = current_result(Path(output), key)
         good = result is not None and result.status.ok
     return good and all(actions.verify(Path(p), key) is not Check.CORRUPT for p in programs)
+
+
+def clean_outputs(output: str, programs: Sequence[str] = ()) -> None:
+    """``doit clean``: remove what one item built: its output, stamps and cached programs."""
+    target = Path(output)
+    junit = [target.with_suffix(".xml")] if target.suffix == ".json" else []
+    for path in (target, key_file(target), *junit):
+        path.unlink(missing_ok=True)
+    for program in map(Path, programs):
+        # builds/<kind>/<source>/<key>/<program>: every kept key of this source goes
+        shutil.rmtree(program.parent.parent, ignore_errors=True)
 
 
 Item: TypeAlias = "tuple[str, str, str, list[str]]"  # task name, output, key, programs

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.adapters.doit_select import aliases
 from gauntlet.adapters.doit_state import recover_state
 from gauntlet.atomic import check_writable
 from gauntlet.errors import GauntletError
@@ -120,10 +121,22 @@ class Graph:
                 "doc": f"{step.kind.value} {step.source} ({len(step.inputs)} files in its closure)",
                 "actions": [(action, [self.version, self.job(step), *extra])],
                 "uptodate": [(act.outcome_current, [kind, output, key, programs])],
+                # shown by `doit info`, removed by `doit clean`; the closure is not a
+                # file_dep: content keys decide (see benchmarks/scale.py for the cost)
+                "targets": [output],
+                "clean": [(act.clean_outputs, [output, programs])],
+                "meta": {"closure": step.inputs},
                 # a Python benchmark may import the project's extension modules
                 "task_dep": ["toolchain", "build"]
                 if step.kind is StepKind.PY_BENCHMARK
                 else ["toolchain"],
+            }
+        for alias, names in aliases(kind, (s.name for s in steps), sys.argv[1:]).items():
+            yield {
+                "basename": alias,
+                "doc": f"{len(names)} {kind} task(s) matching {alias!r}: {', '.join(names)}",
+                "actions": None,
+                "task_dep": names,
             }
         yield {
             "basename": kind,
@@ -156,6 +169,8 @@ class Graph:
         return {
             "actions": [(act.make_report, [plan, self.build_dir])],
             "uptodate": [(report_current, [self.build_dir, plan.report_key])],
+            "targets": [str(self.build_dir.junit_mojo), str(self.build_dir.summary)],
+            "clean": True,
             "task_dep": [f"test:{s.name}" for s in plan.tests],
             "verbosity": 2,
         }

@@ -121,13 +121,13 @@ def _inputs_and_key(
 ) -> tuple[tuple[str, ...], str]:
     config = project.config
     inputs = project.closure(entries)
-    python = [m for p in inputs if p in project.files for m in project.files[p].python_modules]
+    python = project.python_modules(entries)
     key = _digest(
         {
             "schema": PLAN_SCHEMA,
             "kind": kind.value,
             "source": source,
-            "inputs": [(p, project.digest(p)) for p in inputs],
+            "inputs": project.inputs_digest(entries),
             "unresolved": project.unresolved(entries),
             "roots": project.roots_for(entries[0]) if entries else (),
             "toolchain": toolchain,

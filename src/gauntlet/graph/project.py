@@ -1,7 +1,6 @@
 """The project model: which Mojo files exist, what each imports, and closures.
 
-Imports are resolved the way Mojo 1.2.0 resolves them, as measured in
-docs/dependencies.md (row ids in brackets):
+Imports resolve as Mojo 1.2.0 does, measured in docs/dependencies.md (row ids in brackets):
 
 * the search roots of a program are its *implicit root* — the entry file's
   folder, or the nearest ancestor without ``__init__.mojo`` — then each
@@ -26,7 +25,7 @@ that import that name.
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
@@ -41,6 +40,7 @@ from gauntlet.graph.resolve import (
     STDLIB,
     Edges,
     Resolver,
+    walk_tree,
 )
 from gauntlet.graph.scan import Import
 from gauntlet.graph.scancache import ScanCache, SourceFile
@@ -68,6 +68,9 @@ class _Graph:
     included: list[int]
     missing: int
     table: list[tuple[Edges, tuple[Import, ...]]]
+    lines: list[str]  # "path NUL digest" per file: what a closure's key hashes
+    python: dict[str, int]  # each Python module: the files that import it
+    problems: int  # files with statements the scanner could not read
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,12 @@ class Project:
         default_factory=dict, repr=False, compare=False
     )
     _graphs: dict[tuple[str, ...], _Graph] = field(default_factory=dict, repr=False, compare=False)
+    _reached: dict[tuple[str, ...], tuple[_Graph, int, int]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _walks: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def digest(self, path: str) -> str:
         """Content digest of a scanned source or a referenced binary package."""
@@ -125,26 +134,61 @@ class Project:
             extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
             followed, included = closures(succ, extra)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
-            self._graphs[roots] = _Graph(order, number, followed, included, missing, table)
+            lines = [f"{path}\0{self.digest(path)}\n" for path in order]
+            python: dict[str, int] = {}
+            problems = 0
+            for i, source in enumerate(map(self.files.get, order)):
+                for module in source.python_modules if source else ():
+                    python[module] = python.get(module, 0) | 1 << i
+                problems |= (1 << i) if source and source.problems else 0
+            self._graphs[roots] = _Graph(
+                order, number, followed, included, missing, table, lines, python, problems
+            )
         return self._graphs[roots]
+
+    def _masks(self, entries: tuple[str, ...]) -> tuple[_Graph, int, int] | None:
+        """The graph of a program's roots and the bit sets its entries follow and include."""
+        if not entries:
+            return None
+        if entries not in self._reached:
+            graph = self._graph(self.resolver.effective(self.roots_for(entries[0])))
+            followed = included = 0
+            for entry in entries:
+                followed |= graph.followed[graph.number[entry]]
+                included |= graph.included[graph.number[entry]]
+            self._reached[entries] = (graph, followed, included)
+        return self._reached[entries]
+
+    def inputs_digest(self, entries: Iterable[str]) -> str:
+        """SHA-256 of every input's path and content digest, in closure order."""
+        found = self._masks(tuple(entries))
+        text = "" if found is None else "".join(map(found[0].lines.__getitem__, bits(found[2])))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def python_modules(self, entries: Iterable[str]) -> list[str]:
+        """The Python modules imported (``Python.import_module``) in a program's closure."""
+        found = self._masks(tuple(entries))
+        if found is None:
+            return []
+        graph, _, included = found
+        return sorted(module for module, files in graph.python.items() if files & included)
 
     def _walk(
         self, entries: Iterable[str]
     ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
         starts = tuple(entries)
-        if not starts:
+        found = self._masks(starts)
+        if found is None:
             return (), ()
-        graph = self._graph(self.roots_for(starts[0]))
-        followed = included = 0
-        for entry in starts:
-            followed |= graph.followed[graph.number[entry]]
-            included |= graph.included[graph.number[entry]]
-        missing = tuple(
-            (graph.order[i], imp)
-            for i in bits(followed & graph.missing)
-            for imp in graph.table[i][1]
-        )
-        return tuple(graph.order[i] for i in bits(included)), missing
+        if starts not in self._walks:  # asked for inputs, key and diagnostics: once
+            graph, followed, included = found
+            missing = tuple(
+                (graph.order[i], imp)
+                for i in bits(followed & graph.missing)
+                for imp in graph.table[i][1]
+            )
+            self._walks[starts] = (tuple(map(graph.order.__getitem__, bits(included))), missing)
+        return self._walks[starts]
 
     def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
         """Sorted inputs of the program built from ``entries`` (the entries included)."""
@@ -161,7 +205,7 @@ class Project:
         """Unresolved imports and unreadable statements reached from some programs."""
         found: dict[tuple[str, int, str], None] = {}
         for program in map(tuple, entries):
-            closure, missing = self._walk(program)
+            _, missing = self._walk(program)
             roots = self.roots_for(program[0]) if program else ()
             for path, imp in missing:
                 written = "." * imp.level + imp.module
@@ -171,9 +215,9 @@ class Project:
                     else "searched " + ", ".join(f"{r}/" for r in roots)
                 )
                 found[(path, imp.line, f"cannot resolve import {written!r} ({where})")] = None
-            for path in closure:
-                source = self.files.get(path)
-                for line, problem in source.problems if source else ():
+            graph, _, included = self._masks(program) or (None, 0, 0)
+            for path in (graph.order[i] for i in bits(included & graph.problems)) if graph else ():
+                for line, problem in self.files[path].problems:
                     found[(path, line, problem)] = None
         return tuple(Diagnostic(*key) for key in sorted(found))
 
@@ -197,28 +241,6 @@ class Project:
 NOT_LIBRARIES = frozenset({"tests", "test", "examples", "example", "benchmarks", "bench"})
 
 
-def _walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
-    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
-    files: list[str] = []
-    dirs: set[str] = set()
-    stack = [""]
-    while stack:
-        rel = stack.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel)))
-        except OSError:
-            continue
-        for entry in entries:
-            path = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and path not in skip_dirs:
-                    dirs.add(path)
-                    stack.append(path + "/")
-            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
-                files.append(path)
-    return files, dirs
-
-
 def _under(path: str, places: Iterable[str]) -> bool:
     for place in places:
         if place in (".", path) or path.startswith(place + "/"):
@@ -235,7 +257,7 @@ def _matches(path: str, prefix: str, places: Iterable[str]) -> bool:
 
 def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     """Scan the project's Mojo sources; imports are resolved lazily, per program."""
-    paths, dirs = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths, dirs = walk_tree(str(config.root), frozenset({config.build_dir}))
     paths = [p for p in paths if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     cache = cache or ScanCache(None)
     files = cache.scan(config.root, [p for p in paths if p.endswith(MOJO_SUFFIXES)])
@@ -259,7 +281,7 @@ def declared_benchmarks(config: Config) -> tuple[str, ...]:
     """
     from gauntlet.graph.pykeys import python_benchmarks
 
-    paths, _ = _walk_tree(str(config.root), frozenset({config.build_dir}))
+    paths, _ = walk_tree(str(config.root), frozenset({config.build_dir}))
     mojo = [p for p in paths if _matches(p, "bench_", config.benchmarks)]
     mojo = [p for p in mojo if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     python = python_benchmarks(config, config.bench.python) if config.bench else []

@@ -13,15 +13,22 @@ is parsed but not elaborated).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from itertools import compress
+
+_FLAGS = str.maketrans("01", "\x00\x01")
 
 
-def bits(mask: int) -> Iterator[int]:
-    """The node numbers in a bit set, ascending."""
-    while mask:
-        low = mask & -mask
-        yield low.bit_length() - 1
-        mask ^= low
+def bits(mask: int) -> list[int]:
+    """The node numbers in a bit set, ascending.
+
+    The binary digits, reversed, select from ``range`` in C (``compress``):
+    closures of thousands of files are common (a test reaching a large import
+    cycle), and one Python step per set bit was the largest cost of planning a
+    2,000-file tree.
+    """
+    flags = bin(mask)[:1:-1].translate(_FLAGS).encode("ascii")
+    return list(compress(range(len(flags)), flags))
 
 
 def components(succ: Sequence[Sequence[int]]) -> list[list[int]]:

@@ -8,6 +8,7 @@ imports count too) and which it only *parses* (their content counts).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -64,6 +65,8 @@ class Resolver:
         self.dirs = dirs
         self.include = include
         self.memo: dict[tuple[object, ...], Edges | None] = {}
+        self._names: frozenset[str] | None = None
+        self._effective: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _init(self, folder: str) -> str | None:
         return next((f"{folder}/{i}" for i in INIT_FILES if f"{folder}/{i}" in self.files), None)
@@ -77,6 +80,23 @@ class Resolver:
         while folder not in ("", ".") and self._init(folder):
             folder = _parent(folder)
         return tuple(dict.fromkeys((folder, *self.include)))
+
+    def effective(self, roots: tuple[str, ...]) -> tuple[str, ...]:
+        """The roots that define a top-level name some file imports (absolutely).
+
+        Roots reach a lookup only through a top-level name (:meth:`_top`), so a
+        root that defines none of them changes no resolution: programs whose
+        roots differ only by such roots (tests in many folders of plain test
+        files) share one import graph instead of resolving every file again.
+        """
+        if self._names is None:
+            absolute = (i for f in self.sources.values() for i in f.imports if not i.level)
+            self._names = frozenset(i.module.split(".")[0] for i in absolute if i.module)
+        if roots not in self._effective:
+            names = self._names
+            kept = (r for r in roots if any(self._top((r,), n) != (None, []) for n in names))
+            self._effective[roots] = tuple(kept)
+        return self._effective[roots]
 
     def _top(self, roots: tuple[str, ...], name: str) -> tuple[str | None, list[str]]:
         """The file that defines a top-level name, or the namespace folders holding it."""
@@ -228,3 +248,25 @@ class Resolver:
         finally:
             self._expanding.discard(key)
         return Edges((*follow, *submodules), tuple(also_parsed))
+
+
+def walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
+    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
+    files: list[str] = []
+    dirs: set[str] = set()
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel)))
+        except OSError:
+            continue
+        for entry in entries:
+            path = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and path not in skip_dirs:
+                    dirs.add(path)
+                    stack.append(path + "/")
+            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
+                files.append(path)
+    return files, dirs

@@ -183,9 +183,10 @@ class Job:
             partial.unlink(missing_ok=True)
             if done.timed_out:
                 message = f"compile timed out after {self.timeout:g} s"
-                error = TestCase(self.source, self.source, Status.ERROR, done.duration_s, message)
+                error = TestCase(self.source, self.source, Status.ERROR, 0.0, message)
             else:
-                error = compile_error_case(self.source, self.compiler_output(done), done.duration_s)
+                # no test ran: the time is compile time (returned), not the case's
+                error = compile_error_case(self.source, self.compiler_output(done))
             return binary, error, done.duration_s
         stamp = Stamp.of(partial, self.key)
         partial.replace(binary)
@@ -280,5 +281,7 @@ def run_test_file(job: Job) -> dict[str, Any]:
         "counts": {s.value: result.count(s) for s in Status},
         "failures": failures[:5],
         "seconds": round(result.compile_s + result.run_s, 3),
+        "compile_s": round(result.compile_s, 3),
+        "run_s": round(result.run_s, 3) if exit_code is not None else None,
         "output": job.output,
     }

@@ -50,7 +50,9 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
         f"[yellow]{totals['skipped']}[/]",
     )
     console.print(table)
-    failures = summary.failures()
+    for group in summary.missing():
+        console.print(f"[bold red]missing[/] {group.line()}")
+    failures = summary.present_failures()
     if failures:
         table = Table(title="Failures", title_justify="left", show_edge=False)
         table.add_column("status")
@@ -70,6 +72,16 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
         table.add_column("file")
         for case in cases:
             table.add_row(f"{case.duration_s * 1000:.1f}", case.name, case.file)
+        console.print(table)
+    files = summary.slowest_files(slowest)
+    if files:
+        table = Table(title="Slowest files", title_justify="left", show_edge=False)
+        for column in ("compile s", "run s"):
+            table.add_column(column, justify="right")
+        table.add_column("file")
+        for result in files:
+            ran = f"{result.run_s:.2f}" if result.exit_code is not None else "did not run"
+            table.add_row(f"{result.compile_s:.2f}", ran, result.file)
         console.print(table)
     if summary.deselected:
         console.print(

@@ -2,14 +2,17 @@
 
 A planned test whose result is missing, unreadable or made for another key
 (the run was interrupted, or the file changed since) is reported as an error,
-never silently dropped.
+never silently dropped; after a partial run there may be hundreds of them, so
+they are also summarised as one line per folder (:meth:`Summary.missing`).
+Compile time and run time stay apart: a file that did not compile has no run
+time, and its compile time never counts as a slow test.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
@@ -22,6 +25,36 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Plan
 
 SUMMARY_SCHEMA = 1
+NAMED = 3  # a folder's missing files are named up to this many
+MISSING = "missing"  # the ``extra`` key of a result made up for a missing one
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """Planned test files of one folder that have no current result, for one reason."""
+
+    folder: str
+    reason: str
+    files: tuple[str, ...]
+    planned: int  # test files planned in that folder
+
+    def line(self) -> str:
+        """One line for people: folder, how many of how many, why, what to do."""
+        named = f" ({', '.join(self.files)})" if len(self.files) <= NAMED else ""
+        return (
+            f"{self.folder}: {len(self.files)} of {self.planned} test file(s) {self.reason}"
+            f"{named}; run `doit test` to produce them"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form (in the summary's ``missing`` list)."""
+        return {
+            "folder": self.folder,
+            "reason": self.reason,
+            "count": len(self.files),
+            "planned": self.planned,
+            "files": list(self.files),
+        }
 
 
 @dataclass(frozen=True)
@@ -54,9 +87,39 @@ class Summary:
         """Cases that failed or errored, in file order."""
         return tuple(c for c in self.cases if not c.status.ok)
 
+    def ran(self) -> tuple[FileResult, ...]:
+        """Results of files that compiled and ran (not missing, not a compile error)."""
+        return tuple(r for r in self.results if MISSING not in r.extra and r.exit_code is not None)
+
     def slowest(self, count: int = 5) -> tuple[TestCase, ...]:
-        """The ``count`` slowest cases."""
-        return tuple(sorted(self.cases, key=lambda c: c.duration_s, reverse=True)[:count])
+        """The ``count`` slowest cases of the files that ran (compile time is not test time)."""
+        cases = [c for r in self.ran() for c in r.cases]
+        return tuple(sorted(cases, key=lambda c: c.duration_s, reverse=True)[:count])
+
+    def slowest_files(self, count: int = 5) -> tuple[FileResult, ...]:
+        """The ``count`` files that took longest to compile and run, present results only."""
+        present = [r for r in self.results if MISSING not in r.extra]
+        return tuple(sorted(present, key=lambda r: r.compile_s + r.run_s, reverse=True)[:count])
+
+    def present_failures(self) -> tuple[TestCase, ...]:
+        """Failures of results that exist (the missing ones are in :meth:`missing`)."""
+        return tuple(
+            c for r in self.results if MISSING not in r.extra for c in r.cases if not c.status.ok
+        )
+
+    def missing(self) -> tuple[MissingGroup, ...]:
+        """Missing or out-of-date results, one group per folder and reason."""
+        planned: dict[str, int] = {}
+        groups: dict[tuple[str, str], list[str]] = {}
+        for r in self.results:
+            folder = str(PurePosixPath(r.file).parent)
+            planned[folder] = planned.get(folder, 0) + 1
+            if MISSING in r.extra:
+                groups.setdefault((folder, str(r.extra[MISSING])), []).append(r.file)
+        return tuple(
+            MissingGroup(folder, reason, tuple(files), planned[folder])
+            for (folder, reason), files in sorted(groups.items())
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The JSON summary written beside the merged JUnit file."""
@@ -77,6 +140,7 @@ class Summary:
             ],
             "failures": [c.to_json() for c in self.failures()],
             "slowest": [c.to_json() for c in self.slowest()],
+            "missing": [g.to_json() for g in self.missing()],
             "deselected": list(self.deselected),
         }
 
@@ -89,19 +153,22 @@ def collect(plan: Plan, build: BuildDir) -> Summary:
         try:
             result = read_result(path)
         except ResultError as exc:
-            results.append(_missing(step.name, step.key, str(exc)))
+            absent = not path.exists()
+            reason = "have no result" if absent else "have an unreadable result"
+            results.append(_missing(step.name, step.key, str(exc), reason))
             continue
         if result.key != step.key:
             message = "result is out of date (the file or its imports changed); rerun `doit test`"
-            results.append(_missing(step.name, step.key, message))
+            reason = "have an out-of-date result (changed since)"
+            results.append(_missing(step.name, step.key, message, reason))
             continue
         results.append(result)
     return Summary(plan.report_key, tuple(results), plan.deselected)
 
 
-def _missing(file: str, key: str, message: str) -> FileResult:
+def _missing(file: str, key: str, message: str, reason: str) -> FileResult:
     case = TestCase(file, file, Status.ERROR, 0.0, message)
-    return FileResult(file=file, key=key, cases=(case,))
+    return FileResult(file=file, key=key, cases=(case,), extra={MISSING: reason})
 
 
 def write_report(summary: Summary, build: BuildDir) -> tuple[Path, Path]:
