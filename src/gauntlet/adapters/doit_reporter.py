@@ -13,14 +13,7 @@ report) exits 1, as one with a failed task does; a run doit already ends with
 1 or 2 keeps its code.  With a project
 configuration bound, the run is also recorded in the project's history
 (:mod:`gauntlet.health.record`): as running when tasks start, finished at the end.
-
-Each printed line ends with the run's progress, ``[12/40, about 1 min left]``:
-tasks done (run, failed or up to date) of the tasks the run may execute, and
-the time the rest took when they last ran, from the previous run record (its
-``expected_s`` carries each task's last measured duration forward through
-no-op runs), divided among doit's processes.  Progress is part of each whole
-line, never a carriage-return animation, so it reads the same in CI logs and
-without colour.
+Each printed line ends with the run's progress (:mod:`gauntlet.adapters.doit_progress`).
 """
 
 from __future__ import annotations
@@ -38,6 +31,7 @@ from doit.reporter import ConsoleReporter
 from doit.runner import FAILURE, SUCCESS, Runner
 
 from gauntlet import runner
+from gauntlet.adapters.doit_progress import Progress
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.masking import Masker
@@ -130,10 +124,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.recording: Recording | None = None
         self.masker = Masker.for_env()
         self.bad_results: list[str] = []  # tasks that succeeded with a failing result
-        self.planned: set[str] = set()  # tasks with actions this run may execute
-        self.finished: set[str] = set()
-        self.expected: dict[str, float] = {}  # seconds each task took when it last ran
-        self.processes = max(1, int(options.get("num_process") or 1))
+        self.progress = Progress(max(1, int(options.get("num_process") or 1)))
 
     def write(self, text: str) -> None:
         """Every console line is masked: messages may quote what a tool printed."""
@@ -142,18 +133,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
     def _mark(self, mark: str, code: str) -> str:
         return f"\033[{code}m{mark}\033[0m" if self.color else mark
 
-    def progress(self) -> str:
-        """``[N/M, about T left]``: tasks done of those planned, time the rest last took."""
-        done = len(self.finished & self.planned)
-        total = max(len(self.planned), done)
-        left = sum(self.expected.get(n, 0.0) for n in self.planned - self.finished)
-        left /= self.processes
-        if left < 1:
-            return f"[{done}/{total}]"
-        return f"[{done}/{total}, about {_duration(left)} left]"
-
     def _record(self, task: Any, status: str, values: dict[str, Any] | None = None) -> float:
-        self.finished.add(task.name)
+        self.progress.finished.add(task.name)
         now = time.monotonic()
         begun = self.begun.pop(task.name, now)
         self.tasks.append(
@@ -175,8 +156,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)
         if isinstance(tasks, dict):
             self.deps = {name: list(getattr(t, "task_dep", [])) for name, t in tasks.items()}
-            self.planned = _closure(tasks, list(selected_tasks or []))
-        self.expected = _expected(self.record_path)
+            self.progress.plan(tasks, list(selected_tasks or []))
+        self.progress.expect(self.record_path)
         if self.config is not None:
             from gauntlet.health.record import Recording
 
@@ -217,21 +198,13 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
     def skip_uptodate(self, task: Any) -> None:
         """An up-to-date task: counted, not printed."""
         if task.actions:
-            self.finished.add(task.name)
+            self.progress.finished.add(task.name)
             self.tasks.append({"name": task.name, "status": "up-to-date", "seconds": 0.0})
 
     def skip_ignore(self, task: Any) -> None:
         """A task ignored by ``doit ignore``."""
         self.tasks.append({"name": task.name, "status": "ignored", "seconds": 0.0})
         self.write(f"!! {task.name} (ignored)\n")
-
-    def expected_next(self) -> dict[str, float]:
-        """What the next run expects of each task: this run's time where it ran, else the last."""
-        expected = dict(self.expected)
-        for entry in self.tasks:
-            if entry["status"] in ("executed", "failed"):
-                expected[entry["name"]] = entry["seconds"]
-        return expected
 
     def outcome(self) -> str | None:
         """How the run ended when not all its tasks did: "interrupted", "error" or None.
@@ -276,7 +249,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
                 "argv": sys.argv[1:],
                 "counts": counts,
                 "tasks": self.tasks,
-                "expected_s": self.expected_next(),
+                "expected_s": self.progress.expected_next(self.tasks),
             }
             ended = self.outcome()
             if ended is not None:
@@ -290,40 +263,6 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
                 from gauntlet.health.record import record_doit
 
                 record_doit(self.recording, record)
-
-
-def _closure(tasks: dict[str, Any], selected: list[str]) -> set[str]:
-    """The tasks with actions that ``selected`` reaches through their task dependencies."""
-    seen: set[str] = set()
-    todo = list(selected)
-    while todo:
-        name = todo.pop()
-        if name in seen or name not in tasks:
-            continue
-        seen.add(name)
-        todo.extend(getattr(tasks[name], "task_dep", []))
-    return {name for name in seen if tasks[name].actions and not name.startswith("_")}
-
-
-def _expected(record: Path | None) -> dict[str, float]:
-    """Each task's last measured duration, from the previous run record (empty if none)."""
-    if record is None:
-        return {}
-    try:
-        found = json.loads(record.read_text(encoding="utf-8")).get("expected_s", {})
-    except (OSError, ValueError, AttributeError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {str(k): float(v) for k, v in found.items() if isinstance(v, (int, float))}
-
-
-def _duration(seconds: float) -> str:
-    """``45 s``, ``3 min``, ``1 h 20 min``: coarse, as an estimate should be."""
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    minutes = round(seconds / 60)
-    return f"{minutes} min" if minutes < 90 else f"{minutes // 60} h {minutes % 60} min"
 
 
 def reporter_for(record_path: Path, config: Config | None = None) -> type[GauntletReporter]:
