@@ -23,7 +23,7 @@ from gauntlet.gates.inputs import (
     load_lint,
     read_bench,
 )
-from gauntlet.graph.project import declared_benchmarks
+from gauntlet.graph.discover import declared_benchmarks
 from gauntlet.layout import Layout
 from gauntlet.results.audit import read_pip_audit
 from gauntlet.results.coverage import DIFF_OPTIONS, parse_diff, read_coverage

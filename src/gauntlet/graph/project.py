@@ -29,13 +29,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
 
 from gauntlet.config.load import Config
+from gauntlet.graph.discover import is_program, library_packages
 from gauntlet.graph.reach import bits, closures
 from gauntlet.graph.resolve import (
     BINARY_PACKAGE,
-    INIT_FILES,
     MOJO_SUFFIXES,
     STDLIB,
     Edges,
@@ -238,22 +237,6 @@ class Project:
 
 # -- discovery --------------------------------------------------------------------------
 
-NOT_LIBRARIES = frozenset({"tests", "test", "examples", "example", "benchmarks", "bench"})
-
-
-def _under(path: str, places: Iterable[str]) -> bool:
-    for place in places:
-        if place in (".", path) or path.startswith(place + "/"):
-            return True
-        if fnmatchcase(path, place):
-            return True
-    return False
-
-
-def _matches(path: str, prefix: str, places: Iterable[str]) -> bool:
-    name = PurePosixPath(path).name
-    return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and _under(path, places)
-
 
 def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     """Scan the project's Mojo sources; imports are resolved lazily, per program."""
@@ -265,43 +248,9 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
     return Project(
         config=config,
         files=files,
-        tests=tuple(sorted(p for p in files if _matches(p, "test_", config.tests))),
-        benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
-        packages=config.packages or _discover_packages(files, config),
+        tests=tuple(sorted(p for p in files if is_program(p, "test_", config.tests))),
+        benchmarks=tuple(sorted(p for p in files if is_program(p, "bench_", config.benchmarks))),
+        packages=config.packages or library_packages(files, config),
         binary_digests=binaries,
         resolver=Resolver(set(paths), dirs, config.include, files),
     )
-
-
-def declared_benchmarks(config: Config) -> tuple[str, ...]:
-    """Every benchmark the project declares: ``bench_*`` Mojo files and Python benchmarks.
-
-    Read without scanning imports, for the benchmarks gate: declared
-    benchmarks without results are "no data", never "no benchmarks".
-    """
-    from gauntlet.graph.pykeys import python_benchmarks
-
-    paths, _ = walk_tree(str(config.root), frozenset({config.build_dir}))
-    mojo = [p for p in paths if _matches(p, "bench_", config.benchmarks)]
-    mojo = [p for p in mojo if not any(fnmatchcase(p, pat) for pat in config.exclude)]
-    python = python_benchmarks(config, config.bench.python) if config.bench else []
-    return tuple(sorted({*mojo, *python}))
-
-
-def _discover_packages(files: Mapping[str, SourceFile], config: Config) -> tuple[str, ...]:
-    """Top-level packages: folders directly under an include root with ``__init__.mojo``.
-
-    Test, example and benchmark folders (by name, or matching the configured
-    ``tests`` / ``benchmarks``) are never library packages, under root ``.`` too.
-    """
-    places = [p for p in (*config.tests, *config.benchmarks) if p != "."]
-    found = []
-    for root in config.include:
-        prefix = "" if root == "." else root + "/"
-        for path in files:
-            rest = path[len(prefix) :] if path.startswith(prefix) else None
-            if rest is not None and rest.count("/") == 1 and rest.endswith(INIT_FILES):
-                name = rest.split("/")[0]
-                if name not in NOT_LIBRARIES and not _under(prefix + name, places):
-                    found.append(prefix + name)
-    return tuple(sorted(set(found)))
