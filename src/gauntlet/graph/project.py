@@ -243,7 +243,11 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
         files=files,
         tests=tuple(sorted(p for p in files if _matches(p, "test_", config.tests))),
         benchmarks=tuple(sorted(p for p in files if _matches(p, "bench_", config.benchmarks))),
-        packages=config.packages or _discover_packages(files, config.include),
+        packages=(
+            _discover_packages(files, config.include)
+            if config.packages is None
+            else config.packages
+        ),
         binary_digests=binaries,
         resolver=Resolver(set(paths), dirs, config.include, files),
     )

@@ -28,6 +28,7 @@ from pathlib import Path
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ToolError
+from gauntlet.run.mojocaps import Capabilities, capabilities
 
 MARKER = "gauntlet-toolchain.json"
 _VERSION = re.compile(r"Mojo\s+(\d[\w.+-]*)")
@@ -45,6 +46,10 @@ class Toolchain:
     def identity(self) -> str:
         """The compiler's part of every task key."""
         return identity(self.version)
+
+    def capabilities(self) -> Capabilities:
+        """What this compiler can do (probed once per binary; see run.mojocaps)."""
+        return capabilities(self.mojo, cache_dir() / "capabilities.json")
 
 
 def identity(version: str) -> str:
