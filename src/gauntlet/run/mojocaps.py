@@ -139,11 +139,8 @@ def capabilities(mojo: Path, cache: Path) -> Capabilities:
     if not isinstance(known, dict):
         known = {}
     entry = known.get(fingerprint)
-    if isinstance(entry, dict):
-        try:
-            return Capabilities(**{k: bool(v) for k, v in entry.items()})
-        except TypeError:
-            pass
+    if isinstance(entry, dict) and set(entry) == set(asdict(Capabilities())):
+        return Capabilities(**{k: bool(v) for k, v in entry.items()})  # else: probe anew
     found = probe(mojo)
     known[fingerprint] = asdict(found)
     write_text_atomic(cache, json.dumps(known))
