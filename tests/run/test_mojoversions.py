@@ -85,6 +85,7 @@ def test_a_version_that_does_not_exist_is_refused_without_retries(
     assert "available: 1.2.0, 0.26.1.0" in message
     assert "network" not in message
     assert sleeps == []  # not retried
+    assert not toolchain.toolchain_dir("0.26").exists()  # and nothing left behind
 
 
 @pytest.mark.slow

@@ -207,7 +207,11 @@ def provision(
             def retrying(number: int, exc: BaseException, delay: float, name: str = name) -> None:
                 echo(f"{name} failed (try {number}); retrying in {delay:g} s: {str(exc)[-200:]}")
 
-            runner.with_retries(attempt, (ToolError,), on_retry=retrying, sleep=sleep)
+            try:
+                runner.with_retries(attempt, (ToolError,), on_retry=retrying, sleep=sleep)
+            except ConfigError:
+                shutil.rmtree(folder, ignore_errors=True)  # no such release: leave nothing
+                raise
         mojo = folder / "bin" / "mojo"
         found = probe_version(mojo)
         if not version_matches(found, version):
