@@ -8,7 +8,12 @@ run; nothing is hard-coded.  Results feed docs/dependencies.md.
 
 Usage:
     python3 benchmarks/dep_experiments.py [--mojo PATH] [--only A,B2,...]
-                                          [--no-build] [--keep]
+                                          [--no-build] [--keep] [--jobs N]
+
+On a compiler without `mojo precompile` (0.26 and older) the sources are
+written in that release's dialect (`def f() raises:` becomes `fn f() raises:`,
+since there `def` already raises) and packages are built with `mojo package`;
+the experiments whose trees hold a `.mojoc` file are then not meaningful.
 
 The compiler is taken from --mojo, else $GAUNTLET_MOJO, else `mojo` on PATH.
 The script uses a private Mojo cache (XDG_CACHE_HOME inside its temporary
@@ -103,6 +108,16 @@ class Mojo:
         self.cache_home = cache_home
         self.compiles = 0  # compiler invocations (mojo run/build/precompile)
         self.lock = threading.Lock()
+        help_rc = subprocess.run(
+            [exe, "precompile", "--help"], capture_output=True, check=False
+        ).returncode
+        self.legacy = help_rc != 0  # 0.26 and older: `mojo package`, `fn ... raises`
+
+    def source(self, text: str) -> str:
+        """A source as this compiler's dialect writes it."""
+        if not self.legacy:
+            return text
+        return re.sub(r"\bdef (\w+\([^\n]*?\)) raises\b", r"fn \1 raises", text)
 
     def precompile(self, package_dir: Path) -> Path:
         """`mojo precompile`, memoized on the package's content."""
@@ -114,14 +129,18 @@ class Mojo:
         with self.lock:  # two groups may need the same package
             if not product.exists():
                 product.parent.mkdir(parents=True, exist_ok=True)
+                command = "package" if self.legacy else "precompile"
+                built = product.with_suffix(".mojopkg") if self.legacy else product
                 rc, _, err, _ = self.call(
-                    [self.exe, "precompile", str(package_dir), "-o", str(product)],
+                    [self.exe, command, str(package_dir), "-o", str(built)],
                     package_dir.parent,
                     count=False,
                 )
                 self.compiles += 1
                 if rc != 0:
                     raise RuntimeError(f"precompile {package_dir} failed: {err}")
+                if built != product:
+                    built.replace(product)
         return product
 
     def env(self, cache_home: Path | None = None) -> dict[str, str]:
@@ -258,7 +277,7 @@ def materialize(tree: Path, base: Files, overlay: Files, mojo: Mojo) -> None:
             if rel.endswith("/"):
                 path.mkdir(parents=True, exist_ok=True)
             else:
-                path.write_text(content)
+                path.write_text(mojo.source(content) if rel.endswith(".mojo") else content)
         else:
             later.append((rel, content))
     for rel, content in later:  # precompiled packages and copies last

@@ -44,6 +44,15 @@ def mojo() -> toolchain.Toolchain:
     return toolchain.ensure(DEFAULT_MOJO_VERSION)
 
 
+LEGACY_MOJO_VERSION = "0.26.1.0"
+
+
+@pytest.fixture(scope="session")
+def mojo_legacy() -> toolchain.Toolchain:
+    """Mojo 0.26.1, the release of the legacy fixture (installed into the shared cache)."""
+    return toolchain.ensure(LEGACY_MOJO_VERSION)
+
+
 def enter_project(
     write_tree: WriteTree, files: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> Path:

@@ -73,9 +73,9 @@ class BuildDir:
         """Every compiled artifact and program."""
         return self.path / "build"
 
-    def package(self, name: str) -> Path:
+    def package(self, name: str, suffix: str = ".mojoc") -> Path:
         """A precompiled Mojo package (with a ``.key`` file beside it)."""
-        return self.builds / "pkg" / f"{name}.mojoc"
+        return self.builds / "pkg" / f"{name}{suffix}"
 
     def executable(self, source: str) -> Path:
         """A configured executable."""

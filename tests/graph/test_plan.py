@@ -42,7 +42,9 @@ def _plan(
     text = CONFIG + extra
     (root / "pyproject.toml").write_text(text, encoding="utf-8")
     project = build_project(parse_config(root / "pyproject.toml", text))
-    return make_plan(project, toolchain, **tags)
+    empty = frozenset[str]()
+    skip, only = tags.get("skip_tags", empty), tags.get("only_tags", empty)
+    return make_plan(project, toolchain, skip_tags=skip, only_tags=only)
 
 
 def _keys(plan: Plan) -> dict[str, str]:

@@ -41,14 +41,15 @@ def failure(exc: GauntletError) -> TaskFailed | TaskError:
     return TaskError(str(exc)) if isinstance(exc, OutputError) else TaskFailed(str(exc))
 
 
-def _mojo(version: str) -> str | TaskFailed:
+def _mojo(version: str) -> tuple[str, str] | TaskFailed:
+    """The compiler's path and capability tag."""
     try:
         found = toolchain.find(version)
+        if found is None:
+            return TaskFailed(f"Mojo {version} is not installed; run `doit toolchain` first")
+        return str(found.mojo), found.capabilities().tag
     except GauntletError as exc:
         return TaskFailed(str(exc))
-    if found is None:
-        return TaskFailed(f"Mojo {version} is not installed; run `doit toolchain` first")
-    return str(found.mojo)
 
 
 def ensure_toolchain(version: str) -> Outcome:
@@ -73,7 +74,7 @@ def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> O
     if isinstance(mojo, TaskFailed):
         return mojo
     try:
-        return work(replace(job, mojo=mojo))
+        return work(replace(job, mojo=mojo[0], caps=mojo[1]))
     except runner.Interrupted:
         return TaskFailed("interrupted; no result written")
     except GauntletError as exc:

@@ -30,7 +30,8 @@ class Config:
     """The validated configuration of one adopting project.
 
     Paths are strings relative to ``root`` (POSIX separators); ``root`` is
-    absolute.  ``packages`` is empty when packages are to be discovered.
+    absolute.  ``packages`` is None when packages are to be discovered (the key is
+    absent); an empty tuple means no packages.
     ``raw`` is the table as written, kept as key material (never parsed again).
     """
 
@@ -38,7 +39,7 @@ class Config:
     root: Path
     mojo_version: str = DEFAULT_MOJO_VERSION
     include: tuple[str, ...] = ("src",)
-    packages: tuple[str, ...] = ()
+    packages: tuple[str, ...] | None = None
     tests: tuple[str, ...] = ("tests",)
     benchmarks: tuple[str, ...] = ("benchmarks",)
     executables: tuple[str, ...] = ()

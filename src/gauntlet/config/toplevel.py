@@ -57,7 +57,7 @@ TOP = Table(
         Key("root", relpath(), "The project folder, relative to pyproject.toml.", default="."),
         Key("mojo-version", _version(), "The Mojo release the project is built with."),
         Key("include", relpaths(), "Include roots passed to mojo as -I."),
-        Key("packages", relpaths(), "Mojo package folders; empty: discovered."),
+        Key("packages", relpaths(), "Mojo package folders; absent: discovered, []: none."),
         Key("tests", relpaths(), "Folders holding the Mojo tests (test_*.mojo)."),
         Key("benchmarks", relpaths(), "Folders holding the Mojo benchmarks (bench_*.mojo)."),
         Key("executables", relpaths(), "Mojo programs built as executables."),

@@ -151,8 +151,13 @@ def make_plan(
     toolchain: str,
     skip_tags: frozenset[str] = frozenset(),
     only_tags: frozenset[str] = frozenset(),
+    package_suffix: str = ".mojoc",
 ) -> Plan:
-    """Every step of the project's graph, each with its content key."""
+    """Every step of the project's graph, each with its content key.
+
+    ``package_suffix`` is the ending the compiler's package command writes
+    (``.mojoc`` for ``precompile``, ``.mojopkg`` for ``package``).
+    """
     config = project.config
     build = Layout.of(config).build
     steps: list[Step] = []
@@ -162,7 +167,7 @@ def make_plan(
         name = PurePosixPath(package).name
         inputs, key = _inputs_and_key(project, StepKind.PACKAGE, package,
                                       project.package_files(package), toolchain, {})  # fmt: skip
-        out = build.relative(build.package(name))
+        out = build.relative(build.package(name, package_suffix))
         steps.append(Step(StepKind.PACKAGE, name, package, inputs, out, key))
     for exe in config.executables:
         inputs, key = _inputs_and_key(project, StepKind.EXECUTABLE, exe, [exe], toolchain, {})

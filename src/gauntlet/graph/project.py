@@ -250,7 +250,7 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
         files=files,
         tests=tuple(sorted(p for p in files if is_program(p, "test_", config.tests))),
         benchmarks=tuple(sorted(p for p in files if is_program(p, "bench_", config.benchmarks))),
-        packages=config.packages or library_packages(files, config),
+        packages=(library_packages(files, config) if config.packages is None else config.packages),
         binary_digests=binaries,
         resolver=Resolver(set(paths), dirs, config.include, files),
     )

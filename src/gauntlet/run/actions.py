@@ -35,6 +35,7 @@ from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
 from gauntlet.results.stamp import Check, Stamp, check, stamp_path
 from gauntlet.results.testoutput import clean, compile_error_case, parse_test_output, tail
+from gauntlet.run.mojocaps import Capabilities
 
 if TYPE_CHECKING:
     from gauntlet.config.load import Config
@@ -70,14 +71,28 @@ def compile_slot() -> Iterator[dict[str, str]]:
 
 
 def compile_command(
-    mojo: str, kind: str, source: str, output: str, include: list[str], flags: list[str]
+    mojo: str,
+    kind: str,
+    source: str,
+    output: str,
+    include: list[str],
+    flags: list[str],
+    caps: Capabilities | None = None,
 ) -> list[str]:
-    """The Mojo command line that builds one artifact."""
+    """The Mojo command line that builds one artifact, with what the compiler offers.
+
+    Packages use ``precompile`` where it exists and ``package`` otherwise;
+    programs and extensions link libm where the compiler's build does not, as
+    ``mojo run`` has it (:attr:`Capabilities.link_flags`).
+    """
+    caps = caps or Capabilities()
     includes = [arg for root in include for arg in ("-I", root)]
     if kind == "package":
-        return [mojo, "precompile", *includes, *flags, source, "-o", output]
+        command = "precompile" if caps.precompile else "package"
+        return [mojo, command, *includes, *flags, source, "-o", output]
     emit = ["--emit", "shared-lib"] if kind == "extension" else []
-    return [mojo, "build", *includes, *flags, *emit, source, "-o", output]
+    link = [] if "-lm" in flags else list(caps.link_flags)
+    return [mojo, "build", *includes, *flags, *link, *emit, source, "-o", output]
 
 
 def key_file(output: Path) -> Path:
@@ -133,6 +148,7 @@ class Job:
     kind: str = "executable"
     out_dir: str = ""
     toolchain: str = ""
+    caps: str = ""  # the compiler's capability tag (gauntlet.run.mojocaps), set with ``mojo``
 
     @classmethod
     def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "") -> Job:
@@ -159,7 +175,10 @@ class Job:
 
     def compile(self, kind: str, target: Path) -> runner.Completed:
         """Run the compiler for this job's source into ``target``."""
-        argv = compile_command(self.mojo, kind, self.source, str(target), self.include, self.flags)
+        caps = Capabilities.from_tag(self.caps)
+        argv = compile_command(
+            self.mojo, kind, self.source, str(target), self.include, self.flags, caps
+        )
         with compile_slot() as env:
             return runner.run(
                 argv, cwd=self.root, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
@@ -221,6 +240,9 @@ def build_artifact(job: Job) -> dict[str, Any]:
     stamp: Stamp | None = None
     with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
+        if job.kind == "package":
+            # The package command names its output's ending (.mojoc or .mojopkg).
+            partial = partial.with_suffix(Capabilities.from_tag(job.caps).package_suffix)
         done = job.compile(job.kind, partial)
         if done.ok:
             stamp = Stamp.of(partial, job.key)

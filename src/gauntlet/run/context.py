@@ -4,7 +4,7 @@
 need the same front half: the validated configuration, the scanned project
 (through the scan cache), and the plan keyed for the configured compiler.
 :func:`load_context` is that pipeline.  It lives in the run layer because a
-plan's keys include the compiler's identity (:func:`gauntlet.run.toolchain.identity`);
+plan's keys include the compiler's identity and capabilities (:func:`compiler_identity`);
 putting it in ``graph`` would make every caller pass that in, which is the
 repetition this function removes.
 """
@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gauntlet.config.load import Config, load_config
+from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Plan, make_plan
 from gauntlet.graph.project import Project, build_project
 from gauntlet.graph.scancache import ScanCache
 from gauntlet.layout import Layout
 from gauntlet.run import toolchain
+from gauntlet.run.mojocaps import Capabilities
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,27 @@ def load_context(
     if selected:
         skip = frozenset(config.skip_tags) | _tags(env, "GAUNTLET_SKIP_TAGS")
         only = _tags(env, "GAUNTLET_ONLY_TAGS")
+    identity, caps = compiler_identity(config.mojo_version)
     plan = make_plan(
-        project, toolchain.identity(config.mojo_version), skip_tags=skip, only_tags=only
+        project,
+        identity,
+        skip_tags=skip,
+        only_tags=only,
+        package_suffix=caps.package_suffix,
     )
     return Context(config, layout, project, plan, cache.parsed)
+
+
+def compiler_identity(version: str) -> tuple[str, Capabilities]:
+    """The compiler's part of every key: its version and what it can do.
+
+    The capabilities come from the compiler when it is installed (probed once
+    per binary, then cached); before that, the set 1.x has, so keys of a
+    1.x project do not change when its compiler arrives.
+    """
+    try:
+        found = toolchain.find(version)
+    except GauntletError:
+        found = None  # the toolchain task reports it
+    caps = found.capabilities() if found is not None else Capabilities()
+    return f"{toolchain.identity(version)} [{caps.tag}]", caps

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
-from gauntlet.errors import ToolError
+from gauntlet.errors import ConfigError, ToolError
+from gauntlet.run.mojocaps import Capabilities, capabilities
 
 MARKER = "gauntlet-toolchain.json"
 _VERSION = re.compile(r"Mojo\s+(\d[\w.+-]*)")
@@ -45,6 +46,10 @@ class Toolchain:
     def identity(self) -> str:
         """The compiler's part of every task key."""
         return identity(self.version)
+
+    def capabilities(self) -> Capabilities:
+        """What this compiler can do (probed once per binary; see run.mojocaps)."""
+        return capabilities(self.mojo, cache_dir() / "capabilities.json")
 
 
 def identity(version: str) -> str:
@@ -195,13 +200,18 @@ def provision(
             def attempt(argv: list[str] = argv) -> runner.Completed:
                 done = runner.run(argv, timeout=timeout, on_line=lambda ln: echo(f"  {ln}"))
                 if not done.ok:
+                    _refuse_unknown_version(done, version)
                     raise ToolError(_install_failure(argv, done, version))
                 return done
 
             def retrying(number: int, exc: BaseException, delay: float, name: str = name) -> None:
                 echo(f"{name} failed (try {number}); retrying in {delay:g} s: {str(exc)[-200:]}")
 
-            runner.with_retries(attempt, (ToolError,), on_retry=retrying, sleep=sleep)
+            try:
+                runner.with_retries(attempt, (ToolError,), on_retry=retrying, sleep=sleep)
+            except ConfigError:
+                shutil.rmtree(folder, ignore_errors=True)  # no such release: leave nothing
+                raise
         mojo = folder / "bin" / "mojo"
         found = probe_version(mojo)
         if not version_matches(found, version):
@@ -209,6 +219,52 @@ def provision(
         write_text_atomic(folder / MARKER, json.dumps({"mojo": "bin/mojo", "version": found}))
         echo(f"Mojo {found} ready: {mojo}")
         return Toolchain(mojo, found)
+
+
+# How pip and uv say that no release matches, and how they say the index was
+# not reached (pip says "no matching distribution" for both; the second wins).
+_UNRESOLVABLE = ("no matching distribution", "could not find a version", "there is no version of")
+_NETWORK = (
+    "failed to fetch", "error sending request", "connection refused", "connecterror",
+    "newconnectionerror", "name resolution", "name or service not known", "timed out",
+    "network is unreachable", "max retries exceeded", "sslerror", "connect error",
+)  # fmt: skip
+
+
+def _release(version: str) -> str:
+    """``0.26.1.0`` and ``0.26.1`` name the same release (PEP 440)."""
+    parts = version.split(".")
+    while len(parts) > 1 and parts[-1] == "0":
+        parts.pop()
+    return ".".join(parts)
+
+
+def available_versions() -> list[str]:
+    """The ``mojo`` releases pip's configured index lists (empty when it cannot say)."""
+    argv = [sys.executable, "-m", "pip", "index", "versions", "mojo"]
+    done = runner.run([*argv, "--disable-pip-version-check"], timeout=120)
+    for line in done.stdout.splitlines():
+        if line.startswith("Available versions:"):
+            return [v.strip() for v in line.partition(":")[2].split(",") if v.strip()]
+    return []
+
+
+def _refuse_unknown_version(done: runner.Completed, version: str) -> None:
+    """A resolver's "no such release" is final (ConfigError, never retried).
+
+    Only when the index answered with other releases: an index that lists no
+    ``mojo`` at all, or that was not reached, is retried as a network failure.
+    """
+    said = (done.stdout + done.stderr).lower()
+    if not any(m in said for m in _UNRESOLVABLE) or any(m in said for m in _NETWORK):
+        return
+    releases = available_versions()
+    if not releases or _release(version) in {_release(r) for r in releases}:
+        return
+    raise ConfigError(
+        f"Mojo {version} does not exist on PyPI (the configured package index); available: "
+        f"{', '.join(releases)}. Set [tool.gauntlet] mojo-version to one of them."
+    )
 
 
 def _install_failure(argv: list[str], done: runner.Completed, version: str) -> str:

@@ -1,0 +1,114 @@
+"""What a compiler can do, asked of the compiler, and what gauntlet does with it."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+import pytest
+
+from gauntlet.config.load import parse_config
+from gauntlet.graph.project import build_project
+from gauntlet.run.actions import compile_command
+from gauntlet.run.context import load_context
+from gauntlet.run.mojocaps import Capabilities, capabilities, probe
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gauntlet.run import toolchain
+
+LEGACY = Capabilities(precompile=False, std_prefix=True, bare_stdlib=True, links_libm=False)
+
+# A compiler that behaves like 0.26.1: no `precompile`, both stdlib spellings,
+# and a `build` that fails to link libm.  It logs every call.
+FAKE_026 = """#!/bin/sh
+echo "$@" >> {log}
+case "$1" in
+  --version) echo "Mojo 0.26.1.0 (fake)";;
+  precompile) exit 1;;
+  doc) exit 0;;
+  build) echo "libm.so.6: error adding symbols: DSO missing from command line" >&2; exit 1;;
+esac
+"""
+
+
+def _fake(tmp_path: Path) -> tuple[Path, Path]:
+    log = tmp_path / "calls.log"
+    mojo = tmp_path / "bin" / "mojo"
+    mojo.parent.mkdir()
+    mojo.write_text(FAKE_026.format(log=log), encoding="utf-8")
+    mojo.chmod(0o755)
+    return mojo, log
+
+
+def test_commands_follow_the_compiler() -> None:
+    legacy = compile_command("mojo", "package", "src/p", "p.mojopkg", ["src"], [], LEGACY)
+    assert legacy == ["mojo", "package", "-I", "src", "src/p", "-o", "p.mojopkg"]
+    program = compile_command("mojo", "executable", "t.mojo", "t", [], ["-O3"], LEGACY)
+    assert program == ["mojo", "build", "-O3", "-Xlinker", "-lm", "t.mojo", "-o", "t"]
+    current = compile_command("mojo", "executable", "t.mojo", "t", [], [], Capabilities())
+    assert current == ["mojo", "build", "t.mojo", "-o", "t"]
+    already = compile_command(
+        "mojo", "extension", "e.mojo", "e.so", [], ["-Xlinker", "-lm"], LEGACY
+    )
+    assert already.count("-lm") == 1
+
+
+def test_the_tag_names_the_capabilities() -> None:
+    assert LEGACY.tag == "package+std+bare+testsuite+link-lm"
+    assert Capabilities().tag == "precompile+std+testsuite"
+    assert Capabilities.from_tag(LEGACY.tag) == LEGACY
+    assert Capabilities.from_tag("") == Capabilities()
+    assert LEGACY.package_suffix == ".mojopkg"
+
+
+def test_probe_asks_the_compiler_once_per_binary(tmp_path: Path) -> None:
+    mojo, log = _fake(tmp_path)
+    cache = tmp_path / "capabilities.json"
+    assert capabilities(mojo, cache) == LEGACY
+    calls = log.read_text().splitlines()
+    assert calls[0] == "precompile --help"
+    assert sum(c.startswith("doc ") for c in calls) == 3
+    assert capabilities(mojo, cache) == LEGACY
+    assert log.read_text().splitlines() == calls  # cached: the compiler is not asked again
+    entry = next(iter(json.loads(cache.read_text()).values()))
+    entry.pop("links_libm")  # an entry from an older probe is probed anew
+    cache.write_text(json.dumps(dict.fromkeys(json.loads(cache.read_text()), entry)))
+    assert capabilities(mojo, cache) == LEGACY
+    assert len(log.read_text().splitlines()) == 2 * len(calls)
+
+
+def test_keys_and_package_outputs_carry_the_capabilities(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    mojo, _ = _fake(tmp_path)
+    monkeypatch.setenv("GAUNTLET_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("GAUNTLET_MOJO", str(mojo))
+    root = tmp_path / "project"
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.mojo").write_text("", encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[tool.gauntlet]\nmojo-version = "0.26.1.0"\n', encoding="utf-8"
+    )
+    context = load_context(root)
+    assert context.plan.toolchain == "mojo 0.26.1.0 [package+std+bare+testsuite+link-lm]"
+    (package,) = context.plan.steps
+    assert package.output.endswith("pkg/pkg.mojopkg")
+
+
+def test_an_empty_package_list_means_no_packages(tmp_path: Path) -> None:
+    (tmp_path / "src/pkg").mkdir(parents=True)
+    (tmp_path / "src/pkg/__init__.mojo").write_text("", encoding="utf-8")
+    pyproject = tmp_path / "pyproject.toml"
+    for text, packages in (("", ("src/pkg",)), ("packages = []\n", ())):
+        config = parse_config(pyproject, "[tool.gauntlet]\n" + text)
+        assert build_project(config).packages == packages
+
+
+@pytest.mark.slow
+def test_the_real_compilers_answer(
+    mojo: toolchain.Toolchain, mojo_legacy: toolchain.Toolchain
+) -> None:
+    assert probe(mojo.mojo) == Capabilities()  # 1.2.0: precompile, std. only, links libm
+    assert probe(mojo_legacy.mojo) == LEGACY
