@@ -8,14 +8,8 @@ from gauntlet.errors import ToolError
 from gauntlet.layout import BuildDir
 from gauntlet.results.records import read_result
 from gauntlet.results.stamp import write_stamp
-from gauntlet.run.actions import (
-    Job,
-    artifact_current,
-    compile_command,
-    compile_slot,
-    key_file,
-    run_test_file,
-)
+from gauntlet.run.actions import Job, artifact_current, key_file, run_test_file
+from gauntlet.run.mojocmd import compile_command, compile_slot
 
 
 def test_concurrent_compiles_get_their_own_mojo_cache(

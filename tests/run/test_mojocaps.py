@@ -9,9 +9,9 @@ import pytest
 
 from gauntlet.config.load import parse_config
 from gauntlet.graph.project import build_project
-from gauntlet.run.actions import compile_command
 from gauntlet.run.context import load_context
 from gauntlet.run.mojocaps import Capabilities, capabilities, probe
+from gauntlet.run.mojocmd import compile_command
 
 if TYPE_CHECKING:
     from pathlib import Path

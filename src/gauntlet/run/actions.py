@@ -23,8 +23,6 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,63 +34,13 @@ from gauntlet.results.records import FileResult, Status, TestCase, write_result
 from gauntlet.results.stamp import Check, Stamp, check, stamp_path
 from gauntlet.results.testoutput import clean, compile_error_case, parse_test_output, tail
 from gauntlet.run.mojocaps import Capabilities
+from gauntlet.run.mojocmd import compile_command, compile_slot
 
 if TYPE_CHECKING:
     from gauntlet.config.load import Config
     from gauntlet.graph.plan import Step
 
 KEEP_BINARIES = 3
-_slot_lock = threading.Lock()
-_busy_slots: set[int] = set()
-
-
-@contextmanager
-def compile_slot() -> Iterator[dict[str, str]]:
-    """Environment for one concurrent compile.
-
-    Measured here: two `mojo build`s sharing one compilation cache serialise on
-    it (two builds 15.4 s in parallel vs 15.7 s one after the other), while with
-    separate caches they take 7.7 s together.  So each concurrent compile slot
-    gets its own long-lived Mojo cache; slot 0 keeps the user's default one.
-    """
-    with _slot_lock:
-        slot = next(i for i in range(len(_busy_slots) + 1) if i not in _busy_slots)
-        _busy_slots.add(slot)
-    try:
-        if slot == 0:
-            yield dict(os.environ)
-        else:
-            base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-            cache = Path(base) / "gauntlet-mojo-slots" / f"slot-{slot}"
-            yield {**os.environ, "XDG_CACHE_HOME": str(cache)}
-    finally:
-        with _slot_lock:
-            _busy_slots.discard(slot)
-
-
-def compile_command(
-    mojo: str,
-    kind: str,
-    source: str,
-    output: str,
-    include: list[str],
-    flags: list[str],
-    caps: Capabilities | None = None,
-) -> list[str]:
-    """The Mojo command line that builds one artifact, with what the compiler offers.
-
-    Packages use ``precompile`` where it exists and ``package`` otherwise;
-    programs and extensions link libm where the compiler's build does not, as
-    ``mojo run`` has it (:attr:`Capabilities.link_flags`).
-    """
-    caps = caps or Capabilities()
-    includes = [arg for root in include for arg in ("-I", root)]
-    if kind == "package":
-        command = "precompile" if caps.precompile else "package"
-        return [mojo, command, *includes, *flags, source, "-o", output]
-    emit = ["--emit", "shared-lib"] if kind == "extension" else []
-    link = [] if "-lm" in flags else list(caps.link_flags)
-    return [mojo, "build", *includes, *flags, *link, *emit, source, "-o", output]
 
 
 def key_file(output: Path) -> Path:
