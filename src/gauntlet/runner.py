@@ -1,7 +1,9 @@
 """The one place where gauntlet starts subprocesses.
 
 Every command runs in its own process group with a timeout (the whole group
-is killed when it expires, so a hung test cannot leave children behind), its
+is killed when it expires, so a hung test cannot leave children behind), is
+killed with its children when this process dies, even by ``SIGKILL`` (see
+:mod:`gauntlet.guard`: the timeout then holds without this process), its
 output captured, and secrets from the environment masked in what is kept.
 Infrastructure steps (installing a toolchain, fetching) may be retried with
 backoff: 1 s, 2 s, 4 s, at most 3 retries.
@@ -19,6 +21,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
+from gauntlet import guard
 from gauntlet.errors import ToolError
 
 if TYPE_CHECKING:
@@ -99,6 +102,7 @@ def run(
         raise Interrupted(f"interrupted before running {argv[0]}")
     full_env = dict(os.environ if env is None else env)
     secrets = secrets_in(full_env)
+    full_env = guard.child_env(full_env)  # marks it and its children for the watchdog
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -113,6 +117,7 @@ def run(
     except OSError as exc:
         raise ToolError(f"cannot start {argv[0]}: {exc.strerror or exc}") from None
     _live.add(process.pid)
+    guard.watch(process.pid, timeout)  # killed with us, even by SIGKILL
     streamed: list[bytes] = []
     reader = None
     if on_line is not None:
@@ -143,6 +148,7 @@ def run(
         raise
     finally:
         _live.discard(process.pid)
+        guard.release(process.pid)
     if _interrupted.is_set():
         raise Interrupted(f"interrupted while running {argv[0]}")
     return Completed(

@@ -1,0 +1,156 @@
+"""Children die with their parent: one watchdog process per gauntlet process.
+
+:mod:`gauntlet.runner` starts every command in a process group of its own (so
+a timeout can kill the command with all its children), which also means a
+``kill -9`` of doit's process group misses it.  So the first command a
+process runs starts a *watchdog*: a tiny Python process in a session of its
+own, reading a pipe whose only writer is this process.  The runner tells it
+each command's process group and timeout.  When the pipe closes (this
+process died, however: exit, crash, ``SIGKILL``) the watchdog kills every
+group it was told about, then every process whose environment carries this
+watchdog's token (:data:`ENV`; children inherit it, so a grandchild that
+moved to a session of its own is found too), and exits.  While this process
+lives, the watchdog also kills a group :data:`GRACE_S` seconds after its
+timeout, so a timeout holds even when the parent is stopped or stuck.
+
+Why a watchdog, measured here: a parent runs ``sh -c 'sleep 300 & sleep 300'``
+(three processes: the shell and two sleeps) from a thread under each scheme,
+its process group gets ``kill -9``, and the processes left 2 s later are:
+
+* nothing done (a session per command, as before): 3 of 3;
+* ``PR_SET_PDEATHSIG`` (``prctl`` in ``preexec_fn``): 2 of 3.  The shell died,
+  both sleeps survived: the flag is cleared by ``fork``, so the compiler's
+  own children and a test's children stay.  It also fires when the *thread*
+  that forked exits, and ``preexec_fn`` is unsafe with the threads doit's
+  ``-n`` runs tasks on;
+* ``PR_SET_CHILD_SUBREAPER`` on the parent: 3 of 3.  Orphans go to the
+  subreaper, which is the process being killed, then to init;
+* this watchdog: 0 of 3 (and the watchdog itself has exited).  Over 20
+  ``kill -9`` of a real Mojo run (``benchmarks/kill_faults.py``) it left no
+  process behind; the figures are in docs/robustness.md.
+
+The watchdog costs one small Python start (about 20 ms) per process that runs
+commands, not per command.  Where it cannot start, commands still run (with
+the old guarantee: their timeouts hold while the parent lives).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import threading
+import uuid
+
+ENV = "GAUNTLET_GUARD"
+GRACE_S = 2.0
+
+_WATCHDOG = r"""
+import os, select, signal, sys, time
+token, grace = sys.argv[1], float(sys.argv[2])
+needle = b"\0" + ("%s=%s" % (sys.argv[3], token)).encode() + b"\0"
+groups = {}
+def kill(pgid):
+    try: os.killpg(pgid, signal.SIGKILL)
+    except OSError: pass
+def sweep():
+    for round in range(12):
+        found = 0
+        for name in os.listdir("/proc"):
+            if not name.isdigit() or int(name) == os.getpid(): continue
+            try:
+                with open("/proc/%s/environ" % name, "rb") as f:
+                    env = b"\0" + f.read() + b"\0"
+            except OSError:
+                continue
+            if needle in env:
+                found += 1
+                try: os.kill(int(name), signal.SIGKILL)
+                except OSError: pass
+        if not found and round >= 2: return
+        time.sleep(0.1)
+fd, pending = sys.stdin.fileno(), b""
+while True:
+    now = time.monotonic()
+    due = [g for g, d in groups.items() if d is not None and d <= now]
+    for g in due:
+        kill(g); del groups[g]
+    deadlines = [d for d in groups.values() if d is not None]
+    wait = max(0.0, min(deadlines) - now) if deadlines else None
+    ready, _, _ = select.select([fd], [], [], wait)
+    if not ready: continue
+    data = os.read(fd, 65536)
+    if not data:
+        for g in list(groups): kill(g)
+        sweep()
+        break
+    pending += data
+    *lines, pending = pending.split(b"\n")
+    for line in lines:
+        op, pgid, timeout = (line.decode().split() + ["", "", ""])[:3]
+        if op == "+":
+            groups[int(pgid)] = time.monotonic() + float(timeout) + grace if timeout != "-" else None
+        elif op == "-":
+            groups.pop(int(pgid), None)
+"""
+
+
+class _Watchdog:
+    """This process's watchdog: started on first use, again after a fork."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.owner = 0  # the pid that started ``process`` (a forked child needs its own)
+        self.process: subprocess.Popen[bytes] | None = None
+        self.token = ""
+
+    def _start(self) -> None:
+        self.token = uuid.uuid4().hex
+        self.owner = os.getpid()
+        env = {k: v for k, v in os.environ.items() if k != ENV}
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-I", "-S", "-c", _WATCHDOG, self.token, str(GRACE_S), ENV],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,  # a kill of our process group must spare it
+            )
+        except OSError:
+            self.process = None
+
+    def token_for_child(self) -> str:
+        """The token every child carries in :data:`ENV` (starts the watchdog if needed)."""
+        with self.lock:
+            if self.owner != os.getpid() or self.process is None or self.process.poll() is not None:
+                self._start()
+            return self.token
+
+    def tell(self, line: str) -> None:
+        with self.lock:
+            process = self.process
+            if process is None or self.owner != os.getpid() or process.stdin is None:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                process.stdin.write(line.encode() + b"\n")
+                process.stdin.flush()
+
+
+_watchdog = _Watchdog()
+
+
+def child_env(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with this process's watchdog token, which marks every descendant."""
+    return {**env, ENV: _watchdog.token_for_child()}
+
+
+def watch(pgid: int, timeout: float | None) -> None:
+    """The watchdog kills group ``pgid`` when this process dies or ``timeout`` is long past."""
+    _watchdog.tell(f"+ {pgid} {'-' if timeout is None else repr(float(timeout))}")
+
+
+def release(pgid: int) -> None:
+    """Group ``pgid`` has ended: forget it (its id may be reused)."""
+    _watchdog.tell(f"- {pgid}")
