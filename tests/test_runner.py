@@ -105,11 +105,11 @@ def _marked(mark: str) -> list[int]:
     """Processes whose environment carries ``FAULT_MARK=mark``."""
     found = []
     needle = f"\0FAULT_MARK={mark}\0".encode()
-    for name in os.listdir("/proc"):
-        if name.isdigit():
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
             with contextlib.suppress(OSError):
-                if needle in b"\0" + Path(f"/proc/{name}/environ").read_bytes() + b"\0":
-                    found.append(int(name))
+                if needle in b"\0" + (entry / "environ").read_bytes() + b"\0":
+                    found.append(int(entry.name))
     return found
 
 

@@ -90,7 +90,8 @@ while True:
     for line in lines:
         op, pgid, timeout = (line.decode().split() + ["", "", ""])[:3]
         if op == "+":
-            groups[int(pgid)] = time.monotonic() + float(timeout) + grace if timeout != "-" else None
+            due = None if timeout == "-" else time.monotonic() + float(timeout) + grace
+            groups[int(pgid)] = due
         elif op == "-":
             groups.pop(int(pgid), None)
 """
