@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import subprocess
 import sys
 import threading
 import uuid
@@ -98,48 +97,70 @@ while True:
 
 
 class _Watchdog:
-    """This process's watchdog: started on first use, again after a fork."""
+    """This process's watchdog: started on first use, again after a fork or its death."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.owner = 0  # the pid that started ``process`` (a forked child needs its own)
-        self.process: subprocess.Popen[bytes] | None = None
+        self.owner = 0  # the pid that started it (a forked child needs its own)
+        self.pid = 0
+        self.pipe = -1  # our end; the watchdog sees end-of-file when it closes
         self.token = ""
 
-    def _start(self) -> None:
-        self.token = uuid.uuid4().hex
-        self.owner = os.getpid()
-        env = {k: v for k, v in os.environ.items() if k != ENV}
+    def _running(self) -> bool:
+        if self.owner != os.getpid() or self.pid == 0:
+            return False
         try:
-            self.process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-c", _WATCHDOG, self.token, str(GRACE_S), ENV],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,  # a kill of our process group must spare it
-            )
+            return os.waitpid(self.pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
+    def forget(self) -> None:
+        """In a forked child: drop the parent's watchdog (our copy of its pipe would hide
+        the parent's death from it); this process starts its own when it needs one."""
+        if self.pipe >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.pipe)
+        self.owner, self.pid, self.pipe = 0, 0, -1
+        self.lock = threading.Lock()
+
+    def _start(self) -> None:
+        if self.pipe >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.pipe)
+        self.token, self.owner, self.pid, self.pipe = uuid.uuid4().hex, os.getpid(), 0, -1
+        env = {k: v for k, v in os.environ.items() if k != ENV}
+        argv = [sys.executable, "-I", "-S", "-c", _WATCHDOG, self.token, str(GRACE_S), ENV]
+        read, write = os.pipe()  # neither end is inherited by the commands we start
+        actions = [
+            (os.POSIX_SPAWN_DUP2, read, 0),
+            (os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 2, os.devnull, os.O_WRONLY, 0),
+        ]
+        try:
+            # In a session of its own: a kill of our process group must spare it.
+            self.pid = os.posix_spawn(sys.executable, argv, env, file_actions=actions, setsid=True)
+            self.pipe = write
         except OSError:
-            self.process = None
+            os.close(write)
+        finally:
+            os.close(read)
 
     def token_for_child(self) -> str:
         """The token every child carries in :data:`ENV` (starts the watchdog if needed)."""
         with self.lock:
-            if self.owner != os.getpid() or self.process is None or self.process.poll() is not None:
+            if not self._running():
                 self._start()
             return self.token
 
     def tell(self, line: str) -> None:
         with self.lock:
-            process = self.process
-            if process is None or self.owner != os.getpid() or process.stdin is None:
-                return
-            with contextlib.suppress(OSError, ValueError):
-                process.stdin.write(line.encode() + b"\n")
-                process.stdin.flush()
+            if self.owner == os.getpid() and self.pipe >= 0:
+                with contextlib.suppress(OSError):  # a watchdog that died: restarted next run
+                    os.write(self.pipe, line.encode() + b"\n")
 
 
 _watchdog = _Watchdog()
+os.register_at_fork(after_in_child=_watchdog.forget)
 
 
 def child_env(env: dict[str, str]) -> dict[str, str]:

@@ -6,7 +6,9 @@ with its status and duration) is written as JSON when the run completes; it
 is what benchmarks and run history read, never the console text: each
 task's status, start offset, duration and dependencies.  With a project
 configuration bound, the run is also recorded in the project's history
-(:mod:`gauntlet.health.record`): as running when tasks start, finished at the end.
+(:mod:`gauntlet.health.record`): as running when tasks start, each task with its
+test cases as it finishes (so a run killed with ``SIGKILL`` keeps them), and
+finished at the end.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.previous_handler: Any = None
         self.deps: dict[str, list[str]] = {}
         self.recording: Recording | None = None
+        self.recorded: set[str] = set()  # tasks already in the history
 
     def _mark(self, mark: str, code: str) -> str:
         return f"\033[{code}m{mark}\033[0m" if self.color else mark
@@ -89,16 +92,20 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
     def _record(self, task: Any, status: str, values: dict[str, Any] | None = None) -> float:
         now = time.monotonic()
         begun = self.begun.pop(task.name, now)
-        self.tasks.append(
-            {
-                "name": task.name,
-                "status": status,
-                "start_s": round(begun - self.clock, 3),
-                "seconds": round(now - begun, 3),
-                "deps": self.deps.get(task.name, []),
-                "values": values or {},
-            }
-        )
+        entry = {
+            "name": task.name,
+            "status": status,
+            "start_s": round(begun - self.clock, 3),
+            "seconds": round(now - begun, 3),
+            "deps": self.deps.get(task.name, []),
+            "values": values or {},
+        }
+        self.tasks.append(entry)
+        if self.recording is not None:
+            from gauntlet.health.record import record_task
+
+            record_task(self.recording, entry, self.started)
+            self.recorded.add(task.name)
         return now - begun
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
@@ -194,7 +201,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             if self.recording is not None:
                 from gauntlet.health.record import record_doit
 
-                record_doit(self.recording, record)
+                record_doit(self.recording, record, self.recorded)
 
 
 def reporter_for(record_path: Path, config: Config | None = None) -> type[GauntletReporter]:

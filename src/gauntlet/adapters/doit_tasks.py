@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.atomic import remove_stale_partials
 from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Step, StepKind
 from gauntlet.run.actions import Job
@@ -152,6 +153,8 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     for problem in context.diagnostics:
         sys.stderr.write(f"gauntlet: warning: {problem}\n")
     context.layout.build.path.mkdir(parents=True, exist_ok=True)
+    # What a killed run was writing; a concurrent run's partials are left alone.
+    remove_stale_partials(context.layout.build.path)
     return Graph(context)
 
 

@@ -34,7 +34,7 @@ from gauntlet.health.store import Store, open_store
 from gauntlet.layout import Layout
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Collection, Iterator, Mapping
     from pathlib import Path
 
     from gauntlet.config.model import Config
@@ -182,9 +182,23 @@ def doit_outcome(record: Mapping[str, Any]) -> Outcome:
     return Outcome.PASSED
 
 
-def record_doit(recording: Recording, record: dict[str, Any]) -> None:
+def record_task(recording: Recording, task: dict[str, Any], run_started: float) -> None:
+    """Add one finished doit task (and its test cases) to the run as soon as it ends.
+
+    So a run killed later (``kill -9``: nothing at its end runs) keeps what it
+    finished; opening the history then shows the run as interrupted.
+    """
+    offset = max(run_started - recording.started, 0.0)
+    results, problems = record_results({"tasks": [task]}, offset)
+    recording.add(results, problems)
+
+
+def record_doit(
+    recording: Recording, record: dict[str, Any], recorded: Collection[str] = ()
+) -> None:
     """Record a finished doit run from the reporter's run record.
 
+    Tasks named in ``recorded`` were added as they finished (:func:`record_task`).
     A doit run of its own in which every task was up to date ran nothing: it is
     dropped, so no-op runs never dilute the duration figures.
     """
@@ -193,7 +207,8 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
         recording.discard()
         return
     offset = float(record.get("started_at", recording.started)) - recording.started
-    results, problems = record_results(record, max(offset, 0.0))
+    rest = [t for t in record.get("tasks", []) if t.get("name") not in recorded]
+    results, problems = record_results({**record, "tasks": rest}, max(offset, 0.0))
     recording.add(results, problems)
     recording.finish(doit_outcome(record))
 

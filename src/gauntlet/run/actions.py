@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.atomic import write_text_atomic
+from gauntlet.atomic import partial_tag, write_text_atomic
 from gauntlet.layout import BuildDir, Layout
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
@@ -147,7 +147,7 @@ class Job:
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
         # A name private to this process and thread: two doit runs may build the same key.
-        partial = binary.with_name(f"{stem}.{os.getpid()}-{threading.get_ident()}.partial")
+        partial = binary.with_name(f"{stem}.{partial_tag()}{threading.get_ident()}")
         done = self.compile("executable", partial)
         if not done.ok:
             partial.unlink(missing_ok=True)
@@ -183,7 +183,7 @@ def build_artifact(job: Job) -> dict[str, Any]:
     key_file(target).unlink(missing_ok=True)
     # The file name names a precompiled package, so build under the final name
     # in a private folder and move it into place when the compiler succeeded.
-    with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=f".{partial_tag()}", dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
         done = job.compile(job.kind, partial)
         if done.ok:
