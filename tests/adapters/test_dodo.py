@@ -9,6 +9,7 @@ subprocess nor a module reload is needed.
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,3 +146,30 @@ def test_missing_mojo_is_a_tool_error_that_says_how_to_get_it(
     assert "Mojo 0.26.1 is not installed" in done.stdout
     assert "pip install mojo==0.26.1" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_partials_of_a_dead_writer_are_removed_on_the_next_start(
+    project: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n", "tests/test_a.mojo": ""})
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # a writer that has exited
+    gone.wait()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as writer:
+        program = root / ".gauntlet" / "build" / "tests" / "test_a" / "key1"
+        program.mkdir(parents=True)
+        stale = [
+            program / f"test_a.partial-{gone.pid}-140000",  # a test binary being compiled
+            root / ".gauntlet" / "results" / f".summary.json.partial-{gone.pid}-x1y2",  # atomic
+            root / ".gauntlet" / "build" / f".partial-{gone.pid}-abc",  # a package's scratch
+        ]
+        for path in stale[:2]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"half")
+        stale[2].mkdir()
+        (stale[2] / "p.mojoc").write_bytes(b"half")
+        live = program / f"test_a.partial-{writer.pid}-140001"  # a concurrent run's
+        live.write_bytes(b"half")
+        assert _doit(root, capsys, "list").returncode == 0
+        writer.kill()
+    assert [p for p in stale if p.exists()] == []
+    assert live.exists()
