@@ -17,7 +17,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-_PARTIAL = re.compile(r"(?:^|\.)partial-(\d+)-")
+# ``partial-<pid>-``, or a test binary's name before it: ``<stem>.<pid>-<thread>.partial``
+_PARTIAL = re.compile(r"(?:^|\.)partial-(\d+)-|\.(\d+)-\d+\.partial$")
 
 
 def partial_tag() -> str:
@@ -64,7 +65,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     for top, dirs, files in os.walk(folder):
         for name in [*dirs, *files]:
             match = _PARTIAL.search(name)
-            if match is None or _writer_alive(int(match.group(1))):
+            if match is None or _writer_alive(int(match.group(1) or match.group(2))):
                 continue
             path = Path(top) / name
             if name in dirs:

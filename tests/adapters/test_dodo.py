@@ -160,13 +160,14 @@ def test_partials_of_a_dead_writer_are_removed_on_the_next_start(
         stale = [
             program / f"test_a.partial-{gone.pid}-140000",  # a test binary being compiled
             root / ".gauntlet" / "results" / f".summary.json.partial-{gone.pid}-x1y2",  # atomic
+            program / f"test_a.{gone.pid}-140002.partial",  # as earlier versions named it
             root / ".gauntlet" / "build" / f".partial-{gone.pid}-abc",  # a package's scratch
         ]
-        for path in stale[:2]:
+        for path in stale[:3]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"half")
-        stale[2].mkdir()
-        (stale[2] / "p.mojoc").write_bytes(b"half")
+        stale[3].mkdir()
+        (stale[3] / "p.mojoc").write_bytes(b"half")
         live = program / f"test_a.partial-{writer.pid}-140001"  # a concurrent run's
         live.write_bytes(b"half")
         assert _doit(root, capsys, "list").returncode == 0
