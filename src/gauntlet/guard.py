@@ -29,9 +29,11 @@ its process group gets ``kill -9``, and the processes left 2 s later are:
   ``kill -9`` of a real Mojo run (``benchmarks/kill_faults.py``) it left no
   process behind; the figures are in docs/robustness.md.
 
-The watchdog costs one small Python start (about 20 ms) per process that runs
-commands, not per command.  Where it cannot start, commands still run (with
-the old guarantee: their timeouts hold while the parent lives).
+The watchdog costs one small Python start per process that runs commands,
+not per command: measured here, the first command of a process took 18 ms
+instead of 3 ms, and ``python -I -S`` starts in about 30 ms of its own.
+Where it cannot start, commands still run (with the old guarantee: their
+timeouts hold while the parent lives).
 """
 
 from __future__ import annotations
