@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
 import sys
 import time
+import uuid
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,7 +16,7 @@ from gauntlet import runner
 from gauntlet.errors import ToolError
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Callable
 
 
 def test_captures_output_and_exit_code() -> None:
@@ -141,3 +147,76 @@ def test_unbounded_capture_is_unchanged() -> None:
     done = runner.run([sys.executable, "-c", BIG.format(lines=20_000)], timeout=60)
     assert done.omitted_bytes == 0
     assert len(done.stdout) == done.output_bytes - len("err\n") == 21 + 20_000 * 66
+
+
+def _marked(mark: str) -> list[int]:
+    """Processes whose environment carries ``FAULT_MARK=mark``."""
+    found = []
+    needle = f"\0FAULT_MARK={mark}\0".encode()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if needle in b"\0" + (entry / "environ").read_bytes() + b"\0":
+                    found.append(int(entry.name))
+    return found
+
+
+def _dead(pid: int) -> bool:
+    """Gone, or a zombie its (stopped) parent has not reaped."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _wait_for(predicate: Callable[[], bool], seconds: float) -> bool:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def _parent(mark: str, argv: list[str], timeout: float | None) -> subprocess.Popen[bytes]:
+    """A Python process that runs ``argv`` through the runner, in a process group of its own."""
+    code = f"from gauntlet import runner; runner.run({argv!r}, timeout={timeout!r})"
+    src = str(Path(runner.__file__).parents[1])
+    env = {**os.environ, "FAULT_MARK": mark, "PYTHONPATH": src}
+    return subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_sigkill_of_the_parent_kills_children_and_grandchildren() -> None:
+    mark = uuid.uuid4().hex
+    parent = _parent(mark, ["sh", "-c", "sleep 300 & sleep 300"], None)
+    try:
+        # the parent, its watchdog, the shell and two sleeps
+        assert _wait_for(lambda: len(_marked(mark)) >= 4, 15)
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
+        assert _wait_for(lambda: not _marked(mark), 5), _marked(mark)
+    finally:
+        for pid in _marked(mark):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="needs /proc")
+def test_a_timeout_holds_while_the_parent_cannot_act() -> None:
+    mark = uuid.uuid4().hex
+    parent = _parent(mark, ["sleep", "300"], 1.0)
+    try:
+        assert _wait_for(lambda: len(_marked(mark)) >= 3, 15)
+        os.kill(parent.pid, signal.SIGSTOP)  # alive, but its own timer cannot fire
+        children = [p for p in _marked(mark) if p != parent.pid]
+        sleeper = [p for p in children if Path(f"/proc/{p}/cmdline").read_bytes()[:5] == b"sleep"]
+        assert sleeper
+        assert _wait_for(lambda: _dead(sleeper[0]), 10)
+    finally:
+        os.killpg(parent.pid, signal.SIGKILL)
+        parent.wait()
+        for pid in _marked(mark):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

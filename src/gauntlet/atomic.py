@@ -6,12 +6,22 @@ Prometheus textfile collector running as another user must be able to read
 ``health.prom``.  A folder that cannot take the file (read-only, full, over
 quota, not a folder) is an :class:`~gauntlet.errors.OutputError` naming it,
 never a traceback.
+
+A file being written is a *partial* until it is renamed into place.  Every
+partial gauntlet writes has ``partial-<pid>-`` in its name (see
+:func:`partial_tag`), the process id of its writer, so one left by a killed
+process is told apart from one a concurrent run is writing:
+:func:`remove_stale_partials` removes only those whose writer is gone.  (A
+writer in another PID namespace sharing the folder would look gone; gauntlet
+does not share build folders across containers.)
 """
 
 from __future__ import annotations
 
 import errno
 import os
+import re
+import shutil
 import tempfile
 import threading
 from pathlib import Path
@@ -81,6 +91,15 @@ def check_writable(*folders: Path) -> None:
             raise error from None
 
 
+# ``partial-<pid>-``, or a test binary's name before it: ``<stem>.<pid>-<thread>.partial``
+_PARTIAL = re.compile(r"(?:^|\.)partial-(\d+)-|\.(\d+)-\d+\.partial$")
+
+
+def partial_tag() -> str:
+    """``partial-<pid>-``: the part of a partial's name that names its writer."""
+    return f"partial-{os.getpid()}-"
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to a temporary file beside ``path`` and rename it over."""
     try:
@@ -94,7 +113,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{partial_tag()}", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), 0o666 & ~current_umask())
@@ -108,3 +127,36 @@ def _write(path: Path, data: bytes) -> None:
 def write_text_atomic(path: Path, text: str) -> None:
     """Text flavour of :func:`write_bytes_atomic` (UTF-8)."""
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+def _writer_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the partial files and folders below ``folder`` whose writer is gone.
+
+    Those of a live process (a concurrent run) are left alone.
+    """
+    removed: list[Path] = []
+    for top, dirs, files in os.walk(folder):
+        for name in [*dirs, *files]:
+            match = _PARTIAL.search(name)
+            if match is None or _writer_alive(int(match.group(1) or match.group(2))):
+                continue
+            path = Path(top) / name
+            if name in dirs:
+                dirs.remove(name)
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed

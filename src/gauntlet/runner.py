@@ -1,7 +1,9 @@
 """The one place where gauntlet starts subprocesses.
 
 Every command runs in its own process group with a timeout (the whole group
-is killed when it expires, so a hung test cannot leave children behind), its
+is killed when it expires, so a hung test cannot leave children behind), is
+killed with its children when this process dies, even by ``SIGKILL`` (see
+:mod:`gauntlet.guard`: the timeout then holds without this process), its
 output captured, and secrets masked in what is kept (by the rules of
 :mod:`gauntlet.masking`) before anything is printed, written or stored.
 Infrastructure steps (installing a toolchain, fetching) may be retried with
@@ -26,7 +28,7 @@ import time
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, TypeVar
 
-from gauntlet import masking
+from gauntlet import guard, masking
 from gauntlet.errors import ToolError
 
 if TYPE_CHECKING:
@@ -108,6 +110,7 @@ def run(
         raise Interrupted(f"interrupted before running {argv[0]}")
     full_env = dict(os.environ if env is None else env)
     masker = masking.Masker.for_env(full_env)
+    full_env = guard.child_env(full_env)  # marks it and its children for the watchdog
     started = time.monotonic()
     try:
         process = subprocess.Popen(
@@ -122,6 +125,7 @@ def run(
     except OSError as exc:
         raise ToolError(f"cannot start {argv[0]}: {exc.strerror or exc}") from None
     _live.add(process.pid)
+    guard.watch(process.pid, timeout)  # killed with us, even by SIGKILL
     streamed: list[bytes] = []
     reader = None
     bounded = (
@@ -157,6 +161,7 @@ def run(
         raise
     finally:
         _live.discard(process.pid)
+        guard.release(process.pid)
     if _interrupted.is_set():
         raise Interrupted(f"interrupted while running {argv[0]}")
     stdout, stderr = out.decode("utf-8", errors="replace"), err.decode("utf-8", errors="replace")

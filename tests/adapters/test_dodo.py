@@ -312,3 +312,31 @@ def test_a_sound_or_locked_state_database_is_not_called_corrupt(tmp_path: Path) 
     moved = recover_state(state, now=0.0)
     assert moved == tmp_path / "doit-state.sqlite3.corrupt-19700101T000000"
     assert not state.exists()
+
+
+def test_partials_of_a_dead_writer_are_removed_on_the_next_start(
+    project: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = project({"pyproject.toml": "[tool.gauntlet]\n", "tests/test_a.mojo": ""})
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])  # a writer that has exited
+    gone.wait()
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as writer:
+        program = root / ".gauntlet" / "build" / "tests" / "test_a" / "key1"
+        program.mkdir(parents=True)
+        stale = [
+            program / f"test_a.partial-{gone.pid}-140000",  # a test binary being compiled
+            root / ".gauntlet" / "results" / f".summary.json.partial-{gone.pid}-x1y2",  # atomic
+            program / f"test_a.{gone.pid}-140002.partial",  # as earlier versions named it
+            root / ".gauntlet" / "build" / f".partial-{gone.pid}-abc",  # a package's scratch
+        ]
+        for path in stale[:3]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(b"half")
+        stale[3].mkdir()
+        (stale[3] / "p.mojoc").write_bytes(b"half")
+        live = program / f"test_a.partial-{writer.pid}-140001"  # a concurrent run's
+        live.write_bytes(b"half")
+        assert _doit(root, capsys, "list").returncode == 0
+        writer.kill()
+    assert [p for p in stale if p.exists()] == []
+    assert live.exists()

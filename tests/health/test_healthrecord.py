@@ -22,13 +22,13 @@ from gauntlet.adapters.doit_reporter import reporter_for
 from gauntlet.config.load import load_config
 from gauntlet.errors import ConfigError
 from gauntlet.health.files import bench_rows, folder_results, junit_cases, verdict_rows
+from gauntlet.health.importing import import_folder
 from gauntlet.health.model import Outcome
 from gauntlet.health.record import (
     ENV_RUN,
     Recording,
     doit_outcome,
     history_url,
-    import_folder,
     open_project_store,
     record_ci_end,
     record_doit,
@@ -525,3 +525,69 @@ def test_a_test_failing_on_one_python_version_only_is_not_flaky(
     store.close()
     assert health.flaky == ()
     assert [b.name for b in health.broken] == ["tests.test_b (python 3.12)::test_bad"]
+
+
+DODO_KILLED = """
+import sys, time
+from pathlib import Path
+
+from doit.doit_cmd import DoitMain
+from doit.cmd_base import ModuleTaskLoader
+
+from gauntlet.config.load import load_config
+from gauntlet.adapters.doit_reporter import reporter_for
+from gauntlet.results.records import FileResult, Status, TestCase, write_result
+
+ROOT = Path(sys.argv[1])
+
+
+def passes():
+    path = ROOT / ".gauntlet" / "results" / "mojo" / "a.mojo.json"
+    case = TestCase("test_x", "a.mojo", Status.PASSED, 0.2, "")
+    write_result(path, FileResult("a.mojo", "key-a", (case,)))
+    return {"status": "passed", "output": str(path)}
+
+
+def task_test():
+    yield {"name": "a.mojo", "actions": [passes], "verbosity": 0}
+
+
+def hangs():
+    (ROOT / "started").write_text("yes")
+    time.sleep(60)
+
+
+def task_slow():
+    return {"actions": [hangs], "task_dep": ["test"], "verbosity": 0}
+
+
+DOIT_CONFIG = {
+    "reporter": reporter_for(ROOT / ".gauntlet" / "runs" / "last.json", load_config(ROOT)),
+    "dep_file": str(ROOT / ".doit.db"),
+}
+sys.exit(DoitMain(ModuleTaskLoader(globals())).run(["slow"]))
+"""
+
+
+def test_a_killed_doit_run_reads_as_interrupted_with_the_tests_it_finished(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, history_url: str
+) -> None:
+    clean_env(monkeypatch)
+    root = project(tmp_path)
+    script = root / "dodo_killed.py"
+    script.write_text(DODO_KILLED, encoding="utf-8")
+    env = {**os.environ, "GAUNTLET_HISTORY_URL": history_url, "PYTHONPATH": SRC}
+    with subprocess.Popen([sys.executable, str(script), str(root)], env=env) as process:
+        deadline = time.monotonic() + 60
+        while not (root / "started").exists() and process.poll() is None:
+            assert time.monotonic() < deadline, "the slow task never started"
+            time.sleep(0.05)
+        process.kill()  # SIGKILL: nothing at the run's end happens
+    store = open_store(history_url)  # a reader, before any other run starts
+    (run,) = store.health().runs
+    tasks = store.db.query("SELECT name, status FROM tasks")
+    cases = store.db.query("SELECT suite, name, status FROM test_cases")
+    store.close()
+    assert run.outcome is Outcome.INTERRUPTED
+    assert [tuple(t) for t in tasks] == [("test:a.mojo", "passed")]
+    assert [tuple(c) for c in cases] == [("a.mojo", "test_x", "passed")]

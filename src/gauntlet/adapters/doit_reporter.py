@@ -12,7 +12,9 @@ ran reported a failed or errored result (a test file, a build, the merged
 report) exits 1, as one with a failed task does; a run doit already ends with
 1 or 2 keeps its code.  With a project
 configuration bound, the run is also recorded in the project's history
-(:mod:`gauntlet.health.record`): as running when tasks start, finished at the end.
+(:mod:`gauntlet.health.record`): as running when tasks start, each task with its
+test cases as it finishes (so a run killed with ``SIGKILL`` keeps them), and
+finished at the end.
 Each printed line ends with the run's progress (:mod:`gauntlet.adapters.doit_progress`).
 """
 
@@ -124,6 +126,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.recording: Recording | None = None
         self.masker = Masker.for_env()
         self.bad_results: list[str] = []  # tasks that succeeded with a failing result
+        self.recorded: set[str] = set()  # tasks already in the history
         self.progress = Progress(max(1, int(options.get("num_process") or 1)))
 
     def write(self, text: str) -> None:
@@ -137,16 +140,20 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.progress.finished.add(task.name)
         now = time.monotonic()
         begun = self.begun.pop(task.name, now)
-        self.tasks.append(
-            {
-                "name": task.name,
-                "status": status,
-                "start_s": round(begun - self.clock, 3),
-                "seconds": round(now - begun, 3),
-                "deps": self.deps.get(task.name, []),
-                "values": values or {},
-            }
-        )
+        entry = {
+            "name": task.name,
+            "status": status,
+            "start_s": round(begun - self.clock, 3),
+            "seconds": round(now - begun, 3),
+            "deps": self.deps.get(task.name, []),
+            "values": values or {},
+        }
+        self.tasks.append(entry)
+        if self.recording is not None:
+            from gauntlet.health.record import record_task
+
+            record_task(self.recording, entry, self.started)
+            self.recorded.add(task.name)
         return now - begun
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
@@ -262,7 +269,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             if self.recording is not None:
                 from gauntlet.health.record import record_doit
 
-                record_doit(self.recording, record)
+                record_doit(self.recording, record, self.recorded)
 
 
 def reporter_for(record_path: Path, config: Config | None = None) -> type[GauntletReporter]:

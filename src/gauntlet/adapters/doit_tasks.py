@@ -30,9 +30,10 @@ from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_reporter import reporter_for
 from gauntlet.adapters.doit_select import aliases
 from gauntlet.adapters.doit_state import recover_state
-from gauntlet.atomic import check_writable
+from gauntlet.atomic import check_writable, remove_stale_partials
 from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Step, StepKind
+from gauntlet.run import toolchain
 from gauntlet.run.actions import Job
 from gauntlet.run.context import Context, load_context
 from gauntlet.views.report import report_current
@@ -83,8 +84,12 @@ class Graph:
         }
 
     def job(self, step: Step) -> Job:
-        """The typed work of one step, as its task's action receives it."""
-        return Job.for_step(step, self.config, self.context.plan.toolchain)
+        """The typed work of one step, as its task's action receives it.
+
+        Its results name the compiler by version (``mojo 1.2.0``); the plan's
+        keys also hold what the compiler can do.
+        """
+        return Job.for_step(step, self.config, toolchain.identity(self.version))
 
     def programs(self, step: Step) -> list[str]:
         """The cached programs a test or Mojo benchmark step may reuse (see run.actions)."""
@@ -188,6 +193,8 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     made.append(build.last_doit_run.parent)
     check_writable(build.path, *(folder for folder in made if folder.is_dir()))
     recover_state(context.layout.build.doit_state)  # before doit opens it
+    # What a killed run was writing; a concurrent run's partials are left alone.
+    remove_stale_partials(context.layout.build.path)
     return Graph(context)
 
 

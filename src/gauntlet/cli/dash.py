@@ -154,8 +154,7 @@ REPORT_COMMANDS = {
 def cmd_alerts(*, project: Path | None, dry_run: bool, runs: int | None, days: float | None) -> int:
     """Evaluate the alert rules on the current health and notify; never fails on delivery."""
     from gauntlet.gates.collect import results_dir
-    from gauntlet.health.alertlog import ALERTS_FILE, write_record
-    from gauntlet.health.alerts import alert_settings, evaluate
+    from gauntlet.health.alerts import ALERTS_FILE, alert_settings, evaluate, write_record
     from gauntlet.health.notifiers import ConsoleNotifier, build_notifiers, redact_url
     from gauntlet.views.console import make_console
 

@@ -122,8 +122,8 @@ def cmd_history_import(
     trigger: str | None,
 ) -> int:
     """Record the result files in ``folder`` (written by another CI job) as one run."""
+    from gauntlet.health.importing import import_folder
     from gauntlet.health.model import Outcome
-    from gauntlet.health.record import import_folder
     from gauntlet.views.console import make_console
 
     config = load_config(project)

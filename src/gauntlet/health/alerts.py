@@ -1,7 +1,8 @@
 """Alerts: which health changes deserve a message, evaluated by ``[tool.gauntlet.alerts]``.
 
 The rules are pure functions of one :class:`~gauntlet.health.model.Health`;
-delivery lives in :mod:`gauntlet.health.notifiers`.  A *new* flaky test is one whose
+delivery lives in :mod:`gauntlet.health.notifiers`; ``alerts.json`` records what was
+raised and delivered (:func:`write_record`).  A *new* flaky test is one whose
 first flip happened in the last run (its ``first_seen`` is later than the
 start of the run before), so no state has to be kept between runs and a
 fresh CI machine with a shared history announces each flaky test once.
@@ -9,18 +10,23 @@ fresh CI machine with a shared history announces each flaky test once.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from gauntlet.atomic import write_text_atomic
 from gauntlet.config.alerts import RULES  # the rule names, declared with the configuration
 from gauntlet.health.model import Outcome
 
 if TYPE_CHECKING:
     from collections.abc import Callable
+    from pathlib import Path
 
     from gauntlet.config.alerts import AlertSettings
     from gauntlet.config.model import Config
     from gauntlet.health.model import Health, RunSummary
+    from gauntlet.health.notifiers import Delivery
 
 PIPELINE_KINDS = ("ci", "import")  # runs of the whole pipeline; doit runs are developers' own
 
@@ -203,3 +209,23 @@ def evaluate(health: Health, settings: AlertSettings) -> list[Alert]:
         a for name, rule in _RULES.items() if settings.enabled(name) for a in rule(health, settings)
     ]
     return sorted(alerts, key=lambda a: a.level != "error")
+
+
+# -- the record of what was raised and delivered -------------------------------------
+
+ALERTS_FILE = "alerts.json"
+
+
+def write_record(
+    path: Path, health: Health, alerts: list[Alert], deliveries: list[Delivery]
+) -> None:
+    """The alerts and, per notifier, whether it was delivered (no secrets)."""
+    last = health.last_run
+    data = {
+        "schema_version": 1,
+        "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "run_id": last.run_id if last else None,
+        "alerts": [a.to_json() for a in alerts],
+        "notifiers": [d.to_json() for d in deliveries],
+    }
+    write_text_atomic(path, json.dumps(data, indent=1) + "\n")

@@ -17,24 +17,23 @@ reported as a warning and the pipeline goes on.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
-from gauntlet.errors import ConfigError, GauntletError
+from gauntlet.errors import GauntletError
 from gauntlet.health.calc import STAGE_PREFIX
 from gauntlet.health.dbapi import is_postgres, sqlite_path
-from gauntlet.health.files import doit_tasks, folder_regressions, folder_results, record_results
+from gauntlet.health.files import folder_regressions, folder_results, record_results
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow
 from gauntlet.health.store import Store, open_store
 from gauntlet.layout import Layout
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
+    from collections.abc import Collection, Mapping
     from pathlib import Path
 
     from gauntlet.config.model import Config
@@ -182,9 +181,23 @@ def doit_outcome(record: Mapping[str, Any]) -> Outcome:
     return Outcome.PASSED
 
 
-def record_doit(recording: Recording, record: dict[str, Any]) -> None:
+def record_task(recording: Recording, task: dict[str, Any], run_started: float) -> None:
+    """Add one finished doit task (and its test cases) to the run as soon as it ends.
+
+    So a run killed later (``kill -9``: nothing at its end runs) keeps what it
+    finished; opening the history then shows the run as interrupted.
+    """
+    offset = max(run_started - recording.started, 0.0)
+    results, problems = record_results({"tasks": [task]}, offset)
+    recording.add(results, problems)
+
+
+def record_doit(
+    recording: Recording, record: dict[str, Any], recorded: Collection[str] = ()
+) -> None:
     """Record a finished doit run from the reporter's run record.
 
+    Tasks named in ``recorded`` were added as they finished (:func:`record_task`).
     A doit run of its own in which every task was up to date ran nothing: it is
     dropped, so no-op runs never dilute the duration figures.
     """
@@ -193,7 +206,8 @@ def record_doit(recording: Recording, record: dict[str, Any]) -> None:
         recording.discard()
         return
     offset = float(record.get("started_at", recording.started)) - recording.started
-    results, problems = record_results(record, max(offset, 0.0))
+    rest = [t for t in record.get("tasks", []) if t.get("name") not in recorded]
+    results, problems = record_results({**record, "tasks": rest}, max(offset, 0.0))
     recording.add(results, problems)
     recording.finish(doit_outcome(record))
 
@@ -214,81 +228,3 @@ def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow]
     recording.add(results, problems)
     recording.mark_regressions(folder_regressions(results_dir))
     recording.finish(Outcome.PASSED if ok else Outcome.FAILED)
-
-
-def _read_json(path: Path, what: str, problems: list[str]) -> dict[str, Any] | None:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        problems.append(f"{path}: malformed {what} ({exc})")
-        return None
-    if not isinstance(data, dict):
-        problems.append(f"{path}: malformed {what} (not a JSON object)")
-        return None
-    return data
-
-
-def _files(folder: Path, pattern: str) -> Iterator[Path]:
-    yield from sorted(folder.rglob(pattern))
-
-
-class Imported(NamedTuple):
-    """What an import recorded: the run, the files it could not read, and the outcome."""
-
-    run_id: str
-    problems: list[str]
-    outcome: Outcome
-
-
-_LISTED = 10  # unread files named one by one when nothing could be read
-
-
-def _unread(folder: Path, files: list[Path]) -> str:
-    names = [str(p.relative_to(folder)) for p in files]
-    shown = ", ".join(names[:_LISTED])
-    more = f" and {len(names) - _LISTED} more" if len(names) > _LISTED else ""
-    return (
-        f"{folder}: no result file gauntlet reads could be read; the run is recorded "
-        f"as no data (files found: {shown}{more})"
-    )
-
-
-def import_folder(store: Store, folder: Path, info: RunInfo) -> Imported:
-    """Record the result files a pipeline wrote elsewhere as one finished run.
-
-    A folder in which nothing could be read (a malformed report, stray files)
-    is recorded as "no data", never as passed, and every file is named.
-    """
-    if not folder.is_dir():
-        raise ConfigError(f"{folder}: no such folder; give the results folder of a pipeline run")
-    results, problems, passed = folder_results(folder)
-    files = [p for p in _files(folder, "*") if p.is_file()]
-    if not files:
-        raise ConfigError(f"{folder}: holds no result files to import")
-    stamps = [p.stat().st_mtime for p in files]
-    started = min(stamps)
-    tasks: tuple[TaskRow, ...] = ()
-    for path in _files(folder, "last-doit-run.json"):
-        record = _read_json(path, "doit run record", problems)
-        if record is not None:
-            tasks = tuple(doit_tasks(record))
-            started = min(started, float(record.get("started_at", started)))
-    for path in _files(folder, "pipeline.json"):
-        pipeline = _read_json(path, "pipeline record", problems)
-        if pipeline is not None and "started_at" in pipeline:
-            started = float(pipeline["started_at"])
-    full = RunResults(
-        tasks, results.cases, results.coverage, results.benchmarks, results.gates, results.waivers
-    )
-    evidence = (tasks, results.cases, results.coverage, results.benchmarks, results.gates)
-    if passed is None and not any(part for part in evidence):
-        outcome = Outcome.NO_DATA
-        problems.append(_unread(folder, files))
-    elif passed is None:
-        failing = any(c.status in ("failed", "error") for c in results.cases)
-        failing = failing or any(t.status in ("failed", "error") for t in tasks)
-        outcome = Outcome.FAILED if failing else Outcome.PASSED
-    else:
-        outcome = Outcome.PASSED if passed else Outcome.FAILED
-    run_id = store.record_run(info, full, outcome, started=started, finished=max(stamps))
-    return Imported(run_id, problems, outcome)

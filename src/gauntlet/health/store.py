@@ -6,9 +6,9 @@
     store.finish_run(run_id, Outcome.PASSED)
     health = store.health(last_runs=100)
 
-A run is written as ``running`` with its host, process id and the process's
-start time when it starts.  The next :meth:`Store.start_run` marks a run
-still ``running`` as ``interrupted``, so it can never count as passed, when
+A run is written as ``running`` with its host, process id and process start
+time.  Reading health figures or starting a run marks a run still
+``running`` as ``interrupted`` (never passed, and shown so at once) when
 
 * its process is gone from this host (killed with SIGKILL), or the process id
   now belongs to another process (it started at another time), or
@@ -18,6 +18,7 @@ still ``running`` as ``interrupted``, so it can never count as passed, when
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import time
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gauntlet.health.db import connect
+from gauntlet.health.dbapi import HistoryError
 from gauntlet.health.model import Outcome
 from gauntlet.health.query import compute_health
 from gauntlet.health.schema import CURRENT, migrate, stored_version
@@ -265,11 +267,7 @@ class Store:
         }
 
     def health(
-        self,
-        last_runs: int | None = None,
-        days: float | None = None,
-        *,
-        now: float | None = None,
+        self, last_runs: int | None = None, days: float | None = None, *, now: float | None = None
     ) -> Health:
         """The health figures over the last ``last_runs`` runs or ``days`` days.
 
@@ -277,6 +275,8 @@ class Store:
         """
         if last_runs is None and days is None:
             last_runs = DEFAULT_WINDOW_RUNS
+        with contextlib.suppress(HistoryError):  # a history we may only read is still read
+            self.reap_interrupted()
         return compute_health(self.db, last_runs, days, time.time() if now is None else now)
 
 

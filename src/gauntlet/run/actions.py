@@ -18,7 +18,6 @@ hashing is cheap (the sample's programs are 0.1-0.2 MB, well under 1 ms each;
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 import tempfile
@@ -28,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
+from gauntlet.atomic import partial_tag
 from gauntlet.layout import BuildDir, Layout
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
@@ -144,7 +144,7 @@ class Job:
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
         # A name private to this process and thread: two doit runs may build the same key.
-        partial = binary.with_name(f"{stem}.{os.getpid()}-{threading.get_ident()}.partial")
+        partial = binary.with_name(f"{stem}.{partial_tag()}{threading.get_ident()}")
         done = self.compile("executable", partial)
         if not done.ok:
             partial.unlink(missing_ok=True)
@@ -186,7 +186,7 @@ def build_artifact(job: Job) -> dict[str, Any]:
     # The file name names a precompiled package, so build under the final name
     # in a private folder and move it into place when the compiler succeeded.
     stamp: Stamp | None = None
-    with tempfile.TemporaryDirectory(prefix=".partial-", dir=target.parent) as scratch:
+    with tempfile.TemporaryDirectory(prefix=f".{partial_tag()}", dir=target.parent) as scratch:
         partial = Path(scratch) / target.name
         if job.kind == "package":
             # The package command names its output's ending (.mojoc or .mojopkg).
