@@ -53,7 +53,7 @@ def test_a_legacy_project_builds_and_passes_on_mojo_0_26(legacy: Path) -> None:
         ("test_dot", Status.PASSED),
         ("test_norm", Status.PASSED),
     ]
-    assert ops.toolchain.startswith("mojo 0.26.1.0 [package+")
+    assert ops.toolchain == "mojo 0.26.1.0"  # results name the compiler by its version
     angle = result(legacy, "tests/test_angle.mojo")  # links libm, as `mojo run` does
     assert [(c.name, c.status) for c in angle.cases] == [("test_right_angle", Status.PASSED)]
 

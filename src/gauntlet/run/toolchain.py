@@ -28,6 +28,7 @@ from pathlib import Path
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ConfigError, ToolError
+from gauntlet.run import pyindex
 from gauntlet.run.mojocaps import Capabilities, capabilities
 
 MARKER = "gauntlet-toolchain.json"
@@ -240,13 +241,15 @@ def _release(version: str) -> str:
 
 
 def available_versions() -> list[str]:
-    """The ``mojo`` releases pip's configured index lists (empty when it cannot say)."""
-    argv = [sys.executable, "-m", "pip", "index", "versions", "mojo"]
-    done = runner.run([*argv, "--disable-pip-version-check"], timeout=120)
-    for line in done.stdout.splitlines():
-        if line.startswith("Available versions:"):
-            return [v.strip() for v in line.partition(":")[2].split(",") if v.strip()]
-    return []
+    """The ``mojo`` releases the configured package index lists, newest first (as pip shows).
+
+    Empty when the index cannot say.
+    """
+
+    def order(version: str) -> tuple[int, ...]:
+        return tuple(int(part) for part in re.findall(r"\d+", version))
+
+    return sorted(pyindex.releases("mojo"), key=order, reverse=True)
 
 
 def _refuse_unknown_version(done: runner.Completed, version: str) -> None:
