@@ -13,10 +13,11 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # pragma: allowlist secret
+# pragma: allowlist nextline secret
 FINE_GRAINED = "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789"
 AWS = "AKIA" + "QWERTYUIOPASDFGH"
-SLACK = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"
+SLACK = "xoxb-" + "123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"  # pragma: allowlist secret
 
 
 @pytest.fixture(autouse=True)
@@ -33,14 +34,16 @@ def test_names_that_look_secret() -> None:
 
 
 def test_password_of_a_url_valued_variable() -> None:
-    env = {"DATABASE_URL": "postgresql://user:s3cr3t-pw@db.example/app"}
+    env = {"DATABASE_URL": "postgresql://user:s3cr3t-pw@db.example/app"}  # pragma: allowlist secret
     found = masking.secrets_in(env)
     assert "s3cr3t-pw" in found
+    # pragma: allowlist nextline secret
     text = "connecting as s3cr3t-pw to postgresql://user:s3cr3t-pw@db.example/app"
     assert "s3cr3t-pw" not in masking.Masker(found)(text)
 
 
 def test_url_passwords_are_masked_in_any_text_whatever_their_length() -> None:
+    # pragma: allowlist nextline secret
     text = "failed: redis://:pw@cache:6379/0 and https://bob:hunter2@example.org/x"
     assert masking.mask(text, ()) == (
         "failed: redis://:***@cache:6379/0 and https://bob:***@example.org/x"
@@ -88,7 +91,7 @@ def test_add_mask_while_streaming() -> None:
 
 def test_short_values_and_common_words_are_not_masked() -> None:
     env = {
-        "DB_PASSWORD": "admin",  # too short to mask by value
+        "DB_PASSWORD": "admin",  # too short to mask by value  # pragma: allowlist secret
         "API_TOKEN": "true",
         "HOME": "/home/someone",
         "LANG": "en_US.UTF-8",

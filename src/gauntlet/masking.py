@@ -4,7 +4,7 @@ A value of the environment is secret when any of these says so:
 
 * its variable's name looks secret (``*TOKEN*``, ``*SECRET*``, ``*PASSWORD*``, ...);
 * its variable is named in ``[tool.gauntlet] secrets`` (see :func:`declare_names`);
-* it is a URL with a password (``postgresql://user:PASSWORD@host/db``): the
+* it is a URL with a password (between ``:`` and ``@`` in its user part): the
   password and the whole URL are secret;
 * it has the shape of a provider's token (GitHub, AWS, Slack, Stripe, GitLab,
   PyPI, npm, JWT, private keys, ...), as recognised by the regular-expression
