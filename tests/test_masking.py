@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -11,7 +14,6 @@ from gauntlet.health.rows import CaseRow, RunResults
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 GITHUB = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"  # pragma: allowlist secret
 # pragma: allowlist nextline secret
@@ -128,3 +130,35 @@ def test_ends_of_secrets_cut_short_by_an_ellipsis() -> None:
     hide = masking.Masker(("dpl-7Hq2Zr9Wm4Kx", AWS))
     text = "assert 'dpl-7Hq2Zr9W...RTYUIOPASDFGH' == 'x'; dpl-7Hq\u2026 ok..."
     assert hide(text) == "assert '***...***' == 'x'; dpl-7Hq\u2026 ok..."
+
+
+def test_mask_files_from_the_command_line(tmp_path: Path) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_text(f"<system-out>key {AWS}</system-out>", encoding="utf-8")
+    env = {**os.environ, "SOME_VALUE": AWS, "PYTHONPATH": str(Path(masking.__file__).parents[1])}
+    command = [sys.executable, "-m", "gauntlet.masking"]
+    done = subprocess.run([*command, str(report)], env=env, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert report.read_text(encoding="utf-8") == "<system-out>key ***</system-out>"
+    usage = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert usage.returncode == 3
+    assert "usage: python -m gauntlet.masking FILE" in usage.stderr
+
+
+def test_without_detect_secrets_values_are_masked_by_name_and_a_warning_says_so() -> None:
+    # The nox process of `nox -s ci` runs gauntlet from its source tree with nox alone.
+    code = (
+        "import sys; sys.modules['detect_secrets'] = None\n"
+        "from gauntlet import masking\n"
+        "env = {'DEPLOY_PAT': 'dpl-7Hq2Zr9Wm4Kx', 'STORAGE_ID': sys.argv[1]}\n"
+        "hide = masking.Masker(masking.secrets_in(env))\n"
+        "masking.Masker(masking.secrets_in(env))\n"
+        "print(hide('pat dpl-7Hq2Zr9Wm4Kx id ' + sys.argv[1]))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(masking.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, AWS], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == f"pat *** id {AWS}\n"  # by name only: the AWS shape needs detect-secrets
+    assert done.stderr.count("detect-secrets is not installed") == 1

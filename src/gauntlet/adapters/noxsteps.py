@@ -20,7 +20,6 @@ from nox.command import CommandFailed
 from gauntlet.config.load import Config, load_config
 from gauntlet.config.pyversions import declared_pythons
 from gauntlet.layout import Layout
-from gauntlet.masking import mask_file
 from gauntlet.results.covcombine import data_file
 
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
@@ -115,8 +114,17 @@ def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> Non
             env={"COVERAGE_FILE": str(data_file(results, version))},
         )
     finally:  # failing tests still measured coverage: the coverage gates judge it
-        mask_file(results / f"junit-python-{version}.xml")  # pytest wrote it, not the runner
+        mask_written(session, results / f"junit-python-{version}.xml")
         session.run("python", "-m", "gauntlet.results.covcombine", str(results))
+
+
+def mask_written(session: nox.Session, path: Path) -> None:
+    """Mask what pytest wrote (not the runner), in the session's environment.
+
+    Masking needs detect-secrets, which the session installs with gauntlet;
+    the nox process itself has only nox.
+    """
+    session.run("python", "-m", "gauntlet.masking", str(path), silent=True)
 
 
 def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
@@ -138,7 +146,7 @@ def run_mojo_graph(session: nox.Session, config: Config, *targets: str) -> None:
                 env={"GAUNTLET_EXT_DIR": str(ext_dir)},
             )
         finally:
-            mask_file(results / "junit-extensions.xml")
+            mask_written(session, results / "junit-extensions.xml")
 
 
 def comparison_file(config: Config) -> Path:
