@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gauntlet.cli import bench, dash, health, project
+from gauntlet.cli import bench, dash, health, init, project
 from gauntlet.cli.parser import Command, build_parser, parse
 from gauntlet.config.load import load_config
 from gauntlet.entry import guarded
@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 COMMANDS: dict[str, Command] = {
+    "init": Command(
+        init.cmd_init,
+        "adopt a repository: write dodo.py, noxfile.py, [tool.gauntlet] and a CI workflow",
+        init.add_init_arguments,
+    ),
     "mojo": Command(
         project.cmd_mojo,
         "show (or --install) the configured Mojo compiler",

@@ -47,6 +47,7 @@ class Config:
     timeout: float = DEFAULT_TIMEOUT_S
     mojo_flags: tuple[str, ...] = ()
     build_dir: str = ".gauntlet"
+    test_cwd: str = "root"  # "file": each test runs in its own folder
     extensions: tuple[Extension, ...] = ()
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_tags: tuple[str, ...] = ()

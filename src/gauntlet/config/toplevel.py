@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.config.model import Config, Extension
 from gauntlet.config.schema import Key, Table
-from gauntlet.config.values import Invalid, Kind, describe, number, relpath, relpaths, strings
+from gauntlet.config.values import (
+    Invalid,
+    Kind,
+    describe,
+    number,
+    one_of,
+    relpath,
+    relpaths,
+    strings,
+)
 
 if TYPE_CHECKING:
     from gauntlet.config.schema import Problems
@@ -68,6 +77,12 @@ TOP = Table(
             "Seconds one build or test run may take.",
         ),
         Key("mojo-flags", strings(), "Extra flags for every mojo build and run."),
+        Key(
+            "test-cwd",
+            one_of(("root", "file")),
+            "Where tests run: the project root, or the folder of the test file.",
+            default="root",
+        ),
         Key("build-dir", relpath(), "Folder (under root) for builds, results and caches."),
         Key("skip-tags", strings(), "Tests with these tags are not run."),
         Key("python-tests", relpaths(), "Folders holding the Python tests."),

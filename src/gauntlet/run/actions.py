@@ -97,6 +97,7 @@ class Job:
     out_dir: str = ""
     toolchain: str = ""
     caps: str = ""  # the compiler's capability tag (gauntlet.run.mojocaps), set with ``mojo``
+    test_cwd: str = "root"  # ``file``: a test runs in its source file's folder
 
     @classmethod
     def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "") -> Job:
@@ -114,6 +115,7 @@ class Job:
             kind=step.kind.value,
             out_dir=str(build.path),
             toolchain=toolchain,
+            test_cwd=config.test_cwd,
         )
 
     @property
@@ -162,10 +164,9 @@ class Job:
         return binary, None, done.duration_s
 
     def run(self, binary: Path) -> runner.Completed:
-        """Run a compiled program with the timeout."""
-        return runner.run(
-            [str(binary)], cwd=self.root, timeout=self.timeout, keep=runner.KEEP_BYTES
-        )
+        """Run a compiled program with the timeout, in the root or (``test-cwd = "file"``) its folder."""
+        cwd = str(Path(self.root, self.source).parent) if self.test_cwd == "file" else self.root
+        return runner.run([str(binary)], cwd=cwd, timeout=self.timeout, keep=runner.KEEP_BYTES)
 
 
 def _prune_siblings(binary: Path) -> None:
