@@ -30,8 +30,14 @@ from gauntlet.run.pyindex import releases
 if TYPE_CHECKING:
     import argparse
 
-DODO = '"""doit tasks: gauntlet\'s Mojo build, test and benchmark graph."""\n\nfrom gauntlet.dodo import *  # noqa: F403\n'
-NOXFILE = '"""nox sessions: gauntlet\'s pipeline (`nox -s ci`) and its stages."""\n\nfrom gauntlet.noxsessions import *  # noqa: F403\n'
+DODO = (
+    '"""doit tasks: gauntlet\'s Mojo build, test and benchmark graph."""\n\n'
+    "from gauntlet.dodo import *  # noqa: F403\n"
+)
+NOXFILE = (
+    '"""nox sessions: gauntlet\'s pipeline (`nox -s ci`) and its stages."""\n\n'
+    "from gauntlet.noxsessions import *  # noqa: F403\n"
+)
 GROUP = "mojo-python"  # the dependency group init adds for undeclared modules
 _TABLE = re.compile(r"^\[tool\.gauntlet\]\s*$", re.MULTILINE)
 _GROUPS = re.compile(r"^\[dependency-groups\]\s*$", re.MULTILINE)
@@ -39,7 +45,7 @@ _GROUPS = re.compile(r"^\[dependency-groups\]\s*$", re.MULTILINE)
 
 def add_init_arguments(parser: argparse.ArgumentParser) -> None:
     """``init [PATH] [--force] [--dry-run] [--ci-only] [--gitlab]``."""
-    parser.add_argument("path", nargs="?", type=Path, default=Path("."), help="the repository")
+    parser.add_argument("path", nargs="?", type=Path, default=Path(), help="the repository")
     parser.add_argument("--force", action="store_true", help="overwrite files that differ")
     parser.add_argument("--dry-run", action="store_true", help="show what would be written")
     parser.add_argument("--ci-only", action="store_true", help="only the CI workflow")
@@ -74,7 +80,11 @@ def table(choices: list[Choice]) -> str:
 
 
 def _print_choice(choice: Choice) -> None:
-    shown = f"{choice.key} = {_toml(choice.value)}" if choice.value is not None else f"{choice.key}: left out"
+    shown = (
+        f"{choice.key} = {_toml(choice.value)}"
+        if choice.value is not None
+        else f"{choice.key}: left out"
+    )
     print(shown)
     for line in choice.evidence:
         print(f"    ← {line}")
@@ -108,9 +118,14 @@ def _replace_table(text: str, new: str) -> str:
 def pyproject_text(path: Path, new_table: str, modules: list[str], force: bool) -> str:
     """pyproject.toml with the table appended (or replaced with ``force``) and missing modules."""
     name = re.sub(r"[^A-Za-z0-9]+", "-", path.parent.name).strip("-") or "project"
-    text = path.read_text(encoding="utf-8") if path.is_file() else (
-        f'[build-system]\nrequires = ["setuptools>=68"]\nbuild-backend = "setuptools.build_meta"\n\n'
-        f'[project]\nname = "{name}"\nversion = "0"\n\n[tool.setuptools]\npackages = []\n'
+    text = (
+        path.read_text(encoding="utf-8")
+        if path.is_file()
+        else (
+            '[build-system]\nrequires = ["setuptools>=68"]\n'
+            'build-backend = "setuptools.build_meta"\n\n'
+            f'[project]\nname = "{name}"\nversion = "0"\n\n[tool.setuptools]\npackages = []\n'
+        )
     )
     if _TABLE.search(text):
         if force:
@@ -123,8 +138,10 @@ def pyproject_text(path: Path, new_table: str, modules: list[str], force: bool) 
     missing = [DISTRIBUTIONS.get(m, m) for m in modules if declaring(m, sets) is None]
     if missing:
         line = f"{GROUP} = {_toml(missing)}  # Python modules the Mojo code imports\n"
-        print(f"pyproject.toml: [dependency-groups] {GROUP} = {_toml(missing)} (declared nowhere; "
-              "the mojo and bench sessions install it)")
+        print(
+            f"pyproject.toml: [dependency-groups] {GROUP} = {_toml(missing)} (declared nowhere; "
+            "the mojo and bench sessions install it)"
+        )
         match = _GROUPS.search(text)
         if match:
             text = text[: match.end() + 1] + line + text[match.end() + 1 :]
@@ -136,7 +153,9 @@ def pyproject_text(path: Path, new_table: str, modules: list[str], force: bool) 
 def gitignore_text(path: Path) -> str:
     """``.gitignore`` with ``.gauntlet/`` in it."""
     text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    if {".gauntlet/", ".gauntlet", "/.gauntlet/", "/.gauntlet"} & {ln.strip() for ln in text.splitlines()}:
+    if {".gauntlet/", ".gauntlet", "/.gauntlet/", "/.gauntlet"} & {
+        ln.strip() for ln in text.splitlines()
+    }:
         return text
     return (text.rstrip("\n") + "\n" if text.strip() else "") + ".gauntlet/\n"
 

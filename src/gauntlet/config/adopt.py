@@ -22,7 +22,9 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 MOJO_NAMES = ("mojo", "mojo-compiler")
 _BOUND = re.compile(r"^\s*(>=|<=|==|~=|<|>|=)?\s*([0-9][0-9A-Za-z.*]*)\s*$")
-_LOCKED = re.compile(r"/(mojo-compiler|mojo)-([0-9][0-9A-Za-z.]*?)-[^/\s]*\.conda|/mojo-([0-9][^-/]*)-")
+_LOCKED = re.compile(
+    r"/(mojo-compiler|mojo)-([0-9][0-9A-Za-z.]*?)-[^/\s]*\.conda|/mojo-([0-9][^-/]*)-"
+)
 _COMMAND = re.compile(r"\bmojo\s+(?![=:])((?:run|build|test|package)\s+)?([^\n&;|`\"']*)")
 _NOT_BUILDS = frozenset({"format", "doc", "precompile", "debug", "repl", "lsp", "--version"})
 
@@ -59,8 +61,9 @@ def _bounds(spec: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None, 
         op, text = match.group(1) or "==", match.group(2)
         if text.endswith("*"):
             base = [int(p) for p in text.rstrip(".*").split(".") if p]
-            low, high = numbers(".".join(map(str, base))), numbers(
-                ".".join(map(str, [*base[:-1], base[-1] + 1]))
+            low, high = (
+                numbers(".".join(map(str, base))),
+                numbers(".".join(map(str, [*base[:-1], base[-1] + 1]))),
             )
         elif op in (">=", "==", "=", "~="):
             low = numbers(text)
@@ -101,7 +104,8 @@ def _specs(data: Any, where: str) -> Iterator[tuple[str, str, str]]:
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        return data
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
 
@@ -129,8 +133,16 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
     if locked:
         evidence.append(f"pixi.lock: {locked}")
     if not evidence:
-        return Choice("mojo-version", None, ("no pixi.toml, mojoproject.toml, pyproject.toml "
-                      "or pixi.lock names mojo: key left out, gauntlet's default is used",))
+        return Choice(
+            "mojo-version",
+            None,
+            (
+                (
+                    "no pixi.toml, mojoproject.toml, pyproject.toml "
+                    "or pixi.lock names mojo: key left out, gauntlet's default is used"
+                ),
+            ),
+        )
     known = releases()
     final = sorted((v for v in known if is_release(v)), key=numbers)
 
@@ -141,17 +153,26 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
         target = numbers(locked)
         same = [v for v in final if numbers(v) == target and allowed(v)]
         before = [v for v in final if numbers(v) < target and allowed(v)]
-        pick = (same or before or [None])[-1]
+        pick = (same or before)[-1] if same or before else None
         if pick:
             why = "the locked release" if same else "the newest release before the locked one"
             return Choice("mojo-version", pick, (*evidence, f"index: {pick} is {why}"))
     if known:
         inside = [v for v in final if allowed(v)]
         if inside:
-            return Choice("mojo-version", inside[-1],
-                          (*evidence, f"index: {inside[-1]} is the newest release in range"))
-        return Choice("mojo-version", None, (*evidence, "index: no release in that range; "
-                      "key left out, gauntlet's default is used"))
+            return Choice(
+                "mojo-version",
+                inside[-1],
+                (*evidence, f"index: {inside[-1]} is the newest release in range"),
+            )
+        return Choice(
+            "mojo-version",
+            None,
+            (
+                *evidence,
+                "index: no release in that range; key left out, gauntlet's default is used",
+            ),
+        )
     guess = locked if locked and is_release(locked) else None
     if guess is None and low is not None:
         guess = ".".join(map(str, low))
@@ -252,7 +273,9 @@ def test_flags(commands: list[Command]) -> tuple[Choice, Choice, tuple[str, ...]
         none = ("no mojo command in the scripts runs a test: no extra flags",)
         return Choice("mojo-flags", None, (*evidence, *none)), Choice("include", (), ()), ()
     kept: list[str] = []
-    for option in dict.fromkeys(f for c in tests for f in (*(f"-D {d}" for d in c.defines), *c.flags)):
+    for option in dict.fromkeys(
+        f for c in tests for f in (*(f"-D {d}" for d in c.defines), *c.flags)
+    ):
         users = [c for c in tests if option in (*(f"-D {d}" for d in c.defines), *c.flags)]
         if len(users) == len(tests):
             kept.append(option)
@@ -264,8 +287,14 @@ def test_flags(commands: list[Command]) -> tuple[Choice, Choice, tuple[str, ...]
             )
     flags = [w for o in kept for w in o.split(" ", 1)]
     include = tuple(dict.fromkeys(i for c in tests for i in c.include))
-    inc_evidence = tuple(f"{c.where}: -I {' -I '.join(c.include)}" for c in tests if c.include)[:3]
+    inc_evidence = tuple(
+        dict.fromkeys(
+            f"{c.where.split(':')[0]}: -I {' -I '.join(c.include)}" for c in tests if c.include
+        )
+    )
     cds = tuple(dict.fromkeys(c.cd for c in tests if c.cd))
-    return Choice("mojo-flags", flags or None, tuple(evidence)), Choice(
-        "include", include, inc_evidence
-    ), cds
+    return (
+        Choice("mojo-flags", flags or None, tuple(evidence)),
+        Choice("include", include, inc_evidence),
+        cds,
+    )

@@ -23,7 +23,9 @@ from gauntlet.graph.scancache import ScanCache
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-_DATA_PATH = re.compile(r"""["']((?:\.\./|\./)?[\w.-]+(?:/[\w.-]+)*\.(?:json|jsonl|csv|txt|npy|bin|dat|yaml|yml|toml))["']""")
+_DATA_PATH = re.compile(
+    r"""["']((?:\.\./|\./)?[\w.-]+(?:/[\w.-]+)*\.(?:json|jsonl|csv|txt|npy|bin|dat|yaml|yml|toml))["']"""
+)
 
 
 def _resolved(project: Project) -> tuple[int, int]:
@@ -37,7 +39,9 @@ def _resolved(project: Project) -> tuple[int, int]:
     return total - missing, total
 
 
-def candidates(root: Path, files: Iterable[str], script_include: tuple[str, ...]) -> list[tuple[str, ...]]:
+def candidates(
+    root: Path, files: Iterable[str], script_include: tuple[str, ...]
+) -> list[tuple[str, ...]]:
     """Include-root sets worth trying: ``.``, ``src``, parents of packages, the scripts' -I."""
     found: list[tuple[str, ...]] = [(".",)]
     if (root / "src").is_dir():
@@ -79,21 +83,47 @@ def _folders(paths: Iterable[str], prefix: str) -> list[str]:
     return sorted(tops)
 
 
+def _count(files: list[str], folder: str, prefix: str) -> int:
+    return sum(
+        1 for p in files if p.startswith(folder + "/") and p.rsplit("/")[-1].startswith(prefix)
+    )
+
+
 def layout(project: Project) -> tuple[Choice, Choice, Choice]:
     """``tests``, ``benchmarks`` and ``packages``, from what the files are called."""
     files = list(project.files)
     tests = _folders(files, "test_")
     benches = _folders(files, "bench_")
-    skipped = sorted({p.split("/", 1)[0] for p in files if "/" in p and p.split("/", 1)[0] in ("examples", "example") and p.rsplit("/", 1)[-1].startswith("test_")})
-    t_lines = [f"{t}/: {sum(1 for p in files if p.startswith(t + '/') and p.rsplit('/', 1)[-1].startswith('test_'))} test_*.mojo files" for t in tests]
+    skipped = sorted(
+        {
+            p.split("/", 1)[0]
+            for p in files
+            if "/" in p
+            and p.split("/", 1)[0] in ("examples", "example")
+            and p.rsplit("/", 1)[-1].startswith("test_")
+        }
+    )
+    t_lines = [f"{t}/: {_count(files, t, 'test_')} test_*.mojo files" for t in tests]
     t_lines += [f"{s}/: test_*.mojo files of an examples folder: not tests" for s in skipped]
-    other = [p for p in files if "/" not in p and p.startswith("bench") and not p.startswith("bench_")]
-    b_lines = [f"{b}/: {sum(1 for p in files if p.startswith(b + '/') and p.rsplit('/', 1)[-1].startswith('bench_'))} bench_*.mojo files" for b in benches]
+    other = [
+        p for p in files if "/" not in p and p.startswith("bench") and not p.startswith("bench_")
+    ]
+    b_lines = [f"{b}/: {_count(files, b, 'bench_')} bench_*.mojo files" for b in benches]
     b_lines += [f"{p}: not named bench_*.mojo, not a benchmark gauntlet runs" for p in other]
-    discovered = build_project(replace(project.config, tests=tuple(tests) or ("tests",), packages=None))
+    discovered = build_project(
+        replace(project.config, tests=tuple(tests) or ("tests",), packages=None)
+    )
     packages = list(discovered.packages)
-    p_lines = [f"{p}/__init__.mojo under include root" for p in packages] or ["no folder with __init__.mojo directly under an include root"]
-    ignored = sorted({p.rsplit("/", 1)[0] for p in files if p.endswith(INIT_FILES) and p.split("/")[0] in NOT_LIBRARIES})
+    p_lines = [f"{p}/__init__.mojo under include root" for p in packages] or [
+        "no folder with __init__.mojo directly under an include root"
+    ]
+    ignored = sorted(
+        {
+            p.rsplit("/", 1)[0]
+            for p in files
+            if p.endswith(INIT_FILES) and p.split("/")[0] in NOT_LIBRARIES
+        }
+    )
     p_lines += [f"{p}/: a test, example or benchmark folder, not a package" for p in ignored[:5]]
     return (
         Choice("tests", tests or None, tuple(t_lines) or ("no test_*.mojo files",)),
@@ -109,11 +139,17 @@ def python_modules(project: Project) -> Choice:
     for path, source in sorted(project.files.items()):
         for module in source.python_modules:
             top = module.split(".")[0]
-            on_disk = (project.config.root / f"{top}.py").is_file() or (project.config.root / top).is_dir()
+            on_disk = (project.config.root / f"{top}.py").is_file() or (
+                project.config.root / top
+            ).is_dir()
             if top not in local and not on_disk:
                 found.setdefault(top, path)
     lines = tuple(f"{p}: Python.import_module({m!r})" for m, p in found.items())
-    return Choice("python-modules", sorted(found), lines or ("no Python.import_module of a third-party module",))
+    return Choice(
+        "python-modules",
+        sorted(found),
+        lines or ("no Python.import_module of a third-party module",),
+    )
 
 
 def test_cwd(project: Project, cds: tuple[str, ...]) -> Choice:
@@ -128,7 +164,12 @@ def test_cwd(project: Project, cds: tuple[str, ...]) -> Choice:
             at_root += (root / rel).exists()
             at_file += (folder / rel).exists() and not (root / rel).exists()
     if at_root or at_file:
-        lines.append(f"data paths in tests: {at_root} exist from the root, {at_file} only from the test's folder")
-    choice = "file" if (cds and any(c not in (".", "") for c in cds)) or at_file > at_root else "root"
+        lines.append(
+            f"data paths in tests: {at_root} exist from the root, "
+            f"{at_file} only from the test's folder"
+        )
+    choice = (
+        "file" if (cds and any(c not in (".", "") for c in cds)) or at_file > at_root else "root"
+    )
     lines.append(f"tests run from {'their own folder' if choice == 'file' else 'the project root'}")
     return Choice("test-cwd", choice, tuple(lines))

@@ -164,7 +164,7 @@ class Job:
         return binary, None, done.duration_s
 
     def run(self, binary: Path) -> runner.Completed:
-        """Run a compiled program with the timeout, in the root or (``test-cwd = "file"``) its folder."""
+        """Run a compiled program with the timeout, in the root or (test-cwd "file") its folder."""
         cwd = str(Path(self.root, self.source).parent) if self.test_cwd == "file" else self.root
         return runner.run([str(binary)], cwd=cwd, timeout=self.timeout, keep=runner.KEEP_BYTES)
 
