@@ -1,7 +1,7 @@
 """A per-test driver for Mojo test files whose tests would hide each other.
 
 Three styles of test file give no per-test outcome on their own, or lose the
-tests after the first failure (DESIGN.md, "Test styles"):
+tests after the first failure (see the README, "A result for every test function"):
 
 * ``main()``-driven files that call ``test_*`` functions one after the other:
   the first raise ends ``main`` and hides every later test;

@@ -1,6 +1,7 @@
 """Per-test results from the output of a Mojo test program.
 
-Three styles are understood (see DESIGN.md):
+Styles read from the output (the others are built through a per-test driver,
+:mod:`gauntlet.graph.testdriver`, read by :mod:`gauntlet.results.driverout`):
 
 * ``TestSuite`` (Mojo 1.x): ``PASS [ 0.001 ] name`` lines (times in ms), with
   ``At file:line:col: Error: message`` detail lines after a ``FAIL``; on a
