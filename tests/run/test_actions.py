@@ -7,8 +7,9 @@ import pytest
 from gauntlet.errors import ToolError
 from gauntlet.layout import BuildDir
 from gauntlet.results.records import read_result
+from gauntlet.results.stamp import stamp_path as key_file
 from gauntlet.results.stamp import write_stamp
-from gauntlet.run.actions import Job, artifact_current, key_file, run_test_file
+from gauntlet.run.actions import Job, artifact_current, run_test_file
 from gauntlet.run.mojocmd import compile_command, compile_slot
 
 

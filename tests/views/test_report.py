@@ -85,3 +85,29 @@ def test_compile_time_is_apart_and_never_a_slow_test(
     slow_files = out.split("Slowest files")[1]
     assert "9.50 │ did not run │ tests/nn/test_a.mojo" in slow_files
     assert "3.25 │        0.50 │ tests/nn/test_b.mojo" in slow_files
+
+
+def test_files_that_gave_one_result_are_named_in_the_report(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = write_tree(PROJECT)
+    whole = TestCase("tests/nn/test_a.mojo", "tests/nn/test_a.mojo", Status.PASSED, 0.1)
+    _write(
+        root,
+        "tests/nn/test_a.mojo",
+        FileResult("tests/nn/test_a.mojo", "", (whole,), 1.0, 0.1, 0, extra={"per_test": "file"}),
+    )
+    each = TestCase("test_x", "tests/nn/test_b.mojo", Status.PASSED, 0.1)
+    _write(
+        root,
+        "tests/nn/test_b.mojo",
+        FileResult("tests/nn/test_b.mojo", "", (each,), 1.0, 0.1, 0, extra={"per_test": "driver"}),
+    )
+    main(["--project", str(root), "report"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "one result per file for 1 file(s) with no test function gauntlet could call one by one: "
+        "tests/nn/test_a.mojo" in out
+    )
+    summary = json.loads((root / ".gauntlet/results/summary.json").read_text())
+    assert summary["one_result_per_file"] == ["tests/nn/test_a.mojo"]

@@ -20,9 +20,8 @@ from gauntlet import runner
 from gauntlet.bench.file import read_bench_key
 from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
-from gauntlet.results.stamp import Check
+from gauntlet.results.stamp import Check, stamp_path
 from gauntlet.run import actions, toolchain
-from gauntlet.run.actions import key_file
 from gauntlet.views.report import collect, write_report
 
 if TYPE_CHECKING:
@@ -130,7 +129,7 @@ def clean_outputs(output: str, programs: Sequence[str] = ()) -> None:
     """``doit clean``: remove what one item built: its output, stamps and cached programs."""
     target = Path(output)
     junit = [target.with_suffix(".xml")] if target.suffix == ".json" else []
-    for path in (target, key_file(target), *junit):
+    for path in (target, stamp_path(target), *junit):
         path.unlink(missing_ok=True)
     for program in map(Path, programs):
         # builds/<kind>/<source>/<key>/<program>: every kept key of this source goes

@@ -22,6 +22,7 @@ from enum import Enum
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
+from gauntlet.graph.testdriver import DRIVER_VERSION
 from gauntlet.layout import Layout
 
 if TYPE_CHECKING:
@@ -187,7 +188,7 @@ def make_plan(
                 continue
             # How benchmarks are measured ([tool.gauntlet.bench]) is part of their key.
             extra = (
-                timeout
+                {**timeout, "driver": DRIVER_VERSION}
                 if kind is StepKind.TEST
                 else {**timeout, "bench": config.raw.get("bench", {})}
             )

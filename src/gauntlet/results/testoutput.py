@@ -1,6 +1,7 @@
 """Per-test results from the output of a Mojo test program.
 
-Three styles are understood (see DESIGN.md):
+Styles read from the output (the others are built through a per-test driver,
+:mod:`gauntlet.graph.testdriver`, read by :mod:`gauntlet.results.driverout`):
 
 * ``TestSuite`` (Mojo 1.x): ``PASS [ 0.001 ] name`` lines (times in ms), with
   ``At file:line:col: Error: message`` detail lines after a ``FAIL``; on a
@@ -24,6 +25,10 @@ _SUITE = re.compile(r"^\s*(PASS|FAIL|SKIP)\s*\[\s*([\d.]+)\s*\]\s+(\S+)\s*$")
 _LEGACY = re.compile(r"^\s*(✓|✗|✔|✘)\s+(.+?)\s*$")
 _LOCATION = re.compile(r"^\s*At\s+(.+?):(\d+):(\d+):\s*(.*)$")
 _UNHANDLED = re.compile(r"Unhandled exception caught during execution:\s*(.*)$")
+_ABORT = re.compile(r"^ABORT:\s*(.*)$")
+_FRAME = re.compile(
+    r"^\s*(#\d+\s+0x[0-9a-fA-F]+|Stack dump|PLEASE submit|\d+\.\s+Program arguments)"
+)
 _END_OF_DETAIL = re.compile(r"^\s*(-{4,}|Summary\s*\[|Test suite'|Results:)")
 NOISE = (
     "Failed to initialize Crashpad",
@@ -102,12 +107,13 @@ def _per_test(lines: list[str]) -> list[_Case]:
 
 
 def unhandled_message(output: str) -> str:
-    """The message of an ``Unhandled exception`` line, or the last output line."""
+    """The message of an ``Unhandled exception`` or ``ABORT:`` line, or the last
+    output line that is not part of a stack dump."""
     for line in output.splitlines():
-        found = _UNHANDLED.search(line)
+        found = _UNHANDLED.search(line) or _ABORT.match(line.strip())
         if found and found.group(1).strip():
             return found.group(1).strip()
-    lines = [ln for ln in output.splitlines() if ln.strip()]
+    lines = [ln for ln in output.splitlines() if ln.strip() and not _FRAME.match(ln)]
     return lines[-1].strip() if lines else ""
 
 
@@ -134,16 +140,16 @@ def parse_test_output(
         status = Status.PASSED if exit_code == 0 else Status.FAILED
         if exit_code is not None and exit_code < 0:
             status = Status.ERROR
-        message = "" if status is Status.PASSED else _exit_message(combined, exit_code)
+        message = "" if status is Status.PASSED else exit_message(combined, exit_code)
         detail = "" if status is Status.PASSED else tail(combined)
         cases.append(TestCase(file, file, status, duration_s, message, detail))
     elif ended_badly and not failed_cases:
-        message = _exit_message(combined, exit_code)
+        message = exit_message(combined, exit_code)
         cases.append(TestCase(file, file, Status.ERROR, 0.0, message, tail(combined)))
     return tuple(cases)
 
 
-def _exit_message(output: str, exit_code: int | None) -> str:
+def exit_message(output: str, exit_code: int | None) -> str:
     if exit_code is not None and exit_code < 0:
         return f"crashed with signal {-exit_code}: {unhandled_message(output)}".rstrip(": ")
     return unhandled_message(output) or f"exited with code {exit_code}"

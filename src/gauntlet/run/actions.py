@@ -2,22 +2,19 @@
 
 Each function takes one :class:`Job` (plain, picklable values: doit hands it
 over as it is, to a thread or a process), writes its outputs atomically, and
-returns a small JSON-able summary.  Every artifact, test and benchmark
-programs included, is written next to its stamp (:mod:`gauntlet.results.stamp`):
-the content key it was made for and the SHA-256 of its bytes.  The stamp is
-written last, so an interrupted build is never taken for a finished one, and an
-artifact whose bytes no longer match its stamp is rebuilt with a warning, never
-reused.  Test binaries live in folders named by their key, which lets a switch
-back to an earlier compiler reuse what it built before.
-
-A program is checked against its digest each time before it is reused rather
-than rebuilt after it crashes: a genuine crash then costs no extra compile, and
-hashing is cheap (the sample's programs are 0.1-0.2 MB, well under 1 ms each;
-``benchmarks/cache_digests.py`` prints the figures).
+returns a small JSON-able summary.  Every artifact is written next to its stamp
+(:mod:`gauntlet.results.stamp`): its key and the SHA-256 of its bytes, written
+last, so an interrupted build is never taken for a finished one, and an
+artifact whose bytes no longer match is rebuilt with a warning, never reused.
+Test binaries live in folders named by their key (a switch back to an earlier
+compiler reuses them).  A program is checked against its digest before each
+reuse (well under 1 ms for the sample's: ``benchmarks/cache_digests.py``).
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 import sys
 import tempfile
@@ -28,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
 from gauntlet.atomic import partial_tag
+from gauntlet.graph.testdriver import SKIP_VARIABLE, Driver, plan_driver
 from gauntlet.layout import BuildDir, Layout
+from gauntlet.results.driverout import DriverRun, next_start, parse_driver_runs
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
 from gauntlet.results.stamp import Check, Stamp, check, stamp_path
@@ -41,11 +40,6 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Step
 
 KEEP_BINARIES = 3
-
-
-def key_file(output: Path) -> Path:
-    """The stamp file that records which key an artifact was built for, and its digest."""
-    return stamp_path(output)
 
 
 _warned: set[tuple[Path, int, int]] = set()
@@ -123,31 +117,52 @@ class Job:
         """The build folder this job writes into."""
         return BuildDir(Path(self.out_dir))
 
-    def compile(self, kind: str, target: Path) -> runner.Completed:
-        """Run the compiler for this job's source into ``target``."""
+    def compile(self, kind: str, target: Path, driver: Path | None = None) -> runner.Completed:
+        """Run the compiler for this job's source (or its ``driver``) into ``target``."""
         caps = Capabilities.from_tag(self.caps)
-        argv = compile_command(
-            self.mojo, kind, self.source, str(target), self.include, self.flags, caps
-        )
+        source, include = self.source, self.include
+        if driver is not None:  # the driver imports what the file's own folder holds
+            source = str(driver)
+            include = [str((Path(self.root) / self.source).parent), *self.include]
+        argv = compile_command(self.mojo, kind, source, str(target), include, self.flags, caps)
         with compile_slot() as env:
             return runner.run(
                 argv, cwd=self.root, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
             )
 
-    def compiler_output(self, done: runner.Completed) -> str:
+    def compiler_output(self, done: runner.Completed, driver: Path | None = None) -> str:
         """What the compiler said, with the project root stripped from paths."""
-        return (done.stdout + "\n" + done.stderr).replace(self.root.rstrip("/") + "/", "")
+        text = done.stdout + "\n" + done.stderr
+        if driver is not None:
+            text = text.replace(str(driver), self.source)
+        return text.replace(self.root.rstrip("/") + "/", "")
 
-    def program(self, folder: str) -> tuple[Path, TestCase | None, float]:
+    def driver(self) -> Driver | None:
+        """The per-test driver this test file needs (gauntlet.graph.testdriver), if any."""
+        try:
+            text = (Path(self.root) / self.source).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+        return plan_driver(text, std_prefix=Capabilities.from_tag(self.caps).std_prefix)
+
+    def program(
+        self, folder: str, driver: Driver | None = None
+    ) -> tuple[Path, TestCase | None, float]:
         """The compiled program (built unless this key's binary exists), or the error."""
-        binary = self.build_dir.program(folder, self.source, self.key)
-        stem = binary.name
-        if verify(binary, self.key) is Check.CURRENT:
+        key = self.key  # a driver's program is also keyed by the driver's text
+        if driver is not None:
+            key = hashlib.sha256(f"{key}\n{driver.source}".encode()).hexdigest()
+        binary = self.build_dir.program(folder, self.source, key)
+        if verify(binary, key) is Check.CURRENT:
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
         # A name private to this process and thread: two doit runs may build the same key.
-        partial = binary.with_name(f"{stem}.{partial_tag()}{threading.get_ident()}")
-        done = self.compile("executable", partial)
+        partial = binary.with_name(f"{binary.name}.{partial_tag()}{threading.get_ident()}")
+        driver_file = _driver_file(binary) if driver else None
+        if driver is not None and driver_file is not None:
+            driver_file.parent.mkdir(exist_ok=True)
+            driver_file.write_text(driver.source, encoding="utf-8")
+        done = self.compile("executable", partial, driver_file)
         if not done.ok:
             partial.unlink(missing_ok=True)
             if done.timed_out:
@@ -155,18 +170,38 @@ class Job:
                 error = TestCase(self.source, self.source, Status.ERROR, 0.0, message)
             else:
                 # no test ran: the time is compile time (returned), not the case's
-                error = compile_error_case(self.source, self.compiler_output(done))
+                error = compile_error_case(self.source, self.compiler_output(done, driver_file))
             return binary, error, done.duration_s
-        stamp = Stamp.of(partial, self.key)
+        stamp = Stamp.of(partial, key)
         partial.replace(binary)
         stamp.write(binary)
         _prune_siblings(binary)
         return binary, None, done.duration_s
 
-    def run(self, binary: Path) -> runner.Completed:
+    def run(self, binary: Path, env: dict[str, str] | None = None) -> runner.Completed:
         """Run a compiled program with the timeout, in the root or (test-cwd "file") its folder."""
         cwd = str(Path(self.root, self.source).parent) if self.test_cwd == "file" else self.root
-        return runner.run([str(binary)], cwd=cwd, timeout=self.timeout, keep=runner.KEEP_BYTES)
+        return runner.run(
+            [str(binary)], cwd=cwd, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
+        )
+
+    def run_driver(self, binary: Path, driver: Driver) -> list[DriverRun]:
+        """Run a driver program, starting it again after each test that crashes it."""
+        runs: list[DriverRun] = []
+        first: int | None = 0
+        while first is not None and first < len(driver.calls):
+            done = self.run(binary, {**os.environ, SKIP_VARIABLE: str(first)})
+            where = str(_driver_file(binary))
+            out, err = (text.replace(where, self.source) for text in (done.stdout, done.stderr))
+            runs.append(
+                DriverRun(out, err, done.returncode, done.duration_s, done.timed_out, first)
+            )
+            first = next_start(runs[-1])
+        return runs
+
+
+def _driver_file(binary: Path) -> Path:
+    return binary.parent / "driver" / f"{binary.name}.mojo"
 
 
 def _prune_siblings(binary: Path) -> None:
@@ -183,7 +218,7 @@ def build_artifact(job: Job) -> dict[str, Any]:
     """Build a package, executable or extension module; report the compiler's words."""
     target = Path(job.output)
     target.parent.mkdir(parents=True, exist_ok=True)
-    key_file(target).unlink(missing_ok=True)
+    stamp_path(target).unlink(missing_ok=True)
     # The file name names a precompiled package, so build under the final name
     # in a private folder and move it into place when the compiler succeeded.
     stamp: Stamp | None = None
@@ -205,39 +240,45 @@ def build_artifact(job: Job) -> dict[str, Any]:
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}
 
 
-def run_test_file(job: Job) -> dict[str, Any]:
-    """Compile and run one Mojo test file; write its JSON and JUnit results."""
-    binary, error, compile_s = job.program("tests")
-    run_s, exit_code, output_tail, extra = 0.0, None, "", {}
-    if error is not None:
-        cases: tuple[TestCase, ...] = (error,)
+def _outcome(job: Job, binary: Path, driver: Driver | None) -> tuple[Any, ...]:
+    """Run a built test program: its cases, run time, exit code, output tail and notes."""
+    extra: dict[str, Any] = {"per_test": "driver" if driver else "output"}
+    if driver is not None:
+        runs = job.run_driver(binary, driver)
+        calls = [(call.name, call.line) for call in driver.calls]
+        cases = parse_driver_runs(job.source, calls, runs, timeout_s=job.timeout)
+        if len(runs) > 1:
+            extra["restarts"] = len(runs) - 1
+        last = runs[-1]
+        run_s, exit_code = sum(r.duration_s for r in runs), last.exit_code
+        out, err, omitted, total = last.stdout, last.stderr, last.omitted_bytes, last.output_bytes
     else:
         done = job.run(binary)
         run_s, exit_code = done.duration_s, done.returncode
+        out, err, omitted, total = done.stdout, done.stderr, done.omitted_bytes, done.output_bytes
         cases = parse_test_output(
-            job.source,
-            done.stdout,
-            done.stderr,
-            done.returncode,
-            duration_s=done.duration_s,
-            timed_out=done.timed_out,
-            timeout_s=job.timeout,
-        )
-        output_tail = tail(clean(done.stdout + "\n" + done.stderr))
-        if done.omitted_bytes:  # the program printed more than the runner keeps
-            extra = {"output_bytes": done.output_bytes, "omitted_bytes": done.omitted_bytes}
-            note = f"[output truncated: {done.omitted_bytes} of {done.output_bytes} bytes not kept]"
-            output_tail = f"{note}\n{output_tail}"
+            job.source, out, err, exit_code, duration_s=run_s,
+            timed_out=done.timed_out, timeout_s=job.timeout,
+        )  # fmt: skip
+        if len(cases) == 1 and cases[0].name == job.source:
+            extra["per_test"] = "file"  # no test functions gauntlet could call one by one
+    output_tail = tail(clean(out + "\n" + err))
+    if omitted:  # the program printed more than the runner keeps
+        extra.update(output_bytes=total, omitted_bytes=omitted)
+        output_tail = f"[output truncated: {omitted} of {total} bytes not kept]\n{output_tail}"
+    return cases, run_s, exit_code, output_tail, extra
+
+
+def run_test_file(job: Job) -> dict[str, Any]:
+    """Compile and run one Mojo test file; write its JSON and JUnit results."""
+    driver = job.driver()
+    binary, error, compile_s = job.program("tests", driver)
+    if error is not None:
+        cases, run_s, exit_code, output_tail, extra = (error,), 0.0, None, "", {}
+    else:
+        cases, run_s, exit_code, output_tail, extra = _outcome(job, binary, driver)
     result = FileResult(
-        file=job.source,
-        key=job.key,
-        cases=cases,
-        compile_s=compile_s,
-        run_s=run_s,
-        exit_code=exit_code,
-        toolchain=job.toolchain,
-        output_tail=output_tail,
-        extra=extra,
+        job.source, job.key, cases, compile_s, run_s, exit_code, job.toolchain, output_tail, extra
     )
     target = Path(job.output)
     write_junit(target.with_suffix(".xml"), [result], name=job.source)

@@ -52,6 +52,13 @@ def print_summary(summary: Summary, console: Console, *, slowest: int = 5) -> No
     console.print(table)
     for group in summary.missing():
         console.print(f"[bold red]missing[/] {group.line()}")
+    whole = summary.whole_files()
+    if whole:
+        named = ", ".join(whole[:3]) + (f" and {len(whole) - 3} more" if len(whole) > 3 else "")
+        console.print(
+            f"[yellow]one result per file[/] for {len(whole)} file(s) with no test function "
+            f"gauntlet could call one by one: {named}"
+        )
     failures = summary.present_failures()
     if failures:
         table = Table(title="Failures", title_justify="left", show_edge=False)

@@ -121,6 +121,11 @@ class Summary:
             for (folder, reason), files in sorted(groups.items())
         )
 
+    def whole_files(self) -> tuple[str, ...]:
+        """Files that gave one result for the whole file: they define no test function
+        gauntlet could call one by one, and print no per-test lines."""
+        return tuple(r.file for r in self.ran() if r.extra.get("per_test") == "file")
+
     def to_json(self) -> dict[str, Any]:
         """The JSON summary written beside the merged JUnit file."""
         return {
@@ -141,6 +146,7 @@ class Summary:
             "failures": [c.to_json() for c in self.failures()],
             "slowest": [c.to_json() for c in self.slowest()],
             "missing": [g.to_json() for g in self.missing()],
+            "one_result_per_file": list(self.whole_files()),
             "deselected": list(self.deselected),
         }
 
