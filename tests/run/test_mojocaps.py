@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -129,3 +130,40 @@ def test_the_real_compilers_answer(
 @pytest.mark.slow
 def test_mojo_0_25_answers() -> None:
     assert probe(toolchain.ensure(OLDEST_MOJO_VERSION).mojo) == MOJO_025
+
+
+def _file_listed_before_folder(package: Path) -> str:
+    """A submodule name in ``package`` that is both a file and a folder, the file listed first."""
+    for number in range(32):
+        name = f"m{number}"
+        if number % 2:
+            (package / name).mkdir()
+        (package / f"{name}.mojo").write_text("fn from_file():\n    pass\n", encoding="utf-8")
+        (package / name).mkdir(exist_ok=True)
+        (package / name / "__init__.mojo").write_text("fn from_folder():\n    pass\n")
+        listing = [entry.name for entry in package.iterdir()]
+        if listing.index(f"{name}.mojo") < listing.index(name):
+            return name
+    pytest.skip("this file system never listed a file before its folder")
+
+
+@pytest.mark.slow
+def test_the_lookup_follows_what_0_26_reads(
+    tmp_path: Path, mojo_legacy: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GAUNTLET_MOJO", str(mojo_legacy.mojo))
+    root = tmp_path / "project"
+    (root / "src/pkg").mkdir(parents=True)
+    (root / "src/pkg/__init__.mojo").write_text("", encoding="utf-8")
+    name = _file_listed_before_folder(root / "src/pkg")
+    (root / "tests").mkdir()
+    (root / "tests/test_a.mojo").write_text(f"from pkg.{name} import from_file\n")
+    (root / "pyproject.toml").write_text(
+        '[tool.gauntlet]\nmojo-version = "0.26.1.0"\ninclude = ["src"]\n', encoding="utf-8"
+    )
+    argv = [str(mojo_legacy.mojo), "doc", "-I", "src", "tests/test_a.mojo", "-o", "doc.json"]
+    read = subprocess.run(argv, cwd=root, capture_output=True, text=True, check=False)
+    assert read.returncode == 0, read.stderr  # 0.26.1 reads the file, listed first
+    closure = load_context(root).project.closure(["tests/test_a.mojo"])
+    assert f"src/pkg/{name}.mojo" in closure  # so its edits rerun the test
+    assert f"src/pkg/{name}/__init__.mojo" in closure  # another listing may pick the folder
