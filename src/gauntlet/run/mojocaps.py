@@ -10,7 +10,7 @@ keyed by the binary's path, size and modification time:
   ``package`` as a deprecated alias, but only with a ``.mojoc`` output).
   Probed by ``mojo precompile --help`` exiting 0;
 * the standard library's names: ``std.testing`` (1.x, and 0.26.1 too) and the
-  bare ``testing`` (0.26 and older; 1.2.0 rejects it).  Probed with
+  bare ``testing`` (0.26 and older; 1.2.0 rejects it, 0.25.7 has only it).  Probed with
   ``mojo doc`` on a one-line file, which parses and type-checks without
   code generation;
 * ``TestSuite`` in the ``testing`` module;
@@ -32,9 +32,11 @@ keyed by the binary's path, size and modification time:
   the build behave like ``mojo run`` (the same program then builds, 1.65 s,
   and prints what ``mojo run`` prints).
 
-Measured on this machine (2 shared cores): the probe took 18.0 s on 0.26.1.0
-and 15.9 s on 1.2.0, once per binary; a cached answer costs one ``stat`` and
-a JSON read.
+Answers, probed: 1.2.0 ``precompile+std+testsuite``; 0.26.1
+``package+std+bare+testsuite+link-lm+listing-order``; 0.25.7
+``package+bare+testsuite+listing-order``.  The probe took 5.1 s (0.25.7),
+6.1 s (0.26.1) and 6.3 s (1.2.0) on this machine (2 shared cores; 16-18 s when
+it was busier), once per binary; a cached answer costs a ``stat`` and a JSON read.
 """
 
 from __future__ import annotations
