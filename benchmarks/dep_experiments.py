@@ -13,6 +13,8 @@ Usage:
 On a compiler without `mojo precompile` (0.26 and older) the sources are
 written in that release's dialect (`def f() raises:` becomes `fn f() raises:`,
 since there `def` already raises) and packages are built with `mojo package`;
+on one that rejects `std.`-prefixed imports (0.25 and older) `from std.X` is
+written `from X`;
 the experiments whose trees hold a `.mojoc` file are then not meaningful.
 
 The compiler is taken from --mojo, else $GAUNTLET_MOJO, else `mojo` on PATH.
@@ -112,9 +114,20 @@ class Mojo:
             [exe, "precompile", "--help"], capture_output=True, check=False
         ).returncode
         self.legacy = help_rc != 0  # 0.26 and older: `mojo package`, `fn ... raises`
+        self.std_prefix = self._accepts("from std.testing import assert_equal\n")
+
+    def _accepts(self, text: str) -> bool:
+        """Does ``mojo doc`` (parse and type-check, no code generation) accept a file?"""
+        with tempfile.TemporaryDirectory(prefix="dep-probe-") as scratch:
+            probe = Path(scratch) / "probe.mojo"
+            probe.write_text(text, encoding="utf-8")
+            argv = [self.exe, "doc", str(probe), "-o", str(Path(scratch) / "probe.json")]
+            return subprocess.run(argv, capture_output=True, check=False).returncode == 0
 
     def source(self, text: str) -> str:
         """A source as this compiler's dialect writes it."""
+        if not self.std_prefix:  # 0.25 and older: bare `testing`, `python`, ...
+            text = re.sub(r"^(\s*)(from|import) std\.", r"\1\2 ", text, flags=re.M)
         if not self.legacy:
             return text
         return re.sub(r"\bdef (\w+\([^\n]*?\)) raises\b", r"fn \1 raises", text)

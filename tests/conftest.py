@@ -45,6 +45,8 @@ def mojo() -> toolchain.Toolchain:
 
 
 LEGACY_MOJO_VERSION = "0.26.1.0"
+OLDEST_MOJO_VERSION = "0.25.7.0"  # the newest 0.25.x, the oldest release gauntlet runs
+LEGACY_MOJO_VERSIONS = (LEGACY_MOJO_VERSION, OLDEST_MOJO_VERSION)
 
 
 @pytest.fixture(scope="session")

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from gauntlet.config.load import parse_config
 from gauntlet.graph.project import Project, build_project
+from gauntlet.graph.resolve import Lookup
 from gauntlet.graph.scancache import ScanCache, digest_bytes
 
 if TYPE_CHECKING:
@@ -333,3 +334,50 @@ def test_discovery_leaves_out_test_example_and_benchmark_folders(write_tree: Wri
 def test_discovery_under_src_also_leaves_out_test_folders(write_tree: WriteTree) -> None:
     root = write_tree({"src/lib/__init__.mojo": "", "src/tests/__init__.mojo": ""})
     assert _project(root).packages == ("src/lib",)
+
+
+def test_a_name_that_is_both_file_and_folder_follows_the_compiler(write_tree: WriteTree) -> None:
+    # 1.2.0 reads the folder [d21, d24]; 0.26.1 and 0.25.7 whichever the folder
+    # lists first, so for them both are followed
+    root = write_tree(
+        {
+            "src/pkg/__init__.mojo": "",
+            "src/pkg/a.mojo": "def who(): pass\n",
+            "src/pkg/a/__init__.mojo": "def who(): pass\n",
+            "src/top.mojo": "",
+            "src/top/__init__.mojo": "",
+            "tests/test_dotted.mojo": "from pkg.a import who\n",
+            "tests/test_named.mojo": "from pkg import a\n",
+            "tests/test_top.mojo": "import top\n",
+        }
+    )
+    text = '[tool.gauntlet]\ninclude = ["src"]\n'
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    config = parse_config(root / "pyproject.toml", text)
+    folder_first = build_project(config)
+    listing = build_project(config, lookup=Lookup(".mojopkg", listing_order=True))
+    for test in ("tests/test_dotted.mojo", "tests/test_named.mojo"):
+        assert "src/pkg/a/__init__.mojo" in folder_first.closure([test])
+        assert "src/pkg/a.mojo" not in folder_first.closure([test])
+        assert {"src/pkg/a.mojo", "src/pkg/a/__init__.mojo"} <= set(listing.closure([test]))
+    assert "src/top.mojo" not in folder_first.closure(["tests/test_top.mojo"])
+    assert {"src/top.mojo", "src/top/__init__.mojo"} <= set(
+        listing.closure(["tests/test_top.mojo"])
+    )
+
+
+def test_the_precompiled_package_is_the_one_the_compiler_writes(write_tree: WriteTree) -> None:
+    # 1.2.0 reads only .mojoc [d13]; 0.26.1 and 0.25.7 only .mojopkg (measured by hand)
+    root = write_tree({"tests/test_p.mojo": "import old\nimport new\n"})
+    (root / "tests" / "old.mojopkg").write_bytes(b"\x00")
+    (root / "tests" / "new.mojoc").write_bytes(b"\x01")
+    text = "[tool.gauntlet]\n"
+    (root / "pyproject.toml").write_text(text, encoding="utf-8")
+    config = parse_config(root / "pyproject.toml", text)
+    current = build_project(config)
+    legacy = build_project(config, lookup=Lookup(".mojopkg", listing_order=True))
+    assert current.closure(["tests/test_p.mojo"]) == ("tests/new.mojoc", "tests/test_p.mojo")
+    assert current.unresolved(["tests/test_p.mojo"]) == ("tests/test_p.mojo:1:old",)
+    assert legacy.closure(["tests/test_p.mojo"]) == ("tests/old.mojopkg", "tests/test_p.mojo")
+    assert legacy.unresolved(["tests/test_p.mojo"]) == ("tests/test_p.mojo:2:new",)
+    assert len(legacy.digest("tests/old.mojopkg")) == 32

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gauntlet.errors import ConfigError, ToolError
-from gauntlet.run import toolchain
+from gauntlet.run import pyindex, toolchain
 
 RELEASES = ("0.26.1.0", "1.2.0")
 
@@ -20,9 +20,12 @@ class _SimpleIndex(BaseHTTPRequestHandler):
     """PEP 503 pages listing wheels that are never downloaded."""
 
     def do_GET(self) -> None:
-        if self.path.rstrip("/") == "/simple/mojo":
+        # wheel names spell a project's name with `_` (PEP 427): mojo_compiler-0.25.7.0-...
+        files = {"/simple/mojo": "mojo", "/simple/mojo-compiler": "mojo_compiler"}
+        wheel = files.get(self.path.rstrip("/"))
+        if wheel:
             links = "".join(
-                f'<a href="/files/mojo-{v}-py3-none-any.whl">mojo-{v}-py3-none-any.whl</a>\n'
+                f'<a href="/files/{wheel}-{v}-py3-none-any.whl">{wheel}-{v}-py3-none-any.whl</a>\n'
                 for v in RELEASES
             )
             body = f"<!DOCTYPE html><html><body>\n{links}</body></html>\n".encode()
@@ -70,6 +73,8 @@ def test_the_index_lists_its_releases(
 ) -> None:
     _use_index(monkeypatch, tmp_path, index)
     assert sorted(toolchain.available_versions()) == sorted(RELEASES)
+    assert pyindex.releases("mojo-compiler", index) == list(RELEASES)
+    assert pyindex.releases("Mojo.Compiler", index) == list(RELEASES)
 
 
 @pytest.mark.slow

@@ -34,10 +34,10 @@ from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages
 from gauntlet.graph.reach import bits, closures
 from gauntlet.graph.resolve import (
-    BINARY_PACKAGE,
     MOJO_SUFFIXES,
     STDLIB,
     Edges,
+    Lookup,
     Resolver,
     walk_tree,
 )
@@ -238,13 +238,21 @@ class Project:
 # -- discovery --------------------------------------------------------------------------
 
 
-def build_project(config: Config, cache: ScanCache | None = None) -> Project:
-    """Scan the project's Mojo sources; imports are resolved lazily, per program."""
+def build_project(
+    config: Config, cache: ScanCache | None = None, lookup: Lookup | None = None
+) -> Project:
+    """Scan the project's Mojo sources; imports are resolved lazily, per program.
+
+    ``lookup``: the compiler's release-dependent lookup rules (default: 1.2.0's).
+    """
+    lookup = lookup or Lookup()
     paths, dirs = walk_tree(str(config.root), frozenset({config.build_dir}))
     paths = [p for p in paths if not any(fnmatchcase(p, pat) for pat in config.exclude)]
     cache = cache or ScanCache(None)
     files = cache.scan(config.root, [p for p in paths if p.endswith(MOJO_SUFFIXES)])
-    binaries = {p: cache.digest_binary(config.root, p) for p in paths if p.endswith(BINARY_PACKAGE)}
+    binaries = {
+        p: cache.digest_binary(config.root, p) for p in paths if p.endswith(lookup.binary_package)
+    }
     return Project(
         config=config,
         files=files,
@@ -252,5 +260,5 @@ def build_project(config: Config, cache: ScanCache | None = None) -> Project:
         benchmarks=tuple(sorted(p for p in files if is_program(p, "bench_", config.benchmarks))),
         packages=(library_packages(files, config) if config.packages is None else config.packages),
         binary_digests=binaries,
-        resolver=Resolver(set(paths), dirs, config.include, files),
+        resolver=Resolver(set(paths), dirs, config.include, files, lookup),
     )

@@ -4,6 +4,12 @@ The measured rules (docs/dependencies.md, row ids in brackets) are described
 in :mod:`gauntlet.graph.project`; this module implements them for one import
 statement at a time and says which files the statement *follows* (their
 imports count too) and which it only *parses* (their content counts).
+
+:class:`Lookup` holds the rules that differ between releases (as probed, see
+gauntlet.run.mojocaps): the precompiled package read (``.mojoc`` on 1.x,
+``.mojopkg`` on 0.26.1 and 0.25.7), and which of ``N/__init__.mojo``, that
+package and ``N.mojo`` in one folder wins: 1.2.0 in that order [d23, d14, d24,
+d21], 0.26.1 and 0.25.7 the one listed first (readdir), so all are followed.
 """
 
 from __future__ import annotations
@@ -11,26 +17,34 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from gauntlet.graph.scan import Import
 from gauntlet.graph.scancache import SourceFile
 
 # Top-level names of Mojo's standard library (``std`` in Mojo 1.x, bare names
 # in 0.26 and older) and of the libraries shipped with the compiler.
-STDLIB = frozenset(
-    {
-        "std", "builtin", "collections", "memory", "python", "testing", "benchmark",
-        "math", "sys", "os", "time", "random", "utils", "algorithm", "bit", "buffer",
-        "complex", "hashlib", "logger", "pathlib", "pwd", "runtime", "subprocess",
-        "tempfile", "gpu", "itertools", "compile", "documentation", "io", "prelude",
-        "reflection", "stat", "ffi", "base64", "max", "layout", "tensor", "kv_cache",
-    }
-)  # fmt: skip
+STDLIB = frozenset({
+    "std", "builtin", "collections", "memory", "python", "testing", "benchmark", "math", "sys",
+    "os", "time", "random", "utils", "algorithm", "bit", "buffer", "complex", "hashlib", "logger",
+    "pathlib", "pwd", "runtime", "subprocess", "tempfile", "gpu", "itertools", "compile", "io",
+    "documentation", "prelude", "reflection", "stat", "ffi", "base64", "max", "layout", "tensor",
+    "kv_cache",
+})  # fmt: skip
 
 MOJO_SUFFIXES = (".mojo", ".🔥")
 INIT_FILES = ("__init__.mojo", "__init__.🔥")
 # Mojo 1.2.0 loads precompiled packages only as .mojoc; .mojopkg is ignored [d13].
 BINARY_PACKAGE = ".mojoc"
+BINARY_PACKAGES = (".mojoc", ".mojopkg")  # what the tree walk collects
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The release-dependent rules of a compiler's module lookup (module docstring)."""
+
+    binary_package: str = BINARY_PACKAGE
+    listing_order: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,18 @@ class Edges:
 
     follow: tuple[str, ...] = ()
     parse_only: tuple[str, ...] = ()
+
+
+Walked: TypeAlias = tuple[list[str], str | None, list[str]]  # inits, module, folders
+
+
+def _union(found: list[Edges]) -> Edges | None:
+    """Every file any of the resolutions follows or parses (None: none resolved)."""
+    if not found:
+        return None
+    follow = dict.fromkeys(f for e in found for f in e.follow)
+    parsed = dict.fromkeys(p for e in found for p in e.parse_only if p not in follow)
+    return Edges(tuple(follow), tuple(parsed))
 
 
 def _join(folder: str, name: str) -> str:
@@ -58,8 +84,10 @@ class Resolver:
         dirs: set[str],
         include: tuple[str, ...],
         sources: Mapping[str, SourceFile],
+        lookup: Lookup | None = None,
     ) -> None:
         self.files = files
+        self.lookup = lookup or Lookup()
         self.sources = sources
         self._expanding: set[tuple[str, tuple[str, ...]]] = set()
         self.dirs = dirs
@@ -94,59 +122,61 @@ class Resolver:
             self._names = frozenset(i.module.split(".")[0] for i in absolute if i.module)
         if roots not in self._effective:
             names = self._names
-            kept = (r for r in roots if any(self._top((r,), n) != (None, []) for n in names))
+            kept = (r for r in roots if any(self._top((r,), n) != ([], []) for n in names))
             self._effective[roots] = tuple(kept)
         return self._effective[roots]
 
-    def _top(self, roots: tuple[str, ...], name: str) -> tuple[str | None, list[str]]:
-        """The file that defines a top-level name, or the namespace folders holding it."""
-        for root in roots:
-            base = _join(root, name)
-            hit = self._init(base)
-            if hit is None and base + BINARY_PACKAGE in self.files:
-                hit = base + BINARY_PACKAGE
-            hit = hit or self._module(base)
-            if hit:
-                return hit, []
-        return None, [_join(r, name) for r in roots if _join(r, name) in self.dirs]
+    def _candidates(self, base: str, binary: bool) -> list[str]:
+        """What defines ``base`` in its folder: 1.2.0's choice, or every one (listing order)."""
+        package = base + self.lookup.binary_package if binary else ""
+        found = [self._init(base), package if package in self.files else None, self._module(base)]
+        hits = [h for h in found if h]
+        return hits if self.lookup.listing_order else hits[:1]
 
-    def _walk(
-        self, defined: str | None, folders: list[str], rest: list[str]
-    ) -> tuple[list[str], str | None, list[str]] | None:
-        """Inits along a dotted path, the final module (if any), the final package folders."""
-        inits: list[str] = []
-        target: str | None = None
-        if defined is not None:
-            if defined.endswith(INIT_FILES):
-                inits.append(defined)
-                folders = [_parent(defined)]
+    def _top(self, roots: tuple[str, ...], name: str) -> tuple[list[str], list[str]]:
+        """The files that may define a top-level name, or the namespace folders holding it."""
+        for root in roots:
+            hits = self._candidates(_join(root, name), binary=True)
+            if hits:
+                return hits, []
+        return [], [_join(r, name) for r in roots if _join(r, name) in self.dirs]
+
+    def _walk(self, defined: str | None, folders: list[str], rest: list[str]) -> list[Walked]:
+        """Every way a dotted path resolves: inits on the way, final module, final folders."""
+        if defined is None:
+            return self._descend([], None, folders, rest)
+        if defined.endswith(INIT_FILES):
+            return self._descend([defined], None, [_parent(defined)], rest)
+        return self._descend([], defined, folders, rest)
+
+    def _descend(
+        self, inits: list[str], target: str | None, folders: list[str], rest: list[str]
+    ) -> list[Walked]:
+        if not rest:
+            return [(inits, target, folders)]
+        if target is not None:
+            return []  # a module has no submodules
+        part, more = rest[0], rest[1:]
+        hits = next((h for f in folders if (h := self._candidates(_join(f, part), False))), [])
+        walks: list[Walked] = []
+        for hit in hits:
+            if hit.endswith(INIT_FILES):
+                walks.extend(self._descend([*inits, hit], None, [_parent(hit)], more))
             else:
-                target = defined
-        for part in rest:
-            if target is not None:
-                return None  # a module has no submodules
-            hit = next((h for f in folders if (h := self._init(_join(f, part)))), None)
-            if hit:
-                inits.append(hit)
-                folders = [_parent(hit)]
-                continue
-            module = next((m for f in folders if (m := self._module(_join(f, part)))), None)
-            if module:
-                target = module
-                continue
-            folders = [_join(f, part) for f in folders if _join(f, part) in self.dirs]
-            if not folders:
-                return None
-        return inits, target, folders
+                walks.extend(self._descend(inits, hit, folders, more))
+        below = [_join(f, part) for f in folders if _join(f, part) in self.dirs]
+        if not hits and below:
+            walks.extend(self._descend(inits, None, below, more))
+        return walks
 
     def _named(self, folders: list[str], names: tuple[str, ...]) -> list[str]:
         """Submodules among the names of ``from package import names``."""
         found = []
         for name in names:
             for folder in folders:
-                hit = self._init(_join(folder, name)) or self._module(_join(folder, name))
-                if hit:
-                    found.append(hit)
+                hits = self._candidates(_join(folder, name), binary=False)
+                if hits:
+                    found.extend(hits)
                     break
         return found
 
@@ -165,15 +195,15 @@ class Resolver:
         if imp.level:
             return self._relative(importer, imp, parts, roots)
         defined, folders = self._top(roots, parts[0])
-        if defined is None and not folders:
-            return None
-        if defined is not None and defined.endswith(BINARY_PACKAGE):
-            return Edges((defined,))
-        walked = self._walk(defined, folders, parts[1:])
-        if walked is None:
-            return None
-        inits, target, folders = walked
-        return self._edges(inits, target, folders, imp, [], roots)
+        found: list[Edges] = []
+        hits: list[str | None] = [*defined] if defined else [None] if folders else []
+        for hit in hits:
+            if hit is not None and hit.endswith(BINARY_PACKAGES):
+                found.append(Edges((hit,)))
+                continue
+            for inits, target, below in self._walk(hit, folders, parts[1:]):
+                found.append(self._edges(inits, target, below, imp, [], roots))
+        return _union(found)
 
     def _relative(
         self, importer: str, imp: Import, parts: list[str], roots: tuple[str, ...]
@@ -186,13 +216,10 @@ class Resolver:
         while folder not in ("", ".") and (init := self._init(folder)):
             enclosing.append(init)
             folder = _parent(folder)
-        walked = self._walk(None, [base], parts)
-        if walked is None:
-            return None
-        inits, target, folders = walked
         if not parts:  # `from . import n` imports names of the package itself
             return self._from_package(enclosing[:1], [base], imp, enclosing[1:], roots)
-        return self._edges(inits, target, folders, imp, enclosing, roots)
+        walks = self._walk(None, [base], parts)
+        return _union([self._edges(*walk, imp, enclosing, roots) for walk in walks])
 
     def _edges(
         self,
@@ -267,6 +294,6 @@ def walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]
                 if not entry.name.startswith(".") and path not in skip_dirs:
                     dirs.add(path)
                     stack.append(path + "/")
-            elif entry.name.endswith((*MOJO_SUFFIXES, BINARY_PACKAGE)):
+            elif entry.name.endswith((*MOJO_SUFFIXES, *BINARY_PACKAGES)):
                 files.append(path)
     return files, dirs

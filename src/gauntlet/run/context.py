@@ -20,6 +20,7 @@ from gauntlet.config.load import Config, load_config
 from gauntlet.errors import GauntletError
 from gauntlet.graph.plan import Plan, make_plan
 from gauntlet.graph.project import Project, build_project
+from gauntlet.graph.resolve import Lookup
 from gauntlet.graph.scancache import ScanCache
 from gauntlet.layout import Layout
 from gauntlet.run import toolchain
@@ -84,12 +85,13 @@ def load_context(
     config = where if isinstance(where, Config) else load_config(where)
     layout = Layout.of(config)
     cache = ScanCache(layout.build.scan_cache)
-    project = build_project(config, cache)
+    identity, caps = compiler_identity(config.mojo_version)
+    lookup = Lookup(caps.package_suffix, listing_order=caps.listing_order)
+    project = build_project(config, cache, lookup)
     skip, only = frozenset[str](), frozenset[str]()
     if selected:
         skip = frozenset(config.skip_tags) | _tags(env, "GAUNTLET_SKIP_TAGS")
         only = _tags(env, "GAUNTLET_ONLY_TAGS")
-    identity, caps = compiler_identity(config.mojo_version)
     plan = make_plan(
         project,
         identity,

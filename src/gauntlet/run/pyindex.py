@@ -50,7 +50,8 @@ class _Links(HTMLParser):
 
 def releases(package: str, index: str | None = None) -> list[str]:
     """The versions of ``package`` the index has files for, in the index's order."""
-    url = f"{index or index_url()}/{package}/"
+    parts = re.split(r"[-_.]+", package.lower())  # PEP 503 normalisation
+    url = f"{index or index_url()}/{'-'.join(parts)}/"
     if not url.startswith(("http://", "https://")):
         return []  # a local folder or file URL: nothing to ask
     request = urllib.request.Request(url, headers={"Accept": _ACCEPT})  # noqa: S310
@@ -69,6 +70,7 @@ def releases(package: str, index: str | None = None) -> list[str]:
         parser = _Links()
         parser.feed(body)
         names = parser.names
-    pattern = re.compile(rf"^{re.escape(package)}-([0-9][^-]*?)(?:-|\.tar\.gz$|\.zip$)", re.I)
+    name = "[-_.]+".join(map(re.escape, parts))  # wheels write `mojo_compiler` (PEP 427)
+    pattern = re.compile(rf"^{name}-([0-9][^-]*?)(?:-|\.tar\.gz$|\.zip$)", re.I)
     found = [m.group(1) for m in map(pattern.match, names) if m]
     return list(dict.fromkeys(found))
