@@ -130,6 +130,7 @@ def test_existing_files_kept_unless_force(
     assert main(["init", str(root)]) == 0
     out = capsys.readouterr().out
     assert "dodo.py: exists and differs: kept" in out
+    assert ".gitignore: added to" in out  # appended, not overwritten
     assert (root / "dodo.py").read_text() == "# mine\n"
     assert load_config(root).mojo_version == "1.2.0"
     assert (root / ".gitignore").read_text() == "build/\n.gauntlet/\n"

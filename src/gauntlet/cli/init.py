@@ -18,6 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gauntlet.atomic import write_text_atomic
 from gauntlet.config.adopt import Choice, mojo_version, script_commands, test_flags
 from gauntlet.config.load import load_config
 from gauntlet.config.model import Config
@@ -172,7 +173,10 @@ def write(root: Path, files: dict[str, str], *, force: bool, dry_run: bool) -> l
         if old is not None and not force and rel not in ("pyproject.toml", ".gitignore"):
             print(f"{rel}: exists and differs: kept (--force overwrites)")
             continue
-        verb = "would write" if dry_run else ("overwrote" if old is not None else "wrote")
+        verb = ("would write", "wrote") if old is None else ("would overwrite", "overwrote")
+        if old is not None and rel in ("pyproject.toml", ".gitignore"):
+            verb = ("would add to", "added to")  # appended to, never rewritten
+        verb = verb[0] if dry_run else verb[1]
         print(f"{rel}: {verb}")
         if dry_run:
             diff = difflib.unified_diff(
@@ -181,7 +185,7 @@ def write(root: Path, files: dict[str, str], *, force: bool, dry_run: bool) -> l
             print("".join(diff).rstrip("\n"))
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
+        write_text_atomic(path, content)
         written.append(rel)
     return written
 
