@@ -80,3 +80,15 @@ def test_unterminated_string_does_not_hide_later_lines_forever() -> None:
 def test_semicolon_separated_statement() -> None:
     parsed = parse_imports("import a; import b\n")
     assert [i.module for i in parsed.imports] == ["a"]
+
+
+def test_backtick_identifiers_are_names_even_with_quotes_and_commas_inside() -> None:
+    text = (
+        'from .constants import ` `, `\\n`, `"`, `\\\\`, `,`, `{`\n'
+        "from emberjson.utils import to_string  # `not` a name\n"
+    )
+    parsed = parse_imports(text)
+    assert parsed.problems == ()
+    first, second = parsed.imports
+    assert first.names == ("` `", "`\\n`", '`"`', "`\\\\`", "`,`", "`{`")
+    assert (second.module, second.names, second.line) == ("emberjson.utils", ("to_string",), 2)

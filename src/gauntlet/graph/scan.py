@@ -3,7 +3,7 @@
 Comments and string literals (docstrings included) are blanked first, keeping
 every offset and newline, so import-like text inside them is never taken for
 an import and line numbers stay exact.  What remains is matched statement by
-statement: ``import a.b as c, d``, ``from a.b import c, d as e``,
+statement (backtick identifiers such as `` `{` `` kept whole): ``import a.b as c, d``, ``from a.b import c, d as e``,
 parenthesised multi-line lists, backslash continuations, relative
 ``from .x``/``from ..y`` forms, and imports indented inside function bodies.
 """
@@ -15,7 +15,8 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 _BLANKABLE = re.compile(
-    r'"""[\s\S]*?(?:"""|\Z)'  # triple-quoted strings and docstrings
+    r"`[^`\n]+`"  # a backtick identifier (``from m import `{` ``): kept as it is
+    r'|"""[\s\S]*?(?:"""|\Z)'  # triple-quoted strings and docstrings
     r"|'''[\s\S]*?(?:'''|\Z)"
     r'|"(?:\\.|[^"\\\n])*"?'  # one-line strings
     r"|'(?:\\.|[^'\\\n])*'?"
@@ -30,7 +31,8 @@ _FROM = re.compile(
 _NEWLINE = re.compile(r"\n")
 _PY_IMPORT = re.compile(r"""Python\s*\.\s*import_module\(\s*["']([\w.]+)["']""")
 _DOTTED = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-_NAME = re.compile(r"^(?:[A-Za-z_]\w*|\*)$")
+_NAME = re.compile(r"^(?:[A-Za-z_]\w*|`[^`\n]+`|\*)$")
+_ITEM = re.compile(r"(?:`[^`\n]+`|[^,`])+")  # one name of an import list: commas in backticks
 
 
 class Import(NamedTuple):
@@ -54,6 +56,8 @@ class Parsed(NamedTuple):
 
 def _blank(match: re.Match[str]) -> str:
     text = match.group(0)
+    if text.startswith("`"):
+        return text
     if text == "\\\n":
         return "  "
     return "".join("\n" if ch == "\n" else " " for ch in text)
@@ -89,7 +93,7 @@ def parse_imports(text: str) -> Parsed:
         dots, module, rest = match.groups()
         names: list[str] = []
         bound: list[str] = []
-        for item in rest.strip().strip("()").split(","):
+        for item in _ITEM.findall(rest.strip().strip("()")):
             name, alias = _split_alias(item)
             if name and _NAME.match(name):
                 names.append(name)
