@@ -25,6 +25,14 @@ def test_concurrent_compiles_get_their_own_mojo_cache(
         assert again["XDG_CACHE_HOME"] == str(tmp_path)  # slots are given back
 
 
+def test_defines_reach_programs_but_not_the_package_command() -> None:
+    flags = ["-D", "ASSERT=all", "-DFAST", "--define=X=1", "--disable-warnings"]
+    package = compile_command("mojo", "package", "p", "p.mojoc", [], flags)
+    assert package == ["mojo", "precompile", "--disable-warnings", "p", "-o", "p.mojoc"]
+    program = compile_command("mojo", "executable", "t.mojo", "t", [], flags)
+    assert program[2:7] == flags
+
+
 def test_compile_commands() -> None:
     assert compile_command("mojo", "package", "src/p", "out/p.mojoc", ["src"], ["-O3"]) == [
         "mojo",

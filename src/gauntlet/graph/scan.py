@@ -3,9 +3,10 @@
 Comments and string literals (docstrings included) are blanked first, keeping
 every offset and newline, so import-like text inside them is never taken for
 an import and line numbers stay exact.  What remains is matched statement by
-statement (backtick identifiers such as `` `{` `` kept whole): ``import a.b as c, d``, ``from a.b import c, d as e``,
+statement: ``import a.b as c, d``, ``from a.b import c, d as e``,
 parenthesised multi-line lists, backslash continuations, relative
 ``from .x``/``from ..y`` forms, and imports indented inside function bodies.
+Backtick identifiers (``from m import `{`, `,` ``) are names, kept whole.
 """
 
 from __future__ import annotations

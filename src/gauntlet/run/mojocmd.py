@@ -60,7 +60,22 @@ def compile_command(
     includes = [arg for root in include for arg in ("-I", root)]
     if kind == "package":
         command = "precompile" if caps.precompile else "package"
-        return [mojo, command, *includes, *flags, source, "-o", output]
+        return [mojo, command, *includes, *package_flags(flags), source, "-o", output]
     emit = ["--emit", "shared-lib"] if kind == "extension" else []
     link = [] if "-lm" in flags else list(caps.link_flags)
     return [mojo, "build", *includes, *flags, *link, *emit, source, "-o", output]
+
+
+def package_flags(flags: list[str]) -> list[str]:
+    """The flags a package command takes: no release's ``package``/``precompile``
+    accepts ``-D`` (defines act when a program is built, so they lose nothing)."""
+    kept: list[str] = []
+    skip = False
+    for flag in flags:
+        if skip:
+            skip = False
+        elif flag in ("-D", "--define"):
+            skip = True
+        elif not flag.startswith(("-D", "--define=")):
+            kept.append(flag)
+    return kept
