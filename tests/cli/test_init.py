@@ -200,3 +200,26 @@ def test_rendered_workflow_passes_actionlint(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_locked_nightly_maps_to_the_release_before_it(
+    write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lock = (
+        "- conda: https://conda.modular.com/max-nightly/linux-64/mojo-compiler-{}-release.conda\n"
+    )
+    root = write_tree(
+        {
+            "pixi.toml": '[dependencies]\nmojo = "*"\n',
+            "pixi.lock": lock.format("0.26.2.0.dev2026012305"),
+        }
+    )
+    assert main(["init", str(root)]) == 0
+    assert "0.26.1.0 is the newest release before the locked one" in capsys.readouterr().out
+    assert load_config(root).mojo_version == "0.26.1.0"
+    # A nightly of the first release in range: the release it became.
+    (root / "pixi.toml").write_text('[dependencies]\nmojo = ">=0.26.1.0.dev2026011105,<0.27"\n')
+    (root / "pixi.lock").write_text(lock.format("0.26.1.0.dev2026011105"))
+    assert main(["init", "--force", str(root)]) == 0
+    assert "0.26.1.0 is the release the locked nightly became" in capsys.readouterr().out
+    assert load_config(root).mojo_version == "0.26.1.0"

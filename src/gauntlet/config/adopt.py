@@ -120,6 +120,20 @@ def locked_version(root: Path) -> str | None:
     return found[0] if found else None
 
 
+def _from_lock(locked: str, releases: list[str]) -> tuple[str | None, str]:
+    """The release for a locked version: itself, else the newest before it.  A nightly
+    (X.devN) comes before release X, so X is only taken when nothing in range precedes it."""
+    target, nightly = numbers(locked), not is_release(locked)
+    same = [v for v in releases if numbers(v) == target and not nightly]
+    before = [v for v in releases if numbers(v) < target]
+    if same or before:
+        return (same or before)[-1], (
+            "the locked release" if same else "the newest release before the locked one"
+        )
+    after = [v for v in releases if numbers(v) >= target]
+    return (after[0] if after else None), "the release the locked nightly became"
+
+
 def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
     """The Mojo release the repository uses, resolved against the package index."""
     evidence: list[str] = []
@@ -133,16 +147,8 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
     if locked:
         evidence.append(f"pixi.lock: {locked}")
     if not evidence:
-        return Choice(
-            "mojo-version",
-            None,
-            (
-                (
-                    "no pixi.toml, mojoproject.toml, pyproject.toml "
-                    "or pixi.lock names mojo: key left out, gauntlet's default is used"
-                ),
-            ),
-        )
+        why = "no pixi.toml, mojoproject.toml, pyproject.toml or pixi.lock names mojo"
+        return Choice("mojo-version", None, (f"{why}: key left out, gauntlet's default is used",))
     known = releases()
     final = sorted((v for v in known if is_release(v)), key=numbers)
 
@@ -150,12 +156,8 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
         return (low is None or numbers(v) >= low) and (high is None or numbers(v) < high)
 
     if locked and known:
-        target = numbers(locked)
-        same = [v for v in final if numbers(v) == target and allowed(v)]
-        before = [v for v in final if numbers(v) < target and allowed(v)]
-        pick = (same or before)[-1] if same or before else None
+        pick, why = _from_lock(locked, [v for v in final if allowed(v)])
         if pick:
-            why = "the locked release" if same else "the newest release before the locked one"
             return Choice("mojo-version", pick, (*evidence, f"index: {pick} is {why}"))
     if known:
         inside = [v for v in final if allowed(v)]
