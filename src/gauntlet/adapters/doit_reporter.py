@@ -36,7 +36,7 @@ from gauntlet import runner
 from gauntlet.adapters.doit_progress import Progress
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode, GauntletError
-from gauntlet.masking import Masker
+from gauntlet.masking import EnvMasker
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,7 +124,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.previous_handler: Any = None
         self.deps: dict[str, list[str]] = {}
         self.recording: Recording | None = None
-        self.masker = Masker.for_env()
+        self.masker = EnvMasker()
         self.bad_results: list[str] = []  # tasks that succeeded with a failing result
         self.recorded: set[str] = set()  # tasks already in the history
         self.progress = Progress(max(1, int(options.get("num_process") or 1)))

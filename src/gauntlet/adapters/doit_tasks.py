@@ -182,6 +182,7 @@ class Graph:
 
 
 def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
+    act.forget_verdicts()  # a new run checks every outcome afresh
     env = {"GAUNTLET_SKIP_TAGS": skip, "GAUNTLET_ONLY_TAGS": only}
     context = load_context(Path(explicit) if explicit else folder, selected=True, env=env)
     for problem in context.diagnostics:

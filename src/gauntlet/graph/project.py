@@ -32,7 +32,7 @@ from fnmatch import fnmatchcase
 
 from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages
-from gauntlet.graph.reach import bits, closures
+from gauntlet.graph.reach import bits, closures, digests
 from gauntlet.graph.resolve import (
     BINARY_PACKAGE,
     MOJO_SUFFIXES,
@@ -67,7 +67,7 @@ class _Graph:
     included: list[int]
     missing: int
     table: list[tuple[Edges, tuple[Import, ...]]]
-    lines: list[str]  # "path NUL digest" per file: what a closure's key hashes
+    merkle: list[str]  # per file: digest of its closure's files and edges (reach.digests)
     python: dict[str, int]  # each Python module: the files that import it
     problems: int  # files with statements the scanner could not read
 
@@ -134,6 +134,7 @@ class Project:
             followed, included = closures(succ, extra)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
             lines = [f"{path}\0{self.digest(path)}\n" for path in order]
+            merkle = digests(succ, extra, lines)
             python: dict[str, int] = {}
             problems = 0
             for i, source in enumerate(map(self.files.get, order)):
@@ -141,7 +142,7 @@ class Project:
                     python[module] = python.get(module, 0) | 1 << i
                 problems |= (1 << i) if source and source.problems else 0
             self._graphs[roots] = _Graph(
-                order, number, followed, included, missing, table, lines, python, problems
+                order, number, followed, included, missing, table, merkle, python, problems
             )
         return self._graphs[roots]
 
@@ -159,10 +160,19 @@ class Project:
         return self._reached[entries]
 
     def inputs_digest(self, entries: Iterable[str]) -> str:
-        """SHA-256 of every input's path and content digest, in closure order."""
-        found = self._masks(tuple(entries))
-        text = "" if found is None else "".join(map(found[0].lines.__getitem__, bits(found[2])))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """A digest of every input's path and content and of the imports between them.
+
+        Each entry's closure digest is computed once per import cycle, Merkle
+        style (:func:`gauntlet.graph.reach.digests`), so a key costs one hash
+        however many files its closure holds.
+        """
+        starts = tuple(entries)
+        found = self._masks(starts)
+        if found is None:
+            return hashlib.sha256(b"").hexdigest()
+        graph = found[0]
+        parts = sorted({graph.merkle[graph.number[entry]] for entry in starts})
+        return hashlib.sha256("".join(parts).encode("ascii")).hexdigest()
 
     def python_modules(self, entries: Iterable[str]) -> list[str]:
         """The Python modules imported (``Python.import_module``) in a program's closure."""

@@ -9,10 +9,17 @@ closure is then an OR of a few ints, whatever the graph's size.
 Each node also carries *extra* bits that belong to the closure of whoever
 reaches it without being followed further (a package ``__init__.mojo`` that
 is parsed but not elaborated).
+
+:func:`digests` gives each node a Merkle digest over the same components: its
+component's own lines, its extra nodes' lines and the digests of the
+components it points to.  A change to any node a closure includes changes the
+digest of every node whose closure includes it, and nothing else; a
+closure's key costs one hash per component instead of one pass over its files.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from itertools import compress
 
@@ -91,3 +98,28 @@ def closures(succ: Sequence[Sequence[int]], extra: Sequence[int]) -> tuple[list[
             followed[member] = follow
             included[member] = include
     return followed, included
+
+
+def digests(
+    succ: Sequence[Sequence[int]], extra: Sequence[int], lines: Sequence[str]
+) -> list[str]:
+    """Per node: SHA-256 of its component's lines, its extra lines and its successors' digests.
+
+    ``lines[n]`` is what stands for node ``n`` (its path and content digest).
+    The digest of a node changes exactly when the line of a node its closure
+    includes changes, or when the edges within that closure change.
+    """
+    found = [""] * len(succ)
+    for members in components(succ):
+        own = set(members)
+        parsed = 0
+        below: set[str] = set()
+        for member in members:
+            parsed |= extra[member]
+            below.update(found[t] for t in succ[member] if t not in own)
+        text = "".join(lines[m] for m in sorted(members))
+        text += "\x01" + "".join(lines[n] for n in bits(parsed)) + "\x02" + "".join(sorted(below))
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        for member in members:
+            found[member] = digest
+    return found
