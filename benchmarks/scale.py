@@ -88,6 +88,15 @@ def median_of(repeat: int, argv: list[str], cwd: Path, env: dict[str, str]) -> f
     return statistics.median(walls)
 
 
+def environment(root: Path, fake: Path) -> dict[str, str]:
+    """The commands' environment: the stand-in compiler, no history, bytecode cached."""
+    env = {**os.environ, "GAUNTLET_MOJO": str(fake), "GAUNTLET_HISTORY": "off"}
+    env["PYTHONPYCACHEPREFIX"] = str(root / ".pycache")
+    env.pop("GAUNTLET_PROJECT", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--modules", type=int, default=1200)
@@ -101,10 +110,7 @@ def main() -> None:
         fake = root / ".stand-in-mojo"
         fake.write_text(FAKE_MOJO, encoding="utf-8")
         fake.chmod(0o755)
-        env = {**os.environ, "GAUNTLET_MOJO": str(fake), "GAUNTLET_HISTORY": "off"}
-        env["PYTHONPYCACHEPREFIX"] = str(root / ".pycache")
-        env.pop("GAUNTLET_PROJECT", None)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env = environment(root, fake)
         py = sys.executable
         scan = [py, "-m", "gauntlet", "--project", str(root), "scan", "--json"]
         cache = root / ".gauntlet" / "cache" / "scan.json"

@@ -217,6 +217,10 @@ class EnvMasker:
         self._grams = frozenset(grams)
         self._found: Masker | None = None
 
+    def searched(self) -> bool:
+        """Whether a text has needed the environment's secrets (so they were looked for)."""
+        return self._found is not None
+
     def _could_hold(self, text: str) -> bool:
         grams = self._grams
         return any(text[i : i + MIN_LENGTH] in grams for i in range(len(text) - MIN_LENGTH + 1))

@@ -32,7 +32,7 @@ from fnmatch import fnmatchcase
 
 from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages
-from gauntlet.graph.reach import bits, closures, digests
+from gauntlet.graph.reach import Members, bits, closures, digests
 from gauntlet.graph.resolve import (
     BINARY_PACKAGE,
     MOJO_SUFFIXES,
@@ -90,7 +90,7 @@ class Project:
     _reached: dict[tuple[str, ...], tuple[_Graph, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
-    _walks: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]] = field(
+    _walks: dict[tuple[str, ...], tuple[Members, tuple[tuple[str, Import], ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -182,13 +182,11 @@ class Project:
         graph, _, included = found
         return sorted(module for module, files in graph.python.items() if files & included)
 
-    def _walk(
-        self, entries: Iterable[str]
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
+    def _walk(self, entries: Iterable[str]) -> tuple[Members, tuple[tuple[str, Import], ...]]:
         starts = tuple(entries)
         found = self._masks(starts)
         if found is None:
-            return (), ()
+            return Members((), 0), ()
         if starts not in self._walks:  # asked for inputs, key and diagnostics: once
             graph, followed, included = found
             missing = tuple(
@@ -196,11 +194,15 @@ class Project:
                 for i in bits(followed & graph.missing)
                 for imp in graph.table[i][1]
             )
-            self._walks[starts] = (tuple(map(graph.order.__getitem__, bits(included))), missing)
+            self._walks[starts] = (Members(graph.order, included), missing)
         return self._walks[starts]
 
     def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
         """Sorted inputs of the program built from ``entries`` (the entries included)."""
+        return tuple(self._walk(entries)[0])
+
+    def inputs(self, entries: Iterable[str]) -> Members:
+        """:meth:`closure`, listed only when read (a plan's steps hold these)."""
         return self._walk(entries)[0]
 
     def unresolved(self, entries: Iterable[str]) -> tuple[str, ...]:

@@ -20,8 +20,10 @@ closure's key costs one hash per component instead of one pass over its files.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import cached_property
 from itertools import compress
+from typing import Any
 
 _FLAGS = str.maketrans("01", "\x00\x01")
 
@@ -36,6 +38,41 @@ def bits(mask: int) -> list[int]:
     """
     flags = bin(mask)[:1:-1].translate(_FLAGS).encode("ascii")
     return list(compress(range(len(flags)), flags))
+
+
+class Members(Sequence[str]):
+    """The names of a bit set's nodes, ascending; listed only when first read.
+
+    A plan holds one per step, and a no-op run reads only their sizes.
+    """
+
+    def __init__(self, names: Sequence[str], mask: int) -> None:
+        self._names = names
+        self._mask = mask
+
+    @cached_property
+    def _items(self) -> tuple[str, ...]:
+        return tuple(map(self._names.__getitem__, bits(self._mask)))
+
+    def __len__(self) -> int:
+        return self._mask.bit_count()
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence) and not isinstance(other, str):
+            return self._items == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __repr__(self) -> str:
+        return repr(self._items)
 
 
 def components(succ: Sequence[Sequence[int]]) -> list[list[int]]:
@@ -100,9 +137,7 @@ def closures(succ: Sequence[Sequence[int]], extra: Sequence[int]) -> tuple[list[
     return followed, included
 
 
-def digests(
-    succ: Sequence[Sequence[int]], extra: Sequence[int], lines: Sequence[str]
-) -> list[str]:
+def digests(succ: Sequence[Sequence[int]], extra: Sequence[int], lines: Sequence[str]) -> list[str]:
     """Per node: SHA-256 of its component's lines, its extra lines and its successors' digests.
 
     ``lines[n]`` is what stands for node ``n`` (its path and content digest).
