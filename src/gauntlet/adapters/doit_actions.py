@@ -127,7 +127,7 @@ def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = 
     new run, checks in full.
     """
     memo = (kind, output, key, tuple(programs))
-    seen = _stats(output, programs)
+    seen = _stats(kind, output, programs)
     if seen is not None and _verdicts.get(memo) == seen:
         return True
     good = _outcome_current(kind, output, key, programs)
@@ -144,19 +144,24 @@ def forget_verdicts() -> None:
     _verdicts.clear()
 
 
-def _stats(output: str, programs: Sequence[str]) -> tuple[object, ...] | None:
-    """The stat of the files an item's check reads; None when its output is missing."""
+def _stats(kind: str, output: str, programs: Sequence[str]) -> tuple[object, ...] | None:
+    """The stat of the files an item's check reads; None when its output is missing.
+
+    A build reads its artifact and stamp; a test or benchmark its result file
+    (which holds its key) and each cached program with its stamp.
+    """
+    files = [output, output + ".key"] if kind == "build" else [output]
+    files.extend(f"{p}{suffix}" for p in programs for suffix in ("", ".key"))
     found: list[object] = []
-    for path in (output, *programs):
-        for file in (path, path + ".key"):  # the file and its stamp (results.stamp)
-            try:
-                info = os.stat(file)  # noqa: PTH116 - a str: no Path per file on a no-op run
-            except OSError:
-                if file == output:
-                    return None
-                found.append(None)
-                continue
-            found.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    for file in files:
+        try:
+            info = os.stat(file)  # noqa: PTH116 - a str: no Path per file on a no-op run
+        except OSError:
+            if file == output:
+                return None
+            found.append(None)
+            continue
+        found.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return tuple(found)
 
 

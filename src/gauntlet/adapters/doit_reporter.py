@@ -20,6 +20,7 @@ Each printed line ends with the run's progress (:mod:`gauntlet.adapters.doit_pro
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -157,7 +158,12 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         return now - begun
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
-        """Tasks are about to run: take over Ctrl-C until the run completes."""
+        """Tasks are about to run: take over Ctrl-C until the run completes.
+
+        The tasks doit loaded live for the whole run: they join the loaded
+        project outside the cyclic collector's scans (see ``doit_tasks._without_gc``).
+        """
+        gc.freeze()
         _interrupted.clear()
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)
