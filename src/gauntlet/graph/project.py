@@ -32,7 +32,7 @@ from fnmatch import fnmatchcase
 
 from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages
-from gauntlet.graph.reach import Members, bits, closures, digests
+from gauntlet.graph.reach import Members, bits, closures, components, digests
 from gauntlet.graph.resolve import (
     BINARY_PACKAGE,
     MOJO_SUFFIXES,
@@ -131,10 +131,11 @@ class Project:
             table = [self.imports_of(path, roots) for path in order]
             succ = [[number[f] for f in edges.follow] for edges, _ in table]
             extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
-            followed, included = closures(succ, extra)
+            found = components(succ)  # once, for the closures and their digests
+            followed, included = closures(succ, extra, found)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
             lines = [f"{path}\0{self.digest(path)}\n" for path in order]
-            merkle = digests(succ, extra, lines)
+            merkle = digests(succ, extra, lines, found)
             python: dict[str, int] = {}
             problems = 0
             for i, source in enumerate(map(self.files.get, order)):

@@ -116,11 +116,18 @@ def components(succ: Sequence[Sequence[int]]) -> list[list[int]]:
     return found
 
 
-def closures(succ: Sequence[Sequence[int]], extra: Sequence[int]) -> tuple[list[int], list[int]]:
-    """Per node: the bit set it follows (itself included), and that plus every extra bit."""
+def closures(
+    succ: Sequence[Sequence[int]],
+    extra: Sequence[int],
+    found: Sequence[Sequence[int]] | None = None,
+) -> tuple[list[int], list[int]]:
+    """Per node: the bit set it follows (itself included), and that plus every extra bit.
+
+    ``found`` is ``components(succ)`` when the caller already has it.
+    """
     followed = [0] * len(succ)
     included = [0] * len(succ)
-    for members in components(succ):
+    for members in components(succ) if found is None else found:
         own = 0
         for member in members:
             own |= 1 << member
@@ -137,24 +144,30 @@ def closures(succ: Sequence[Sequence[int]], extra: Sequence[int]) -> tuple[list[
     return followed, included
 
 
-def digests(succ: Sequence[Sequence[int]], extra: Sequence[int], lines: Sequence[str]) -> list[str]:
+def digests(
+    succ: Sequence[Sequence[int]],
+    extra: Sequence[int],
+    lines: Sequence[str],
+    found: Sequence[Sequence[int]] | None = None,
+) -> list[str]:
     """Per node: SHA-256 of its component's lines, its extra lines and its successors' digests.
 
     ``lines[n]`` is what stands for node ``n`` (its path and content digest).
     The digest of a node changes exactly when the line of a node its closure
     includes changes, or when the edges within that closure change.
+    ``found`` is ``components(succ)`` when the caller already has it.
     """
-    found = [""] * len(succ)
-    for members in components(succ):
+    digest_of = [""] * len(succ)
+    for members in components(succ) if found is None else found:
         own = set(members)
         parsed = 0
         below: set[str] = set()
         for member in members:
             parsed |= extra[member]
-            below.update(found[t] for t in succ[member] if t not in own)
+            below.update(digest_of[t] for t in succ[member] if t not in own)
         text = "".join(lines[m] for m in sorted(members))
         text += "\x01" + "".join(lines[n] for n in bits(parsed)) + "\x02" + "".join(sorted(below))
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
         for member in members:
-            found[member] = digest
-    return found
+            digest_of[member] = digest
+    return digest_of
