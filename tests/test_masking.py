@@ -162,3 +162,26 @@ def test_without_detect_secrets_values_are_masked_by_name_and_a_warning_says_so(
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"pat *** id {AWS}\n"  # by name only: the AWS shape needs detect-secrets
     assert done.stderr.count("detect-secrets is not installed") == 1
+
+
+def test_the_env_masker_finds_secrets_only_for_a_text_that_could_hold_one() -> None:
+    # pragma: allowlist nextline secret
+    env = {"SOMETHING": GITHUB, "DATABASE_URL": "postgresql://u:p%40ss-w0rd%21x@db/app"}
+    hide = masking.EnvMasker(env)
+    line = "gauntlet: 0 task(s) ran, 815 up to date"
+    assert hide(line) == line
+    assert not hide.searched()  # detect-secrets' formats were not needed
+    # pragma: allowlist nextline secret
+    assert hide("see https://x:hunter2@h/ ok") == "see https://x:***@h/ ok"
+    assert hide(f"token {GITHUB}.") == "token ***."
+    assert hide.searched()
+    assert hide(f"cut: {GITHUB[:12]}...") == "cut: ***..."
+    assert hide("decoded p@ss-w0rd!x here") == "decoded *** here"
+    assert hide.data({"k": [f"x{GITHUB}"]}) == {"k": ["x***"]}
+
+
+def test_the_env_masker_masks_what_the_masker_masks() -> None:
+    env = {"SOMETHING": AWS, "API_TOKEN": "s3cr3t-value", "PLAIN": "/usr/bin:/bin"}
+    texts = [f"a {AWS} b", "s3cr3t-value", f"...{AWS[-9:]}", "nothing here", "/usr/bin:/bin"]
+    for text in texts:
+        assert masking.EnvMasker(env)(text) == masking.Masker.for_env(env)(text)

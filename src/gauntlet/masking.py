@@ -195,6 +195,58 @@ class Masker:
         return value
 
 
+class EnvMasker:
+    """A :class:`Masker` of an environment that looks for its secrets only when needed.
+
+    Finding the secrets runs detect-secrets' formats over every value (tens of
+    milliseconds, most of a no-op run's output budget).  Every secret is a
+    part of some value of at least ``MIN_LENGTH`` characters (or a URL
+    password, decoded), and so is every end of one that ``mask`` cuts at an
+    ellipsis; so a text that shares no ``MIN_LENGTH``-character run with any
+    value or decoded password holds none, and is masked for learned values
+    and URL passwords only.  The first text that does share one finds them.
+    """
+
+    def __init__(self, env: Mapping[str, str] | None = None) -> None:
+        self._env = dict(os.environ if env is None else env)
+        grams: set[str] = set()
+        for value in self._env.values():
+            password = _url_password(value)
+            for text in (value, unquote(password) if password else ""):
+                grams.update(text[i : i + MIN_LENGTH] for i in range(len(text) - MIN_LENGTH + 1))
+        self._grams = frozenset(grams)
+        self._found: Masker | None = None
+
+    def searched(self) -> bool:
+        """Whether a text has needed the environment's secrets (so they were looked for)."""
+        return self._found is not None
+
+    def _could_hold(self, text: str) -> bool:
+        grams = self._grams
+        return any(text[i : i + MIN_LENGTH] in grams for i in range(len(text) - MIN_LENGTH + 1))
+
+    def __call__(self, text: str) -> str:
+        """``text`` masked, after learning its own ``::add-mask::`` lines."""
+        if self._found is None and self._could_hold(text):
+            self._found = Masker.for_env(self._env)
+        if self._found is not None:
+            return self._found(text)
+        learn_from(text)
+        with _lock:
+            learned = tuple(_learned)
+        return mask(text, learned)
+
+    def data(self, value: Any) -> Any:
+        """A JSON-like value with every string in it masked (dict keys included)."""
+        if isinstance(value, str):
+            return self(value)
+        if isinstance(value, dict):
+            return {self.data(k): self.data(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self.data(v) for v in value]
+        return value
+
+
 def mask_file(path: Path) -> bool:
     """Mask a file another program wrote (pytest's JUnit XML); whether it changed."""
     try:

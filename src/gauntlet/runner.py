@@ -109,7 +109,7 @@ def run(
     if _interrupted.is_set():
         raise Interrupted(f"interrupted before running {argv[0]}")
     full_env = dict(os.environ if env is None else env)
-    masker = masking.Masker.for_env(full_env)
+    masker = masking.EnvMasker(full_env)  # finds secrets only for output that could hold one
     full_env = guard.child_env(full_env)  # marks it and its children for the watchdog
     started = time.monotonic()
     try:
@@ -227,7 +227,7 @@ def _pump(
     process: subprocess.Popen[bytes],
     sink: list[bytes],
     on_line: Callable[[str], None],
-    masker: masking.Masker,
+    masker: masking.EnvMasker,
 ) -> None:
     assert process.stdout is not None  # noqa: S101 - Popen was given stdout=PIPE
     with process.stdout:

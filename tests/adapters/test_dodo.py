@@ -8,6 +8,7 @@ subprocess nor a module reload is needed.
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import json
 import random
@@ -340,3 +341,18 @@ def test_partials_of_a_dead_writer_are_removed_on_the_next_start(
         writer.kill()
     assert [p for p in stale if p.exists()] == []
     assert live.exists()
+
+
+def test_loading_leaves_the_garbage_collector_on_even_when_the_config_is_bad(
+    project: WriteTree, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Loading pauses cyclic collection and freezes what it loaded; it never leaves it off."""
+    root = project({"pyproject.toml": "[tool.gauntlet]\n", "tests/test_a.mojo": ""})
+    assert gc.isenabled()
+    assert _doit(root, capsys, "list").returncode == 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0  # the loaded project is outside the collector's scans
+    (root / "pyproject.toml").write_text("[tool.gauntlet]\ninclude = 'src'\n", encoding="utf-8")
+    assert _doit(root, capsys, "list").returncode == 3
+    assert gc.isenabled()
+    gc.unfreeze()

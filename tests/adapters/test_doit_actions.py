@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
-from gauntlet.adapters.doit_actions import all_current, check_outcomes, outcome_current
+from gauntlet.adapters.doit_actions import (
+    all_current,
+    check_outcomes,
+    forget_verdicts,
+    outcome_current,
+)
 from gauntlet.layout import BuildDir
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
 from gauntlet.results.stamp import stamp_path, write_stamp
@@ -53,3 +59,32 @@ def test_a_build_artifact_is_judged_by_its_digest(tmp_path: Path) -> None:
     assert outcome_current("build", str(artifact), "k")
     artifact.write_bytes(b"abc" * 999)
     assert not outcome_current("build", str(artifact), "k")
+
+
+def test_a_verdict_is_reused_only_while_every_file_it_read_is_unchanged(tmp_path: Path) -> None:
+    build = BuildDir(tmp_path / ".gauntlet")
+    source, key = "tests/test_a.mojo", "e" * 64
+    output = build.test_result(source)
+    write_result(output, FileResult(source, key, (TestCase("test_a", source, Status.PASSED),)))
+    program = build.program("tests", source, key)
+    program.parent.mkdir(parents=True)
+    program.write_bytes(b"\x7fELF" + b"\x01" * 50_000)
+    write_stamp(program, key)
+    item = ("test:" + source, str(output), key, [str(program)])
+    forget_verdicts()
+    assert outcome_current("test", str(output), key, [str(program)])
+
+    # same size, same mtime, other bytes: the memo sees the change (ctime), the digest rejects it
+    info = program.stat()
+    with program.open("r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\x00")
+    os.utime(program, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert not all_current("test", [item])
+
+    write_stamp(program, key)  # a rebuilt program: good again, then the result is altered
+    assert all_current("test", [item])
+    write_result(output, FileResult(source, key, (TestCase("test_a", source, Status.FAILED),)))
+    assert not outcome_current("test", str(output), key, [str(program)])
+    output.unlink()
+    assert not all_current("test", [item])

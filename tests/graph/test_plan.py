@@ -156,3 +156,51 @@ def test_python_interop_puts_the_python_environment_in_the_key(
     env = python_environment(frozenset({"pytest", "surely_not_installed_x"}))
     assert env["PYTHONPATH"] == "/elsewhere"
     assert env["modules"] == {"pytest": pytest.__version__, "surely_not_installed_x": None}
+
+
+DEEP = {
+    "src/deep/__init__.mojo": "",
+    "src/deep/base.mojo": "def base(): pass\n",
+    "src/deep/mid.mojo": "from .base import base\nfrom .ring import r\n",
+    "src/deep/ring.mojo": "from .mid import base\n",  # mid <-> ring: an import cycle
+    "src/deep/top.mojo": "from .mid import base\n",
+    "src/deep/apart.mojo": "def apart(): pass\n",
+    "tests/test_top.mojo": "from deep.top import base\n",
+    "tests/test_ring.mojo": "from deep.ring import r\n",
+    "tests/test_base.mojo": "from deep.base import base\n",
+    "tests/test_apart.mojo": "from deep.apart import apart\n",
+}
+
+
+def test_a_deeply_imported_module_changes_the_key_of_every_dependant_and_only_those(
+    write_tree: WriteTree,
+) -> None:
+    """Keys are hashed once per import cycle (Merkle style); the dependants are the same."""
+    root = write_tree(DEEP)
+    (root / "pyproject.toml").write_text("[tool.gauntlet]\n", encoding="utf-8")
+
+    def keys() -> dict[str, str]:
+        text = "[tool.gauntlet]\n"
+        project = build_project(parse_config(root / "pyproject.toml", text))
+        return _keys(make_plan(project, "mojo 1.2.0"))
+
+    before = keys()
+    (root / "src/deep/base.mojo").write_text("def base(): pass  # edited\n", encoding="utf-8")
+    after = keys()
+    changed = {name for name in before if before[name] != after[name]}
+    assert changed == {
+        "package:deep",
+        "test:tests/test_top.mojo",
+        "test:tests/test_ring.mojo",
+        "test:tests/test_base.mojo",
+    }
+    (root / "src/deep/ring.mojo").write_text("from .mid import base  # edited\n", "utf-8")
+    again = keys()
+    changed = {name for name in after if after[name] != again[name]}
+    assert changed == {"package:deep", "test:tests/test_top.mojo", "test:tests/test_ring.mojo"}
+    # a new import inside the cycle reaches a file it did not before: keys follow it
+    (root / "src/deep/ring.mojo").write_text("from .mid import base\nimport deep.apart\n", "utf-8")
+    last = keys()
+    assert last["test:tests/test_top.mojo"] != again["test:tests/test_top.mojo"]
+    assert last["test:tests/test_apart.mojo"] == again["test:tests/test_apart.mojo"]
+    assert last["test:tests/test_base.mojo"] == again["test:tests/test_base.mojo"]

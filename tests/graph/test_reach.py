@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import random
 
-from gauntlet.graph.reach import bits, closures
+from gauntlet.graph.reach import bits, closures, digests
 
 
 def _naive(succ: list[list[int]], start: int) -> set[int]:
@@ -40,3 +40,20 @@ def test_deep_chain_does_not_recurse() -> None:
     succ = [[i + 1] for i in range(count - 1)] + [[]]
     followed, _ = closures(succ, [0] * count)
     assert followed[0] == (1 << count) - 1
+
+
+def test_digests_change_exactly_for_the_nodes_whose_closure_includes_a_change() -> None:
+    rng = random.Random(11)  # noqa: S311 - seeded graph shapes, not secrets
+    for _ in range(40):
+        count = rng.randint(2, 30)
+        succ = [[rng.randrange(count) for _ in range(rng.randint(0, 3))] for _ in range(count)]
+        extra = [rng.choice([0, 1 << rng.randrange(count)]) for _ in range(count)]
+        lines = [f"file{n}\0v1\n" for n in range(count)]
+        _, included = closures(succ, extra)
+        before = digests(succ, extra, lines)
+        changed = rng.randrange(count)
+        lines[changed] = f"file{changed}\0v2\n"
+        after = digests(succ, extra, lines)
+        for node in range(count):
+            reaches = bool(included[node] >> changed & 1)
+            assert (before[node] != after[node]) == reaches, (succ, extra, changed, node)

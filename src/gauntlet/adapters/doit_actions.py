@@ -9,6 +9,7 @@ output folder that cannot take a file is doit's ``TaskError`` (exit 2).
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +70,7 @@ def toolchain_ready(version: str) -> bool:
 
 
 def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> Outcome:
+    forget_verdicts()
     mojo = _mojo(version)
     if isinstance(mojo, TaskFailed):
         return mojo
@@ -92,6 +94,7 @@ def run_test(version: str, job: Job) -> Outcome:
 
 def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
     """Compile and measure one benchmark file (see gauntlet.run.benchtask)."""
+    forget_verdicts()
     from gauntlet.config.bench import bench_settings
     from gauntlet.run import benchtask
 
@@ -114,7 +117,54 @@ def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = 
     judged by its result file (validated as it is read); its cached
     ``programs`` need not be kept, but one whose bytes no longer match its
     digest makes the item out of date, so it is rebuilt and rerun.
+
+    A good verdict is remembered until the next action of this process
+    starts (:func:`forget_verdicts`), with the ``stat`` (inode, size, times)
+    of every file it read: the output, each program and their stamps.  The
+    aggregate task asks again for every item of the same run and gets the
+    answer just checked while none of those files changed; any change, or a
+    new run, checks in full.
     """
+    memo = (kind, output, key, tuple(programs))
+    seen = _stats(kind, output, programs)
+    if seen is not None and _verdicts.get(memo) == seen:
+        return True
+    good = _outcome_current(kind, output, key, programs)
+    if good and seen is not None:
+        _verdicts[memo] = seen
+    return good
+
+
+_verdicts: dict[tuple[str, str, str, tuple[str, ...]], tuple[object, ...]] = {}
+
+
+def forget_verdicts() -> None:
+    """Drop every remembered verdict: a run starts, or an action may change outputs."""
+    _verdicts.clear()
+
+
+def _stats(kind: str, output: str, programs: Sequence[str]) -> tuple[object, ...] | None:
+    """The stat of the files an item's check reads; None when its output is missing.
+
+    A build reads its artifact and stamp; a test or benchmark its result file
+    (which holds its key) and each cached program with its stamp.
+    """
+    files = [output, output + ".key"] if kind == "build" else [output]
+    files.extend(f"{p}{suffix}" for p in programs for suffix in ("", ".key"))
+    found: list[object] = []
+    for file in files:
+        try:
+            info = os.stat(file)  # noqa: PTH116 - a str: no Path per file on a no-op run
+        except OSError:
+            if file == output:
+                return None
+            found.append(None)
+            continue
+        found.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
+    return tuple(found)
+
+
+def _outcome_current(kind: str, output: str, key: str, programs: Sequence[str]) -> bool:
     if kind == "build":
         return actions.artifact_current(output, key)
     if kind == "benchmark":

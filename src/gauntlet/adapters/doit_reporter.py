@@ -20,6 +20,7 @@ Each printed line ends with the run's progress (:mod:`gauntlet.adapters.doit_pro
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -36,7 +37,7 @@ from gauntlet import runner
 from gauntlet.adapters.doit_progress import Progress
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode, GauntletError
-from gauntlet.masking import Masker
+from gauntlet.masking import EnvMasker
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -124,7 +125,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         self.previous_handler: Any = None
         self.deps: dict[str, list[str]] = {}
         self.recording: Recording | None = None
-        self.masker = Masker.for_env()
+        self.masker = EnvMasker()
         self.bad_results: list[str] = []  # tasks that succeeded with a failing result
         self.recorded: set[str] = set()  # tasks already in the history
         self.progress = Progress(max(1, int(options.get("num_process") or 1)))
@@ -157,7 +158,12 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
         return now - begun
 
     def initialize(self, tasks: Any, selected_tasks: Any) -> None:
-        """Tasks are about to run: take over Ctrl-C until the run completes."""
+        """Tasks are about to run: take over Ctrl-C until the run completes.
+
+        The tasks doit loaded live for the whole run: they join the loaded
+        project outside the cyclic collector's scans (see ``doit_tasks._without_gc``).
+        """
+        gc.freeze()
         _interrupted.clear()
         if threading.current_thread() is threading.main_thread():
             self.previous_handler = signal.signal(signal.SIGINT, _on_interrupt)

@@ -21,6 +21,7 @@ generator of that run reuses what it loaded (see :func:`current`).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -182,8 +183,9 @@ class Graph:
 
 
 def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
+    act.forget_verdicts()  # a new run checks every outcome afresh
     env = {"GAUNTLET_SKIP_TAGS": skip, "GAUNTLET_ONLY_TAGS": only}
-    context = load_context(Path(explicit) if explicit else folder, selected=True, env=env)
+    context = _without_gc(load_context, Path(explicit) if explicit else folder, env)
     for problem in context.diagnostics:
         sys.stderr.write(f"gauntlet: warning: {problem}\n")
     build = context.layout.build
@@ -196,6 +198,27 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     # What a killed run was writing; a concurrent run's partials are left alone.
     remove_stale_partials(context.layout.build.path)
     return Graph(context)
+
+
+def _without_gc(load: Callable[..., Context], where: Path, env: dict[str, str]) -> Context:
+    """Load with the cyclic garbage collector paused, then keep it off what was loaded.
+
+    Loading a large tree allocates hundreds of thousands of objects that live
+    for the whole run and hold no garbage cycles; each collection the
+    allocations trigger would scan them all again (about a quarter of a no-op
+    run on a 2,000-file tree).  So collection pauses while loading, and what
+    is loaded is moved to the permanent generation (``gc.freeze``) until the
+    next load; reference counting frees objects as always.
+    """
+    gc.unfreeze()  # a previous load of this process may be collected again
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return load(where, selected=True, env=env)
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 class _Loaded:

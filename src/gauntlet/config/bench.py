@@ -32,11 +32,11 @@ from dataclasses import asdict, dataclass, fields
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-from gauntlet.bench.paired import SamplePlan
 from gauntlet.config.schema import Key, Table
 from gauntlet.config.values import flag, fraction, integer, strings, text
 
 if TYPE_CHECKING:
+    from gauntlet.bench.paired import SamplePlan
     from gauntlet.config.model import Config
     from gauntlet.config.schema import Fail
 
@@ -80,6 +80,8 @@ class BenchSettings:
 
     def plan(self) -> SamplePlan:
         """How many interleaved pairs a side-by-side comparison measures."""
+        from gauntlet.bench.paired import SamplePlan  # statistics: only when measuring
+
         return SamplePlan(pilot=self.pilot, cap=self.max_pairs, threshold=self.threshold)
 
 

@@ -50,7 +50,7 @@ class Step:
     kind: StepKind
     name: str
     source: str
-    inputs: tuple[str, ...]
+    inputs: Sequence[str]  # sorted; listed when first read (graph.reach.Members)
     output: str
     key: str
     tags: frozenset[str] = frozenset()
@@ -119,9 +119,9 @@ def _inputs_and_key(
     entries: Sequence[str],
     toolchain: str,
     extra: Mapping[str, object],
-) -> tuple[tuple[str, ...], str]:
+) -> tuple[Sequence[str], str]:
     config = project.config
-    inputs = project.closure(entries)
+    inputs = project.inputs(entries)
     python = project.python_modules(entries)
     key = _digest(
         {

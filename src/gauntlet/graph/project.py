@@ -32,7 +32,7 @@ from fnmatch import fnmatchcase
 
 from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages
-from gauntlet.graph.reach import bits, closures
+from gauntlet.graph.reach import Members, bits, closures, components, digests
 from gauntlet.graph.resolve import (
     MOJO_SUFFIXES,
     STDLIB,
@@ -67,7 +67,7 @@ class _Graph:
     included: list[int]
     missing: int
     table: list[tuple[Edges, tuple[Import, ...]]]
-    lines: list[str]  # "path NUL digest" per file: what a closure's key hashes
+    merkle: list[str]  # per file: digest of its closure's files and edges (reach.digests)
     python: dict[str, int]  # each Python module: the files that import it
     problems: int  # files with statements the scanner could not read
 
@@ -90,7 +90,7 @@ class Project:
     _reached: dict[tuple[str, ...], tuple[_Graph, int, int]] = field(
         default_factory=dict, repr=False, compare=False
     )
-    _walks: dict[tuple[str, ...], tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]] = field(
+    _walks: dict[tuple[str, ...], tuple[Members, tuple[tuple[str, Import], ...]]] = field(
         default_factory=dict, repr=False, compare=False
     )
 
@@ -131,9 +131,11 @@ class Project:
             table = [self.imports_of(path, roots) for path in order]
             succ = [[number[f] for f in edges.follow] for edges, _ in table]
             extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
-            followed, included = closures(succ, extra)
+            found = components(succ)  # once, for the closures and their digests
+            followed, included = closures(succ, extra, found)
             missing = sum(1 << i for i, (_, unresolved) in enumerate(table) if unresolved)
             lines = [f"{path}\0{self.digest(path)}\n" for path in order]
+            merkle = digests(succ, extra, lines, found)
             python: dict[str, int] = {}
             problems = 0
             for i, source in enumerate(map(self.files.get, order)):
@@ -141,7 +143,7 @@ class Project:
                     python[module] = python.get(module, 0) | 1 << i
                 problems |= (1 << i) if source and source.problems else 0
             self._graphs[roots] = _Graph(
-                order, number, followed, included, missing, table, lines, python, problems
+                order, number, followed, included, missing, table, merkle, python, problems
             )
         return self._graphs[roots]
 
@@ -159,10 +161,19 @@ class Project:
         return self._reached[entries]
 
     def inputs_digest(self, entries: Iterable[str]) -> str:
-        """SHA-256 of every input's path and content digest, in closure order."""
-        found = self._masks(tuple(entries))
-        text = "" if found is None else "".join(map(found[0].lines.__getitem__, bits(found[2])))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        """A digest of every input's path and content and of the imports between them.
+
+        Each entry's closure digest is computed once per import cycle, Merkle
+        style (:func:`gauntlet.graph.reach.digests`), so a key costs one hash
+        however many files its closure holds.
+        """
+        starts = tuple(entries)
+        found = self._masks(starts)
+        if found is None:
+            return hashlib.sha256(b"").hexdigest()
+        graph = found[0]
+        parts = sorted({graph.merkle[graph.number[entry]] for entry in starts})
+        return hashlib.sha256("".join(parts).encode("ascii")).hexdigest()
 
     def python_modules(self, entries: Iterable[str]) -> list[str]:
         """The Python modules imported (``Python.import_module``) in a program's closure."""
@@ -172,13 +183,11 @@ class Project:
         graph, _, included = found
         return sorted(module for module, files in graph.python.items() if files & included)
 
-    def _walk(
-        self, entries: Iterable[str]
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, Import], ...]]:
+    def _walk(self, entries: Iterable[str]) -> tuple[Members, tuple[tuple[str, Import], ...]]:
         starts = tuple(entries)
         found = self._masks(starts)
         if found is None:
-            return (), ()
+            return Members((), 0), ()
         if starts not in self._walks:  # asked for inputs, key and diagnostics: once
             graph, followed, included = found
             missing = tuple(
@@ -186,11 +195,15 @@ class Project:
                 for i in bits(followed & graph.missing)
                 for imp in graph.table[i][1]
             )
-            self._walks[starts] = (tuple(map(graph.order.__getitem__, bits(included))), missing)
+            self._walks[starts] = (Members(graph.order, included), missing)
         return self._walks[starts]
 
     def closure(self, entries: Iterable[str]) -> tuple[str, ...]:
         """Sorted inputs of the program built from ``entries`` (the entries included)."""
+        return tuple(self._walk(entries)[0])
+
+    def inputs(self, entries: Iterable[str]) -> Members:
+        """:meth:`closure`, listed only when read (a plan's steps hold these)."""
         return self._walk(entries)[0]
 
     def unresolved(self, entries: Iterable[str]) -> tuple[str, ...]:

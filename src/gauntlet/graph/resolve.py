@@ -97,10 +97,17 @@ class Resolver:
         self._effective: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _init(self, folder: str) -> str | None:
-        return next((f"{folder}/{i}" for i in INIT_FILES if f"{folder}/{i}" in self.files), None)
+        for name in INIT_FILES:  # a loop, not a generator: called for every import
+            path = f"{folder}/{name}"
+            if path in self.files:
+                return path
+        return None
 
     def _module(self, base: str) -> str | None:
-        return next((base + s for s in MOJO_SUFFIXES if base + s in self.files), None)
+        for suffix in MOJO_SUFFIXES:
+            if base + suffix in self.files:
+                return base + suffix
+        return None
 
     def roots_for(self, entry: str) -> tuple[str, ...]:
         """Search roots of the program whose entry is ``entry`` [e6]."""

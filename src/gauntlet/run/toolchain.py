@@ -28,7 +28,6 @@ from pathlib import Path
 from gauntlet import runner
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ConfigError, ToolError
-from gauntlet.run import pyindex
 from gauntlet.run.mojocaps import Capabilities, capabilities
 
 MARKER = "gauntlet-toolchain.json"
@@ -248,6 +247,8 @@ def available_versions() -> list[str]:
 
     def order(version: str) -> tuple[int, ...]:
         return tuple(int(part) for part in re.findall(r"\d+", version))
+
+    from gauntlet.run import pyindex  # urllib.request: only when looking up releases
 
     return sorted(pyindex.releases("mojo"), key=order, reverse=True)
 
