@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 XSD = HERE.parent / "tests" / "data" / "junit-10.xsd"
@@ -69,7 +70,7 @@ def repo_test_files(root: Path) -> list[str]:
     return sorted(found)
 
 
-def results(root: Path) -> dict[str, dict]:
+def results(root: Path) -> dict[str, dict[str, Any]]:
     folder = root / ".gauntlet" / "results" / "mojo"
     found = {}
     for path in sorted(folder.glob("*.json")):
@@ -78,7 +79,7 @@ def results(root: Path) -> dict[str, dict]:
     return found
 
 
-def compile_failed(result: dict) -> bool:
+def compile_failed(result: dict[str, Any]) -> bool:
     cases = result.get("cases", [])
     return len(cases) == 1 and str(cases[0].get("message", "")).startswith("compile ")
 

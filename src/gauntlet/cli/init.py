@@ -173,10 +173,10 @@ def write(root: Path, files: dict[str, str], *, force: bool, dry_run: bool) -> l
         if old is not None and not force and rel not in ("pyproject.toml", ".gitignore"):
             print(f"{rel}: exists and differs: kept (--force overwrites)")
             continue
-        verb = ("would write", "wrote") if old is None else ("would overwrite", "overwrote")
+        verbs = ("would write", "wrote") if old is None else ("would overwrite", "overwrote")
         if old is not None and rel in ("pyproject.toml", ".gitignore"):
-            verb = ("would add to", "added to")  # appended to, never rewritten
-        verb = verb[0] if dry_run else verb[1]
+            verbs = ("would add to", "added to")  # appended to, never rewritten
+        verb = verbs[0] if dry_run else verbs[1]
         print(f"{rel}: {verb}")
         if dry_run:
             diff = difflib.unified_diff(

@@ -155,26 +155,16 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
     def allowed(v: str) -> bool:
         return (low is None or numbers(v) >= low) and (high is None or numbers(v) < high)
 
+    inside = [v for v in final if allowed(v)]
     if locked and known:
-        pick, why = _from_lock(locked, [v for v in final if allowed(v)])
+        pick, why = _from_lock(locked, inside)
         if pick:
             return Choice("mojo-version", pick, (*evidence, f"index: {pick} is {why}"))
     if known:
-        inside = [v for v in final if allowed(v)]
-        if inside:
-            return Choice(
-                "mojo-version",
-                inside[-1],
-                (*evidence, f"index: {inside[-1]} is the newest release in range"),
-            )
-        return Choice(
-            "mojo-version",
-            None,
-            (
-                *evidence,
-                "index: no release in that range; key left out, gauntlet's default is used",
-            ),
-        )
+        pick = inside[-1] if inside else None
+        why = f"{pick} is the newest release in range" if pick else "no release in that range"
+        left_out = "" if pick else "; key left out, gauntlet's default is used"
+        return Choice("mojo-version", pick, (*evidence, f"index: {why}{left_out}"))
     guess = locked if locked and is_release(locked) else None
     if guess is None and low is not None:
         guess = ".".join(map(str, low))

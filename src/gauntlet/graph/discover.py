@@ -7,12 +7,13 @@ include root, never test, example or benchmark folders.
 
 from __future__ import annotations
 
+import os
 from fnmatch import fnmatchcase
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from gauntlet.graph.pykeys import python_benchmarks
-from gauntlet.graph.resolve import INIT_FILES, MOJO_SUFFIXES, walk_tree
+from gauntlet.graph.resolve import BINARY_PACKAGES, INIT_FILES, MOJO_SUFFIXES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -68,3 +69,25 @@ def library_packages(files: Mapping[str, SourceFile], config: Config) -> tuple[s
                 if name not in NOT_LIBRARIES and not _under(prefix + name, places):
                     found.append(prefix + name)
     return tuple(sorted(set(found)))
+
+
+def walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
+    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
+    files: list[str] = []
+    dirs: set[str] = set()
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel)))
+        except OSError:
+            continue
+        for entry in entries:
+            path = f"{rel}{entry.name}"
+            if entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith(".") and path not in skip_dirs:
+                    dirs.add(path)
+                    stack.append(path + "/")
+            elif entry.name.endswith((*MOJO_SUFFIXES, *BINARY_PACKAGES)):
+                files.append(path)
+    return files, dirs

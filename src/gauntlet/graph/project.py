@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from gauntlet.config.load import Config
-from gauntlet.graph.discover import is_program, library_packages
+from gauntlet.graph.discover import is_program, library_packages, walk_tree
 from gauntlet.graph.reach import Members, bits, closures, components, digests
 from gauntlet.graph.resolve import (
     MOJO_SUFFIXES,
@@ -39,7 +39,6 @@ from gauntlet.graph.resolve import (
     Edges,
     Lookup,
     Resolver,
-    walk_tree,
 )
 from gauntlet.graph.scan import Import
 from gauntlet.graph.scancache import ScanCache, SourceFile

@@ -14,7 +14,6 @@ d21], 0.26.1 and 0.25.7 the one listed first (readdir), so all are followed.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TypeAlias
@@ -282,25 +281,3 @@ class Resolver:
         finally:
             self._expanding.discard(key)
         return Edges((*follow, *submodules), tuple(also_parsed))
-
-
-def walk_tree(root: str, skip_dirs: frozenset[str]) -> tuple[list[str], set[str]]:
-    """Relative POSIX paths of Mojo sources and packages below ``root``, and the folders."""
-    files: list[str] = []
-    dirs: set[str] = set()
-    stack = [""]
-    while stack:
-        rel = stack.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel)))
-        except OSError:
-            continue
-        for entry in entries:
-            path = f"{rel}{entry.name}"
-            if entry.is_dir(follow_symlinks=False):
-                if not entry.name.startswith(".") and path not in skip_dirs:
-                    dirs.add(path)
-                    stack.append(path + "/")
-            elif entry.name.endswith((*MOJO_SUFFIXES, *BINARY_PACKAGES)):
-                files.append(path)
-    return files, dirs

@@ -1,27 +1,22 @@
 """A per-test driver for Mojo test files whose tests would hide each other.
 
-Three styles of test file give no per-test outcome on their own, or lose the
-tests after the first failure (see the README, "A result for every test function"):
+Three styles give no per-test outcome, or lose the tests after the first
+failure (README, "A result for every test function"): ``main()``-driven files
+(the first raise ends ``main``), print-style suites (tests print
+``PASS``/``FAIL`` and the program exits 0), and ``mojo test``-era files (no
+``main`` at all).
 
-* ``main()``-driven files that call ``test_*`` functions one after the other:
-  the first raise ends ``main`` and hides every later test;
-* print-style suites, whose tests print ``PASS``/``FAIL`` and return, so the
-  program exits 0 whatever happened;
-* ``mojo test``-era files: ``test_*`` functions and no ``main`` at all.
+For these, gauntlet builds a driver instead of the file: the file's own text
+with its ``main`` renamed (line numbers stay the file's), plus a new ``main``
+that replays the old one statement by statement, so its set-up runs as before,
+but wraps each top-level call of a test function: a marker line before and
+after it, and a ``try`` that turns a raise into a reported failure.  A file
+with no ``main`` gets one that calls each argument-free ``test_*`` function.
+``GAUNTLET_SKIP=N`` skips the first N tests, so that after a crash the runner
+starts the driver again after the test that crashed.
 
-For these, gauntlet builds a driver instead of the file itself: the file's own
-text with its ``main`` renamed (line numbers stay those of the file), plus a
-new ``main`` at the end.  The new ``main`` replays the old one statement by
-statement, so its set-up runs as before, but each top-level call of a test
-function is wrapped: a marker line before and after it, and a ``try`` that
-turns a raise into a reported failure instead of the end of the program.  A
-file with no ``main`` gets one that calls each of its argument-free
-``test_*`` functions in order.  ``GAUNTLET_SKIP=N`` makes the driver skip the
-first N tests, so that after a crash (an abort, a signal) the runner starts it
-again after the test that crashed.
-
-TestSuite files are left alone: TestSuite reports each test and goes on after
-a failure.  So are files whose ``main`` calls no test function at its top
+TestSuite files are left alone (TestSuite reports each test and goes on after
+a failure), and so are files whose ``main`` calls no test function at its top
 level: they give one result per file, and the report says so.
 """
 
