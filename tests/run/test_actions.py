@@ -9,8 +9,9 @@ from gauntlet.layout import BuildDir
 from gauntlet.results.records import read_result
 from gauntlet.results.stamp import stamp_path as key_file
 from gauntlet.results.stamp import write_stamp
-from gauntlet.run.actions import Job, artifact_current, run_test_file
+from gauntlet.run.actions import Job, artifact_current
 from gauntlet.run.mojocmd import compile_command, compile_slot
+from gauntlet.run.testfile import run_test_file
 
 
 def test_concurrent_compiles_get_their_own_mojo_cache(

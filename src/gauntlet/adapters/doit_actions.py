@@ -21,8 +21,8 @@ from gauntlet import runner
 from gauntlet.bench.file import read_bench_key
 from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
-from gauntlet.results.stamp import Check, stamp_path
-from gauntlet.run import actions, toolchain
+from gauntlet.results.stamp import Check, failure_path, stamp_path
+from gauntlet.run import actions, testfile, toolchain
 from gauntlet.views.report import collect, write_report
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ def build(version: str, job: Job) -> Outcome:
 
 def run_test(version: str, job: Job) -> Outcome:
     """Compile and run one test file."""
-    return _guarded(actions.run_test_file, version, job)
+    return _guarded(testfile.run_test_file, version, job)
 
 
 def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
@@ -179,7 +179,7 @@ def clean_outputs(output: str, programs: Sequence[str] = ()) -> None:
     """``doit clean``: remove what one item built: its output, stamps and cached programs."""
     target = Path(output)
     junit = [target.with_suffix(".xml")] if target.suffix == ".json" else []
-    for path in (target, stamp_path(target), *junit):
+    for path in (target, stamp_path(target), failure_path(target), *junit):
         path.unlink(missing_ok=True)
     for program in map(Path, programs):
         # builds/<kind>/<source>/<key>/<program>: every kept key of this source goes

@@ -56,7 +56,9 @@ def _describe(values: dict[str, Any]) -> str:
             f"{counts[k]} {k}" for k in ("passed", "failed", "error", "skipped") if counts.get(k)
         ]
         text = ", ".join(parts) or "no tests"
-        if "compile_s" in values:
+        if values.get("unchanged"):
+            text += "  [the same compile error as last run, inputs unchanged: not compiled again]"
+        elif "compile_s" in values:
             ran = values.get("run_s")
             run = "did not run" if ran is None else f"run {ran:.1f} s"
             text += f"  [compile {values['compile_s']:.1f} s, {run}]"
@@ -66,6 +68,8 @@ def _describe(values: dict[str, Any]) -> str:
     if "benchmarks" in values:
         return values.get("message") or f"{values['benchmarks']} benchmark(s) recorded"
     text = str(values.get("message", ""))
+    if values.get("unchanged"):
+        return text + "  [inputs unchanged since it failed: not compiled again]"
     detail = str(values.get("detail", "")).strip()
     if detail and values.get("status") == "error":
         text += "\n" + "\n".join("      " + ln for ln in detail.splitlines()[:12])

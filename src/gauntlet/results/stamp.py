@@ -135,3 +135,29 @@ def check(artifact: Path, key: str) -> Check:
         return Check.CURRENT if file_sha256(artifact) == stamp.sha256 else Check.CORRUPT
     except OSError:
         return Check.ABSENT
+
+
+def failure_path(artifact: Path) -> Path:
+    """Where the compile error an artifact's last build gave is recorded."""
+    return artifact.with_name(artifact.name + ".failed")
+
+
+def record_failure(artifact: Path, key: str, failure: dict[str, str]) -> None:
+    """Record that building ``artifact`` for ``key`` failed, with the compiler's words."""
+    write_text_atomic(failure_path(artifact), json.dumps({"key": key, **failure}) + "\n")
+
+
+def known_failure(artifact: Path, key: str) -> dict[str, str] | None:
+    """The recorded failure of building ``artifact`` for this same ``key``, if any."""
+    try:
+        data = json.loads(failure_path(artifact).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != key:
+        return None
+    return {"message": str(data.get("message", "")), "detail": str(data.get("detail", ""))}
+
+
+def forget_failure(artifact: Path) -> None:
+    """Drop the failure record once the artifact built."""
+    failure_path(artifact).unlink(missing_ok=True)

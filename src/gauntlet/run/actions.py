@@ -27,11 +27,18 @@ from gauntlet import runner
 from gauntlet.atomic import partial_tag
 from gauntlet.graph.testdriver import SKIP_VARIABLE, Driver, plan_driver
 from gauntlet.layout import BuildDir, Layout
-from gauntlet.results.driverout import DriverRun, next_start, parse_driver_runs
-from gauntlet.results.junit import write_junit
-from gauntlet.results.records import FileResult, Status, TestCase, write_result
-from gauntlet.results.stamp import Check, Stamp, check, stamp_path
-from gauntlet.results.testoutput import clean, compile_error_case, parse_test_output, tail
+from gauntlet.results.driverout import DriverRun, next_start
+from gauntlet.results.records import Status, TestCase
+from gauntlet.results.stamp import (
+    Check,
+    Stamp,
+    check,
+    forget_failure,
+    known_failure,
+    record_failure,
+    stamp_path,
+)  # fmt: skip
+from gauntlet.results.testoutput import compile_error_case
 from gauntlet.run.mojocaps import Capabilities
 from gauntlet.run.mojocmd import compile_command, compile_slot
 
@@ -194,8 +201,9 @@ class Job:
             where = str(_driver_file(binary))
             out, err = (text.replace(where, self.source) for text in (done.stdout, done.stderr))
             runs.append(
-                DriverRun(out, err, done.returncode, done.duration_s, done.timed_out, first)
-            )
+                DriverRun(out, err, done.returncode, done.duration_s, done.timed_out, first,
+                          done.output_bytes, done.omitted_bytes)
+            )  # fmt: skip
             first = next_start(runs[-1])
         return runs
 
@@ -215,8 +223,15 @@ def _prune_siblings(binary: Path) -> None:
 
 
 def build_artifact(job: Job) -> dict[str, Any]:
-    """Build a package, executable or extension module; report the compiler's words."""
+    """Build a package, executable or extension module; report the compiler's words.
+
+    A compile error is recorded with the key it was made for: while the key is
+    the same, the same error is reported again without compiling (the inputs,
+    compiler and flags it covers are unchanged); a timeout is never recorded."""
     target = Path(job.output)
+    known = known_failure(target, job.key)
+    if known is not None:
+        return {**known, "status": "error", "unchanged": True}
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp_path(target).unlink(missing_ok=True)
     # The file name names a precompiled package, so build under the final name
@@ -234,66 +249,10 @@ def build_artifact(job: Job) -> dict[str, Any]:
     if stamp is None:
         why = f"timed out after {job.timeout:g} s" if done.timed_out else "failed"
         case = compile_error_case(job.source, job.compiler_output(done))
-        message = f"building {job.source} {why}: {case.message}"
-        return {"status": "error", "message": message, "detail": case.detail}
+        failure = {"message": f"building {job.source} {why}: {case.message}", "detail": case.detail}
+        if not done.timed_out and (done.returncode or 0) > 0:
+            record_failure(target, job.key, failure)
+        return {"status": "error", **failure}
+    forget_failure(target)
     stamp.write(target)
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}
-
-
-def _outcome(job: Job, binary: Path, driver: Driver | None) -> tuple[Any, ...]:
-    """Run a built test program: its cases, run time, exit code, output tail and notes."""
-    extra: dict[str, Any] = {"per_test": "driver" if driver else "output"}
-    if driver is not None:
-        runs = job.run_driver(binary, driver)
-        calls = [(call.name, call.line) for call in driver.calls]
-        cases = parse_driver_runs(job.source, calls, runs, timeout_s=job.timeout)
-        if len(runs) > 1:
-            extra["restarts"] = len(runs) - 1
-        last = runs[-1]
-        run_s, exit_code = sum(r.duration_s for r in runs), last.exit_code
-        out, err, omitted, total = last.stdout, last.stderr, last.omitted_bytes, last.output_bytes
-    else:
-        done = job.run(binary)
-        run_s, exit_code = done.duration_s, done.returncode
-        out, err, omitted, total = done.stdout, done.stderr, done.omitted_bytes, done.output_bytes
-        cases = parse_test_output(
-            job.source, out, err, exit_code, duration_s=run_s,
-            timed_out=done.timed_out, timeout_s=job.timeout,
-        )  # fmt: skip
-        if len(cases) == 1 and cases[0].name == job.source:
-            extra["per_test"] = "file"  # no test functions gauntlet could call one by one
-    output_tail = tail(clean(out + "\n" + err))
-    if omitted:  # the program printed more than the runner keeps
-        extra.update(output_bytes=total, omitted_bytes=omitted)
-        output_tail = f"[output truncated: {omitted} of {total} bytes not kept]\n{output_tail}"
-    return cases, run_s, exit_code, output_tail, extra
-
-
-def run_test_file(job: Job) -> dict[str, Any]:
-    """Compile and run one Mojo test file; write its JSON and JUnit results."""
-    driver = job.driver()
-    binary, error, compile_s = job.program("tests", driver)
-    if error is not None:
-        cases, run_s, exit_code, output_tail, extra = (error,), 0.0, None, "", {}
-    else:
-        cases, run_s, exit_code, output_tail, extra = _outcome(job, binary, driver)
-    result = FileResult(
-        job.source, job.key, cases, compile_s, run_s, exit_code, job.toolchain, output_tail, extra
-    )
-    target = Path(job.output)
-    write_junit(target.with_suffix(".xml"), [result], name=job.source)
-    write_result(target, result)
-    failures = [
-        {"name": c.name, "message": c.message, "line": c.line}
-        for c in result.cases
-        if not c.status.ok
-    ]
-    return {
-        "status": result.status.value,
-        "counts": {s.value: result.count(s) for s in Status},
-        "failures": failures[:5],
-        "seconds": round(result.compile_s + result.run_s, 3),
-        "compile_s": round(result.compile_s, 3),
-        "run_s": round(result.run_s, 3) if exit_code is not None else None,
-        "output": job.output,
-    }
