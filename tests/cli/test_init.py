@@ -46,7 +46,8 @@ FAKE = {
 @pytest.fixture(autouse=True)
 def _offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """The package index is the outside network: it answers from a fixed list."""
-    monkeypatch.setattr(init, "releases", lambda name: ["0.26.1.0", "0.26.2.0", "1.2.0"])
+    days = {"0.25.7.0": "2025-11-20", "0.26.1.0": "2026-01-29", "0.26.2.0": "2026-03-19"}
+    monkeypatch.setattr(init, "release_dates", lambda name: {**days, "1.2.0": "2026-10-22"})
 
 
 def snapshot(root: Path) -> dict[str, str]:
@@ -202,24 +203,25 @@ def test_rendered_workflow_passes_actionlint(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_a_locked_nightly_maps_to_the_release_before_it(
+def test_a_locked_nightly_maps_to_the_release_nearest_its_day(
     write_tree: WriteTree, capsys: pytest.CaptureFixture[str]
 ) -> None:
     lock = (
         "- conda: https://conda.modular.com/max-nightly/linux-64/mojo-compiler-{}-release.conda\n"
     )
+    nightly = "0.26.2.0.dev2026012305"  # a 0.26.2 nightly, six days before 0.26.1.0 came out
     root = write_tree(
-        {
-            "pixi.toml": '[dependencies]\nmojo = "*"\n',
-            "pixi.lock": lock.format("0.26.2.0.dev2026012305"),
-        }
+        {"pixi.toml": '[dependencies]\nmojo = "*"\n', "pixi.lock": lock.format(nightly)}
     )
     assert main(["init", str(root)]) == 0
-    assert "0.26.1.0 is the newest release before the locked one" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert (
+        "0.26.1.0 is the release nearest to the nightly's day 2026-01-23 (released 2026-01-29)"
+        in out
+    )
     assert load_config(root).mojo_version == "0.26.1.0"
-    # A nightly of the first release in range: the release it became.
-    (root / "pixi.toml").write_text('[dependencies]\nmojo = ">=0.26.1.0.dev2026011105,<0.27"\n')
+    # A 0.26.1 nightly of 2026-01-11 is nearer to 0.26.1.0 than to 0.25.7.0 (November).
     (root / "pixi.lock").write_text(lock.format("0.26.1.0.dev2026011105"))
     assert main(["init", "--force", str(root)]) == 0
-    assert "0.26.1.0 is the release the locked nightly became" in capsys.readouterr().out
+    assert "nearest to the nightly's day 2026-01-11" in capsys.readouterr().out
     assert load_config(root).mojo_version == "0.26.1.0"

@@ -26,7 +26,7 @@ from gauntlet.config.pydeps import DISTRIBUTIONS, declarations, declaring
 from gauntlet.config.pyversions import declared_pythons
 from gauntlet.errors import ExitCode
 from gauntlet.graph.adopt import include_roots, layout, python_modules, test_cwd
-from gauntlet.run.pyindex import releases
+from gauntlet.run.pyindex import release_dates
 
 if TYPE_CHECKING:
     import argparse
@@ -93,7 +93,7 @@ def _print_choice(choice: Choice) -> None:
 
 def decide(root: Path) -> tuple[list[Choice], list[str]]:
     """Every ``[tool.gauntlet]`` choice, and the Python modules the Mojo code imports."""
-    version = mojo_version(root, lambda: releases("mojo"))
+    version = mojo_version(root, lambda: release_dates("mojo"))
     flags, script_include, cds = test_flags(script_commands(root))
     base = Config(pyproject=root / "pyproject.toml", root=root)
     include, project = include_roots(base, tuple(script_include.value))

@@ -12,6 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -104,8 +105,7 @@ def _specs(data: Any, where: str) -> Iterator[tuple[str, str, str]]:
 
 def _toml(path: Path) -> dict[str, Any]:
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-        return data
+        return dict(tomllib.loads(path.read_text(encoding="utf-8")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return {}
 
@@ -120,21 +120,31 @@ def locked_version(root: Path) -> str | None:
     return found[0] if found else None
 
 
-def _from_lock(locked: str, releases: list[str]) -> tuple[str | None, str]:
-    """The release for a locked version: itself, else the newest before it.  A nightly
-    (X.devN) comes before release X, so X is only taken when nothing in range precedes it."""
-    target, nightly = numbers(locked), not is_release(locked)
-    same = [v for v in releases if numbers(v) == target and not nightly]
-    before = [v for v in releases if numbers(v) < target]
-    if same or before:
-        return (same or before)[-1], (
-            "the locked release" if same else "the newest release before the locked one"
-        )
-    after = [v for v in releases if numbers(v) >= target]
+_NIGHTLY_DAY = re.compile(r"\.dev(20\d\d)(\d\d)(\d\d)")
+
+
+def _from_lock(locked: str, dates: dict[str, str]) -> tuple[str | None, str]:
+    """The release for a locked version (``dates``: releases in range → upload day).
+    A nightly (``X.devYYYYMMDD``) is the language of its day: the release nearest to
+    that day differs least (without days, the release it became)."""
+    target = numbers(locked)
+    if is_release(locked):
+        same = [v for v in dates if numbers(v) == target]
+        before = [v for v in dates if numbers(v) < target]
+        if same:
+            return same[-1], "the locked release"
+        return (before[-1], "the newest release before the locked one") if before else (None, "")
+    day = _NIGHTLY_DAY.search(locked)
+    dated = {v: d for v, d in dates.items() if d}
+    if day and dated:
+        when = date(*map(int, day.groups()))
+        pick = min(dated, key=lambda v: abs((date.fromisoformat(dated[v]) - when).days))
+        return pick, f"the release nearest to the nightly's day {when} (released {dated[pick]})"
+    after = [v for v in dates if numbers(v) >= target]
     return (after[0] if after else None), "the release the locked nightly became"
 
 
-def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
+def mojo_version(root: Path, releases: Callable[[], dict[str, str]]) -> Choice:
     """The Mojo release the repository uses, resolved against the package index."""
     evidence: list[str] = []
     low = high = None
@@ -157,7 +167,7 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
 
     inside = [v for v in final if allowed(v)]
     if locked and known:
-        pick, why = _from_lock(locked, inside)
+        pick, why = _from_lock(locked, {v: known[v] for v in inside})
         if pick:
             return Choice("mojo-version", pick, (*evidence, f"index: {pick} is {why}"))
     if known:
@@ -165,11 +175,9 @@ def mojo_version(root: Path, releases: Callable[[], list[str]]) -> Choice:
         why = f"{pick} is the newest release in range" if pick else "no release in that range"
         left_out = "" if pick else "; key left out, gauntlet's default is used"
         return Choice("mojo-version", pick, (*evidence, f"index: {why}{left_out}"))
-    guess = locked if locked and is_release(locked) else None
-    if guess is None and low is not None:
-        guess = ".".join(map(str, low))
-    if guess is None and locked:
-        guess = ".".join(map(str, numbers(locked)))
+    fallback = low or (numbers(locked) if locked else None)
+    guess = ".".join(map(str, fallback)) if fallback else None
+    guess = locked if locked and is_release(locked) else guess
     note = "the package index could not be read: using the lock or the lower bound"
     return Choice("mojo-version", guess, (*evidence, note))
 

@@ -50,27 +50,41 @@ class _Links(HTMLParser):
 
 def releases(package: str, index: str | None = None) -> list[str]:
     """The versions of ``package`` the index has files for, in the index's order."""
+    return list(release_dates(package, index))
+
+
+def release_dates(package: str, index: str | None = None) -> dict[str, str]:
+    """Each version of ``package`` the index has files for, with the day its first file
+    was uploaded (``YYYY-MM-DD``, PEP 700's ``upload-time``; "" where the index gives
+    none, as PEP 503 HTML pages do), in the index's order."""
     parts = re.split(r"[-_.]+", package.lower())  # PEP 503 normalisation
     url = f"{index or index_url()}/{'-'.join(parts)}/"
     if not url.startswith(("http://", "https://")):
-        return []  # a local folder or file URL: nothing to ask
+        return {}  # a local folder or file URL: nothing to ask
     request = urllib.request.Request(url, headers={"Accept": _ACCEPT})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT_S) as answer:  # noqa: S310  # nosec B310
             kind = answer.headers.get("Content-Type", "")
             body = answer.read().decode("utf-8", errors="replace")
     except (urllib.error.URLError, OSError, ValueError):
-        return []
+        return {}
     if "json" in kind:
         try:
-            names = [str(f["filename"]) for f in json.loads(body).get("files", [])]
+            files = [
+                (str(f["filename"]), str(f.get("upload-time") or "")[:10])
+                for f in json.loads(body).get("files", [])
+            ]
         except (ValueError, KeyError, TypeError, AttributeError):
-            return []
+            return {}
     else:
         parser = _Links()
         parser.feed(body)
-        names = parser.names
+        files = [(name, "") for name in parser.names]
     name = "[-_.]+".join(map(re.escape, parts))  # wheels write `mojo_compiler` (PEP 427)
     pattern = re.compile(rf"^{name}-([0-9][^-]*?)(?:-|\.tar\.gz$|\.zip$)", re.I)
-    found = [m.group(1) for m in map(pattern.match, names) if m]
-    return list(dict.fromkeys(found))
+    found: dict[str, str] = {}
+    for filename, day in files:
+        match = pattern.match(filename)
+        if match and (match.group(1) not in found or (day and day < found[match.group(1)])):
+            found[match.group(1)] = day or found.get(match.group(1), "")
+    return found
