@@ -78,3 +78,38 @@ def test_nox_tests_passes_in_an_adopting_project(tmp_path: Path, deps: str, said
     results = project / ".gauntlet" / "results" / "python"
     assert (results / "coverage.json").is_file()  # python -m gauntlet.results.covcombine ran
     assert 'tests="1"' in next(results.glob("junit-python-*.xml")).read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_nox_tests_in_a_project_without_python_tests_says_so_and_measures_nothing(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "mojo-only"
+    files = {
+        "pyproject.toml": PYPROJECT.format(deps=GROUP).replace(
+            '[tool.setuptools.packages.find]\nwhere = ["src"]\n',
+            "[tool.setuptools]\npackages = []\n",
+        ),
+        "noxfile.py": NOXFILE,
+        "test/test_parse.mojo": "def main():\n    pass\n",  # Mojo tests only
+    }
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["GAUNTLET_MISSING_INTERPRETERS"] = "skip"
+    done = subprocess.run(
+        [sys.executable, "-m", "nox", "--no-error-on-missing-interpreters", "-s", "tests"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    said_all = done.stdout + done.stderr
+    assert done.returncode == 0, said_all  # pytest's "no tests collected" is not a failure
+    assert "no Python tests were collected" in said_all
+    assert "cannot combine coverage data" not in said_all
+    results = project / ".gauntlet" / "results" / "python"
+    assert not (results / "coverage.json").exists()  # no coverage claimed for nothing
