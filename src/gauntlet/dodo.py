@@ -1,6 +1,6 @@
 """The doit graph of a gauntlet project; a project's ``dodo.py`` is one line::
 
-    from gauntlet.dodo import *  # noqa: F403
+    from gauntlet.dodo import *  # noqa: F403, RUF100
 
 The tasks are made by :mod:`gauntlet.adapters.doit_tasks`.  Importing this
 module does no work: ``DOIT_CONFIG`` is read from there when doit (through

@@ -1,6 +1,6 @@
 """nox sessions of a gauntlet project; a project's ``noxfile.py`` imports them::
 
-    from gauntlet.noxsessions import *  # noqa: F403
+    from gauntlet.noxsessions import *  # noqa: F403, RUF100
 
 The sessions are defined in :mod:`gauntlet.adapters.noxsessions` and
 :mod:`gauntlet.adapters.noxcheckers` (lint, typecheck, security).

@@ -113,3 +113,43 @@ def test_nox_tests_in_a_project_without_python_tests_says_so_and_measures_nothin
     assert "cannot combine coverage data" not in said_all
     results = project / ".gauntlet" / "results" / "python"
     assert not (results / "coverage.json").exists()  # no coverage claimed for nothing
+
+
+@pytest.mark.slow
+def test_typecheck_finds_its_targets_and_a_misused_mypy_leaves_no_clean_result(
+    tmp_path: Path,
+) -> None:
+    project = tmp_path / "untyped"
+    files = {
+        "pyproject.toml": PYPROJECT.format(deps=""),
+        "noxfile.py": NOXFILE,
+        "src/adopter/__init__.py": "def double(x: int) -> int:\n    return 2 * x\n",
+    }
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+
+    def typecheck() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "nox", "-s", "typecheck"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=900,
+        )
+
+    result = project / ".gauntlet" / "results" / "types" / "mypy.json"
+    done = typecheck()  # no [tool.mypy] files: gauntlet names src itself
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "mypy -O json src --exclude" in done.stdout + done.stderr
+    assert result.is_file()
+
+    pyproject = project / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text() + '\n[tool.mypy]\nfiles = ["missing/"]\n')
+    done = typecheck()  # mypy exits 2: it could not check anything
+    assert done.returncode != 0
+    assert not result.exists()  # no empty file that would read as "0 errors"
+    assert not list(result.parent.glob(".*partial"))

@@ -2,7 +2,7 @@
 
 An adopting project's ``dodo.py`` is one line::
 
-    from gauntlet.dodo import *  # noqa: F403
+    from gauntlet.dodo import *  # noqa: F403, RUF100
 
 The project is found from the working directory (or ``$GAUNTLET_PROJECT``).
 Up-to-date checks are content keys (see :mod:`gauntlet.graph.plan`) compared with

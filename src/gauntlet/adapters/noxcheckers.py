@@ -7,6 +7,7 @@ gates (see :mod:`gauntlet.gates.inputs`); the other sessions are in
 
 from __future__ import annotations
 
+import configparser
 from pathlib import Path
 
 import nox
@@ -21,6 +22,7 @@ from gauntlet.adapters.noxsteps import (
     results_folder,
     run_tool,
 )
+from gauntlet.config.pydeps import read_pyproject
 from gauntlet.config.pyversions import project_name
 
 __all__ = ["lint", "security", "typecheck"]
@@ -100,13 +102,32 @@ def lint(session: nox.Session) -> None:
         session.error(f"lint findings: {counts}; details in {out}")
 
 
+def mypy_targets() -> list[str]:
+    """What mypy checks: nothing extra when the project's mypy configuration names its
+    ``files``; else the Python sources (``src`` or the whole tree), without the folders
+    of tools (a bare ``mypy`` with neither exits 2 with a usage error)."""
+    pyproject = read_pyproject(Path("pyproject.toml")).get("tool", {}).get("mypy", {})
+    if isinstance(pyproject, dict) and pyproject.get("files"):
+        return []
+    for name in ("mypy.ini", ".mypy.ini", "setup.cfg"):
+        parser = configparser.ConfigParser()
+        try:
+            parser.read(name, encoding="utf-8")
+        except configparser.Error:
+            continue
+        if parser.has_option("mypy", "files"):
+            return []
+    sources = ["src"] if Path("src").is_dir() else ["."]
+    return [*sources, "--exclude", r"(^|/)(\.nox|\.venv|\.gauntlet|build|\.pixi)/"]
+
+
 @nox.session(venv_backend=VENV_BACKEND)
 def typecheck(session: nox.Session) -> None:
     """mypy with the project's (strict) configuration; JSON lines on disk."""
     install_project(session, tools=("mypy>=1.11",), deps=("dev", "test", "tests"))
     config = project_config()
     out = results_folder(config, "types") / "mypy.json"
-    run_tool(session, config, "typecheck", "mypy", "-O", "json", output=out)
+    run_tool(session, config, "typecheck", "mypy", "-O", "json", *mypy_targets(), output=out)
     errors = count_findings(out)
     if errors:
         session.error(f"mypy: {errors} errors; details in {out}")

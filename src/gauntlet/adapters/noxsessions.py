@@ -1,6 +1,6 @@
 """nox sessions of a gauntlet project; a project's ``noxfile.py`` imports them.
 
-    from gauntlet.noxsessions import *  # noqa: F403
+    from gauntlet.noxsessions import *  # noqa: F403, RUF100
 
 * ``lint`` — ruff check, ruff format --check, mojo format (checked on a
   copy), actionlint on the workflow files, import-linter's contracts;

@@ -74,8 +74,17 @@ def run_tool(
         if output is None:
             session.run(*args, stdout=log_file, stderr=log_file, success_codes=list(codes))
             return
-        with output.open("w", encoding="utf-8") as out_file:
-            session.run(*args, stdout=out_file, stderr=log_file, success_codes=list(codes))
+        # Written aside and moved into place only when the tool finished with an
+        # accepted code: a tool that crashed or was misused leaves no result file
+        # (the gates then read "not run"), never an empty one that reads as clean.
+        partial = output.with_name(f".{output.name}.partial")
+        output.unlink(missing_ok=True)
+        try:
+            with partial.open("w", encoding="utf-8") as out_file:
+                session.run(*args, stdout=out_file, stderr=log_file, success_codes=list(codes))
+            partial.replace(output)
+        finally:
+            partial.unlink(missing_ok=True)
 
 
 def count_findings(path: Path) -> int:

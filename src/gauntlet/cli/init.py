@@ -33,11 +33,11 @@ if TYPE_CHECKING:
 
 DODO = (
     '"""doit tasks: gauntlet\'s Mojo build, test and benchmark graph."""\n\n'
-    "from gauntlet.dodo import *  # noqa: F403\n"
+    "from gauntlet.dodo import *  # noqa: F403, RUF100\n"
 )
 NOXFILE = (
     '"""nox sessions: gauntlet\'s pipeline (`nox -s ci`) and its stages."""\n\n'
-    "from gauntlet.noxsessions import *  # noqa: F403\n"
+    "from gauntlet.noxsessions import *  # noqa: F403, RUF100\n"
 )
 GROUP = "mojo-python"  # the dependency group init adds for undeclared modules
 _TABLE = re.compile(r"^\[tool\.gauntlet\]\s*$", re.MULTILINE)

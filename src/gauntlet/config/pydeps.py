@@ -58,7 +58,8 @@ class Declared:
         return f"{table} {self.name}"
 
 
-def _table(pyproject: Path) -> dict[str, Any]:
+def read_pyproject(pyproject: Path) -> dict[str, Any]:
+    """The TOML document of ``pyproject``; empty when it is missing or unreadable."""
     try:
         data: dict[str, Any] = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
@@ -78,7 +79,7 @@ def _expand(groups: dict[str, Any], name: str, seen: frozenset[str] = frozenset(
 
 def declarations(pyproject: Path) -> list[Declared]:
     """Every dependency set: the project's own, then each dependency group, then each extra."""
-    data = _table(pyproject)
+    data = read_pyproject(pyproject)
     project = data.get("project", {})
     project = project if isinstance(project, dict) else {}
     groups = data.get("dependency-groups", {})
