@@ -123,6 +123,30 @@ def test_compile_error_is_located() -> None:
     assert compile_error_case("t.mojo", "").message == "compile failed: no compiler output"
 
 
+def test_an_error_in_an_imported_file_names_it_and_sets_no_line_of_the_test() -> None:
+    output = "./pkg/creation.mojo:2550:15: error: no matching function in initialization\n"
+    case = compile_error_case("tests/test_x.mojo", output)
+    assert case.message.startswith("compile error at ./pkg/creation.mojo:2550:15: no matching")
+    assert case.line is None  # line 2550 is not a line of tests/test_x.mojo
+
+
+def test_a_crashed_compiler_is_named_with_what_it_was_compiling() -> None:
+    output = (
+        "Please submit a bug report to https://github.com/modular/modular/issues\n"
+        "Stack dump:\n"
+        "0.\tProgram arguments: mojo build tests/test_math.mojo -o x\n"
+        '1.\tCrash resolving decl body at loc("./pkg/math/extrema.mojo":116:4)\n'
+        "    >> fn max[dtype: DType](a: NDArray[dtype], axis: Int) raises:\n"
+        "       .....<\n"
+        "  #0 0x00005605c8dd4a6b (/venv/bin/mojo+0x7c27a6b)\n"
+    )
+    case = compile_error_case("tests/test_math.mojo", output)
+    assert case.message == (
+        "the compiler crashed (crash resolving decl body at ./pkg/math/extrema.mojo:116:4)"
+    )
+    assert case.line is None
+
+
 def test_helpers() -> None:
     assert clean("Failed to initialize Crashpad. x\nkeep\n") == "keep"
     assert unhandled_message("") == ""

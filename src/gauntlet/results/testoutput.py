@@ -158,22 +158,40 @@ def exit_message(output: str, exit_code: int | None) -> str:
 _COMPILE_ERROR = re.compile(r"^(.+?):(\d+):(\d+):\s*error:\s*(.*)$")
 
 
+_CRASH = re.compile(r"^\s*\d+\.\s+(Crash [^\n]*?) at loc\(\"?(.+?)\"?:(\d+):(\d+)\)", re.M)
+
+
 def compile_error_case(file: str, output: str, duration_s: float = 0.0) -> TestCase:
-    """One error case for a file that did not compile, located at the first error."""
+    """One error case for a file that did not compile, located at the first error
+    (or, when the compiler itself crashed, at what it was compiling).  The case's
+    line is set only when that place is in ``file`` itself."""
     text = clean(output)
+    crash = _CRASH.search(text) if "Stack dump:" in text else None
+    if crash:
+        what, where, number, column = crash.groups()
+        message = f"the compiler crashed ({what.lower()} at {where}:{number}:{column})"
+        return TestCase(
+            file, file, Status.ERROR, duration_s, message, tail(text), _line(file, where, number)
+        )
     for line in text.splitlines():
         found = _COMPILE_ERROR.match(line.strip())
         if found:
-            where, number, column, message = found.groups()
-            located = f"{where}:{number}:{column}"
+            where, number, column, said = found.groups()
+            message = f"compile error at {where}:{number}:{column}: {said}"
             return TestCase(
                 file,
                 file,
                 Status.ERROR,
                 duration_s,
-                f"compile error at {located}: {message}",
+                message,
                 tail(text),
-                int(number),
+                _line(file, where, number),
             )
     message = f"compile failed: {unhandled_message(text) or 'no compiler output'}"
     return TestCase(file, file, Status.ERROR, duration_s, message, tail(text))
+
+
+def _line(file: str, where: str, number: str) -> int | None:
+    """The line, when the place the compiler names is the test file itself."""
+    where = where.removeprefix("./")
+    return int(number) if where == file or where.endswith("/" + file) else None

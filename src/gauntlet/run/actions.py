@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Step
 
 KEEP_BINARIES = 3
+KILLED = -9  # a compiler killed from outside (the OOM killer): tried again next run
 
 
 _warned: set[tuple[Path, int, int]] = set()
@@ -172,8 +173,10 @@ class Job:
         done = self.compile("executable", partial, driver_file)
         if not done.ok:
             partial.unlink(missing_ok=True)
-            if done.timed_out:
+            if done.timed_out or done.returncode == KILLED:
                 message = f"compile timed out after {self.timeout:g} s"
+                if not done.timed_out:
+                    message = "the compiler was killed (SIGKILL: out of memory?)"
                 error = TestCase(self.source, self.source, Status.ERROR, 0.0, message)
             else:
                 # no test ran: the time is compile time (returned), not the case's
@@ -250,7 +253,7 @@ def build_artifact(job: Job) -> dict[str, Any]:
         why = f"timed out after {job.timeout:g} s" if done.timed_out else "failed"
         case = compile_error_case(job.source, job.compiler_output(done))
         failure = {"message": f"building {job.source} {why}: {case.message}", "detail": case.detail}
-        if not done.timed_out and (done.returncode or 0) > 0:
+        if not done.timed_out and done.returncode != KILLED:  # not a verdict on the inputs
             record_failure(target, job.key, failure)
         return {"status": "error", **failure}
     forget_failure(target)

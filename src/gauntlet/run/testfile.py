@@ -3,7 +3,7 @@
 A file whose compile failed keeps its result: while its key is the same (the
 file, everything it imports, the compiler and the flags), the next run reports
 the same compile error without compiling again, and says so.  A compile that
-timed out is always tried again.
+timed out or was killed from outside (out of memory) is always tried again.
 """
 
 from __future__ import annotations
@@ -54,9 +54,9 @@ def _run(job: Job) -> FileResult:
     driver = job.driver()
     binary, error, compile_s = job.program("tests", driver)
     if error is not None:
-        timed_out = error.message.startswith("compile timed out")
+        again = error.message.startswith(("compile timed out", "the compiler was killed"))
         cases, run_s, exit_code, output_tail = (error,), 0.0, None, ""
-        extra: dict[str, Any] = {} if timed_out else {COMPILE_ERROR: True}
+        extra: dict[str, Any] = {} if again else {COMPILE_ERROR: True}
     else:
         cases, run_s, exit_code, output_tail, extra = _outcome(job, binary, driver)
     return FileResult(
