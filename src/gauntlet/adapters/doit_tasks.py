@@ -90,13 +90,15 @@ class Graph:
         Its results name the compiler by version (``mojo 1.2.0``); the plan's
         keys also hold what the compiler can do.
         """
-        return Job.for_step(step, self.config, toolchain.identity(self.version))
+        return Job.for_step(
+            step, self.config, toolchain.identity(self.version), build=self.build_dir
+        )
 
     def programs(self, step: Step) -> list[str]:
         """The cached programs a test or Mojo benchmark step may reuse (see run.actions)."""
         folders = {StepKind.TEST: ("tests",), StepKind.BENCHMARK: ("bench", "bench-callgrind")}
         return [
-            str(self.build_dir.program(folder, step.source, step.key))
+            self.build_dir.program_file(folder, step.source, step.key)
             for folder in folders.get(step.kind, ())
         ]
 
@@ -118,7 +120,7 @@ class Graph:
     ) -> Iterator[Task]:
         """One task per step (``kind:name``) and the aggregate task ``kind``."""
         items = [
-            (f"{kind}:{s.name}", str(self.build_dir.at(s.output)), s.key, self.programs(s))
+            (f"{kind}:{s.name}", self.build_dir.file_at(s.output), s.key, self.programs(s))
             for s in steps
         ]
         for step, (name, output, key, programs) in zip(steps, items, strict=True):
