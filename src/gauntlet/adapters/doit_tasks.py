@@ -42,6 +42,8 @@ from gauntlet.views.report import report_current
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+act.signed(report_current)
+
 __all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
