@@ -283,7 +283,8 @@ def build_project(
     if resolved is not None:
         from gauntlet.graph.resolvecache import ResolveCache, tree_key
 
-        known = ResolveCache(resolved, tree_key(paths, dirs, config.include, files, lookup))
+        key = tree_key(paths, dirs, config.include, files, lookup)
+        known = ResolveCache(resolved, key) if key else None
     return Project(
         config=config,
         files=files,

@@ -40,14 +40,14 @@ SCHEMA_VERSION = 1
 Row = tuple[Edges, tuple["Import", ...]]
 
 
-def _code() -> bytes:
-    """The bytes of the modules whose code decides a resolution."""
+def _code() -> bytes | None:
+    """The bytes of the modules whose code decides a resolution (None: not readable)."""
     parts = []
     for module in (_resolve_module, _project_module, _scan_module, _scancache_module):
         try:
             parts.append(Path(str(module.__file__)).read_bytes())
         except (OSError, TypeError):
-            parts.append(f"unreadable {module.__name__}".encode())
+            return None  # an install without sources: no cache, resolved every time
     return b"\0".join(parts)
 
 
@@ -57,9 +57,12 @@ def tree_key(
     include: Sequence[str],
     sources: Mapping[str, SourceFile],
     lookup: Lookup,
-) -> str:
-    """The digest of everything a resolution reads (see the module)."""
-    digest = hashlib.sha256(_code())
+) -> str | None:
+    """The digest of everything a resolution reads (see the module); None: cannot tell."""
+    code = _code()
+    if code is None:
+        return None
+    digest = hashlib.sha256(code)
     head = [f"schema {SCHEMA_VERSION}", repr(lookup), *include, "\0paths"]
     body = [*sorted(paths), "\0dirs", *sorted(dirs), "\0sources"]
     body.extend(f"{path}\0{sources[path].digest}" for path in sorted(sources))
