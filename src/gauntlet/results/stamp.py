@@ -25,10 +25,11 @@ check skips the hashing only while all four still match *and* the recorded
 ctime is older than the stamp file itself.  Writing the file in place changes
 its ctime, and no ordinary tool can set a ctime back (``touch`` and ``cp -p``
 restore the mtime, which changes the ctime); a restored cache, a copy or a
-rename-over gives a new inode or ctime.  The last condition is the "racy"
-case: a write in the same clock tick as the recorded stat would leave ctime
-and mtime unchanged, so a stat as new as its stamp is never trusted and the
-bytes are hashed again (and the stamp rewritten once the tick has passed).
+rename-over gives a new inode or ctime.  A write in the same clock tick as
+the recorded stat would leave ctime and mtime unchanged (git's "racy clean"
+case), so a stat is recorded only when the artifact's ctime is a tick older
+than the hashing, and a stat as new as its stamp is never trusted: such
+bytes are hashed again, and the stat recorded once the tick has passed.
 Any mismatch means a full digest, as before.
 """
 
@@ -38,6 +39,8 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
+import time
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -49,6 +52,7 @@ from gauntlet.errors import GauntletError
 STAMP_VERSION = 2
 _CHUNK = 1 << 20
 Seen = tuple[int, int, int, int]  # an artifact's size, mtime_ns, ctime_ns and inode
+_CLOCK_REALTIME_COARSE = 5  # Linux's clock of file times (the time module does not name it)
 
 
 class Check(Enum):
@@ -176,15 +180,32 @@ def check(artifact: Path, key: str) -> Check:
     return _hashed(artifact, stamp, seen, written)
 
 
+def _settled_before() -> int:
+    """A time no later than the file system's clock now, less a tick (nanoseconds).
+
+    Linux stamps files from its coarse clock; elsewhere a file system may keep
+    whole or even two seconds.  A ctime before this was set in an earlier tick
+    than anything written from now on.
+    """
+    if sys.platform == "linux":
+        return time.clock_gettime_ns(_CLOCK_REALTIME_COARSE)
+    return time.time_ns() - 2_000_000_000  # type: ignore[unreachable,unused-ignore]  # pragma: no cover
+
+
 def _hashed(artifact: Path, stamp: Stamp, seen: Seen, written: int) -> Check:
-    """Check the bytes against the digest; record the stat they had when they match."""
+    """Check the bytes against the digest; record the stat they had when they match.
+
+    The stat is recorded only when the artifact's last change is a tick older
+    than the hashing: a write in place during it gets a later ctime.
+    """
+    settled = seen[2] < _settled_before()
     try:
         if file_sha256(artifact) != stamp.sha256:
             return Check.CORRUPT
         unchanged = _seen(artifact.stat()) == seen
     except OSError:
         return Check.ABSENT
-    if unchanged and (stamp.stat != seen or seen[2] >= written):
+    if settled and unchanged and (stamp.stat != seen or seen[2] >= written):
         # the next check need not hash these bytes while the stat holds; a
         # read-only build folder just means hashing them again next time
         with contextlib.suppress(OSError, GauntletError):
