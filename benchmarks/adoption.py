@@ -118,7 +118,14 @@ def mojo_run(root: Path, files: list[str], timeout: float) -> dict[str, str]:
         code, text, wall = run(argv, cwd, timeout)
         if code == 124:
             verdict = "timeout"
-        elif code != 0 and COMPILE_ERROR.search(text) and "Unhandled exception" not in text:
+        elif (
+            code != 0
+            and "Unhandled exception" not in text
+            and (
+                COMPILE_ERROR.search(text)
+                or "Stack dump:" in text  # an error, or a crashed compiler
+            )
+        ):
             verdict = "compile error"
         elif code == 0 and not any(
             PRINTED_FAIL.search(line) and not re.search(r"\b0\s+\w*\s*FAIL|FAIL\w*:?\s*0\b", line)

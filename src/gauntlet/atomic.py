@@ -144,19 +144,34 @@ def _writer_alive(pid: int) -> bool:
 def remove_stale_partials(folder: Path) -> list[Path]:
     """Remove the partial files and folders below ``folder`` whose writer is gone.
 
-    Those of a live process (a concurrent run) are left alone.
+    Those of a live process (a concurrent run) are left alone.  Every run
+    walks the whole build folder (thousands of folders on a large tree), so
+    the walk reads each folder once with ``scandir`` and tries the pattern
+    only on names holding ``partial``; symbolic links are not followed.
     """
     removed: list[Path] = []
-    for top, dirs, files in os.walk(folder):
-        for name in [*dirs, *files]:
-            match = _PARTIAL.search(name)
-            if match is None or _writer_alive(int(match.group(1) or match.group(2))):
-                continue
-            path = Path(top) / name
-            if name in dirs:
-                dirs.remove(name)
-                shutil.rmtree(path, ignore_errors=True)
-            else:
-                path.unlink(missing_ok=True)
-            removed.append(path)
+    stack = [os.fspath(folder)]
+    while stack:
+        try:
+            entries = os.scandir(stack.pop())
+        except OSError:
+            continue
+        with entries:
+            for entry in entries:
+                match = _PARTIAL.search(entry.name) if "partial" in entry.name else None
+                try:
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                except OSError:
+                    continue
+                if match is None:
+                    if is_dir:
+                        stack.append(entry.path)
+                    continue
+                if _writer_alive(int(match.group(1) or match.group(2))):
+                    continue
+                if is_dir:
+                    shutil.rmtree(entry.path, ignore_errors=True)
+                else:
+                    Path(entry.path).unlink(missing_ok=True)
+                removed.append(Path(entry.path))
     return removed

@@ -20,6 +20,7 @@ same folder and their contents do not collide.  Everybody asks :class:`Layout`
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Protocol
@@ -92,13 +93,23 @@ class BuildDir:
 
     def program(self, folder: str, source: str, key: str) -> Path:
         """A test or benchmark program, in a folder named by its key (see run.actions)."""
-        return self.builds / folder / slug(source) / key[:20] / PurePosixPath(source).stem
+        return Path(self.program_file(folder, source, key))
+
+    def program_file(self, folder: str, source: str, key: str) -> str:
+        """:meth:`program` as a string (made for every test of every run: no Path joins)."""
+        stem = PurePosixPath(source).stem
+        return os.path.join(self.path, "build", folder, slug(source), key[:20], stem)
 
     # -- caches, state, records -------------------------------------------------------
     @property
     def scan_cache(self) -> Path:
         """The import scanner's cache."""
         return self.path / "cache" / "scan.json"
+
+    @property
+    def resolve_cache(self) -> Path:
+        """The resolved imports of the tree as it was last planned (graph.resolvecache)."""
+        return self.path / "cache" / "resolved.json"
 
     @property
     def doit_state(self) -> Path:
@@ -131,6 +142,10 @@ class BuildDir:
     def at(self, relative: str) -> Path:
         """The absolute path of a plan output (relative to this folder)."""
         return self.path / relative
+
+    def file_at(self, relative: str) -> str:
+        """:meth:`at` as a string (a plan's outputs are normalised POSIX paths)."""
+        return os.path.join(self.path, *relative.split("/"))
 
 
 @dataclass(frozen=True)

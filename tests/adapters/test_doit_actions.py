@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 from typing import TYPE_CHECKING
 
@@ -88,3 +89,21 @@ def test_a_verdict_is_reused_only_while_every_file_it_read_is_unchanged(tmp_path
     assert not outcome_current("test", str(output), key, [str(program)])
     output.unlink()
     assert not all_current("test", [item])
+
+
+def test_up_to_date_checks_carry_their_signature_for_doit() -> None:
+    """doit inspects every task's up-to-date callable on every run; the answer is kept."""
+    from doit.dependency import Dependency, SqliteDB
+    from doit.task import Task
+
+    from gauntlet.adapters import doit_actions as act
+    from gauntlet.adapters import doit_tasks  # signs the report task's check
+    from gauntlet.views.report import report_current
+
+    for check in (act.toolchain_ready, act.outcome_current, act.all_current, report_current):
+        assert inspect.signature(check) is inspect.signature(check)  # computed once
+        assert next(iter(inspect.signature(check).parameters)) not in ("task", "values")
+    # doit still calls them with the task's arguments
+    task = Task("t", None, uptodate=[(act.all_current, ["test", []])])
+    assert Dependency(SqliteDB, ":memory:").get_status(task, {}).status == "up-to-date"
+    assert doit_tasks.DEFAULT_TASKS[-1] == "report"

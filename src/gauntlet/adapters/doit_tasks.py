@@ -42,6 +42,8 @@ from gauntlet.views.report import report_current
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+act.signed(report_current)
+
 __all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
@@ -90,13 +92,15 @@ class Graph:
         Its results name the compiler by version (``mojo 1.2.0``); the plan's
         keys also hold what the compiler can do.
         """
-        return Job.for_step(step, self.config, toolchain.identity(self.version))
+        return Job.for_step(
+            step, self.config, toolchain.identity(self.version), build=self.build_dir
+        )
 
     def programs(self, step: Step) -> list[str]:
         """The cached programs a test or Mojo benchmark step may reuse (see run.actions)."""
         folders = {StepKind.TEST: ("tests",), StepKind.BENCHMARK: ("bench", "bench-callgrind")}
         return [
-            str(self.build_dir.program(folder, step.source, step.key))
+            self.build_dir.program_file(folder, step.source, step.key)
             for folder in folders.get(step.kind, ())
         ]
 
@@ -118,7 +122,7 @@ class Graph:
     ) -> Iterator[Task]:
         """One task per step (``kind:name``) and the aggregate task ``kind``."""
         items = [
-            (f"{kind}:{s.name}", str(self.build_dir.at(s.output)), s.key, self.programs(s))
+            (f"{kind}:{s.name}", self.build_dir.file_at(s.output), s.key, self.programs(s))
             for s in steps
         ]
         for step, (name, output, key, programs) in zip(steps, items, strict=True):

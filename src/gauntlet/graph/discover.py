@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from fnmatch import fnmatchcase
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from gauntlet.graph.pykeys import python_benchmarks
@@ -35,7 +34,7 @@ def _under(path: str, places: Iterable[str]) -> bool:
 
 def is_program(path: str, prefix: str, places: Iterable[str]) -> bool:
     """Whether ``path`` is a ``prefix*`` Mojo file (``test_``, ``bench_``) under ``places``."""
-    name = PurePosixPath(path).name
+    name = path.rpartition("/")[2]  # a root-relative POSIX path (no Path: every file, every run)
     return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and _under(path, places)
 
 

@@ -29,6 +29,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from gauntlet.config.load import Config
 from gauntlet.graph.discover import is_program, library_packages, walk_tree
@@ -42,6 +43,11 @@ from gauntlet.graph.resolve import (
 )
 from gauntlet.graph.scan import Import
 from gauntlet.graph.scancache import ScanCache, SourceFile
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gauntlet.graph.resolvecache import ResolveCache
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class Project:
     packages: tuple[str, ...]
     binary_digests: Mapping[str, str]
     resolver: Resolver = field(repr=False, compare=False)
+    resolved: ResolveCache | None = field(default=None, repr=False, compare=False)
     _memo: dict[tuple[str, ...], dict[str, tuple[Edges, tuple[Import, ...]]]] = field(
         default_factory=dict, repr=False, compare=False
     )
@@ -127,7 +134,10 @@ class Project:
         if roots not in self._graphs:
             order = sorted({*self.files, *self.binary_digests})
             number = {path: i for i, path in enumerate(order)}
-            table = [self.imports_of(path, roots) for path in order]
+            cached = self.resolved.table(roots, order, self.files) if self.resolved else None
+            table = cached or [self.imports_of(path, roots) for path in order]
+            if self.resolved is not None and cached is None:
+                self.resolved.put(roots, order, self.files, table)
             succ = [[number[f] for f in edges.follow] for edges, _ in table]
             extra = [sum(1 << number[p] for p in edges.parse_only) for edges, _ in table]
             found = components(succ)  # once, for the closures and their digests
@@ -251,11 +261,15 @@ class Project:
 
 
 def build_project(
-    config: Config, cache: ScanCache | None = None, lookup: Lookup | None = None
+    config: Config,
+    cache: ScanCache | None = None,
+    lookup: Lookup | None = None,
+    resolved: Path | None = None,
 ) -> Project:
     """Scan the project's Mojo sources; imports are resolved lazily, per program.
 
-    ``lookup``: the compiler's release-dependent lookup rules (default: 1.2.0's).
+    ``lookup``: the compiler's release-dependent lookup rules (default: 1.2.0's);
+    ``resolved``: the file of :mod:`gauntlet.graph.resolvecache` (default: none).
     """
     lookup = lookup or Lookup()
     paths, dirs = walk_tree(str(config.root), frozenset({config.build_dir}))
@@ -265,6 +279,12 @@ def build_project(
     binaries = {
         p: cache.digest_binary(config.root, p) for p in paths if p.endswith(lookup.binary_package)
     }
+    known = None
+    if resolved is not None:
+        from gauntlet.graph.resolvecache import ResolveCache, tree_key
+
+        key = tree_key(paths, dirs, config.include, files, lookup)
+        known = ResolveCache(resolved, key) if key else None
     return Project(
         config=config,
         files=files,
@@ -273,4 +293,5 @@ def build_project(
         packages=(library_packages(files, config) if config.packages is None else config.packages),
         binary_digests=binaries,
         resolver=Resolver(set(paths), dirs, config.include, files, lookup),
+        resolved=known,
     )

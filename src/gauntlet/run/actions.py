@@ -102,14 +102,15 @@ class Job:
     test_cwd: str = "root"  # ``file``: a test runs in its source file's folder
 
     @classmethod
-    def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "") -> Job:
-        """The job of one step of the plan, for the configured project."""
-        build = Layout.of(config).build
+    def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "",
+                 build: BuildDir | None = None) -> Job:  # fmt: skip
+        """The job of one step of the plan, for the configured project (``build``: its folder)."""
+        build = build or Layout.of(config).build
         return cls(
             mojo=mojo,
             root=str(config.root),
             source=step.source,
-            output=str(build.at(step.output)),
+            output=build.file_at(step.output),
             key=step.key,
             include=list(config.include),
             flags=list(config.mojo_flags),

@@ -87,7 +87,7 @@ def load_context(
     cache = ScanCache(layout.build.scan_cache)
     identity, caps = compiler_identity(config.mojo_version)
     lookup = Lookup(caps.package_suffix, listing_order=caps.listing_order)
-    project = build_project(config, cache, lookup)
+    project = build_project(config, cache, lookup, layout.build.resolve_cache)
     skip, only = frozenset[str](), frozenset[str]()
     if selected:
         skip = frozenset(config.skip_tags) | _tags(env, "GAUNTLET_SKIP_TAGS")
