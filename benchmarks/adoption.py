@@ -139,10 +139,29 @@ def mojo_run(root: Path, files: list[str], timeout: float) -> dict[str, str]:
     return verdicts
 
 
+def _compare(status: dict[str, str], verdicts: dict[str, str]) -> dict[str, Any]:
+    """What `mojo run` said per outcome, and the files where it disagrees with gauntlet."""
+    counts = {
+        s: sum(1 for v in verdicts.values() if v == s) for s in sorted(set(verdicts.values()))
+    }
+    differ = {
+        file: {"gauntlet": status[file], "mojo run": verdict}
+        for file, verdict in verdicts.items()
+        if (status[file] == "passed") != (verdict == "passed")
+        or (status[file] == "compile error") != (verdict == "compile error")
+    }
+    return {"mojo_run": counts, "disagreements": differ}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path)
     parser.add_argument("--mojo-run", action="store_true")
+    parser.add_argument(
+        "--mojo-run-only",
+        action="store_true",
+        help="only compare the results already there with `mojo run` (no init, no doit)",
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="per doit run")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -150,6 +169,17 @@ def main() -> int:
     py = sys.executable
     outputs = []
 
+    if args.mojo_run_only:
+        found = results(root)
+        status = {
+            f: ("compile error" if compile_failed(r) else r["status"]) for f, r in found.items()
+        }
+        compare = _compare(status, mojo_run(root, sorted(found), args.timeout))
+        print(json.dumps(compare, indent=2))
+        if args.json:
+            figures = json.loads(args.json.read_text(encoding="utf-8"))
+            args.json.write_text(json.dumps({**figures, **compare}, indent=2) + "\n", "utf-8")
+        return 0
     code, text, _ = run([py, "-m", "gauntlet", "init", str(root)], root, 600)
     print(text)
     outputs.append(text)
@@ -194,16 +224,7 @@ def main() -> int:
         "not_discovered": sorted(set(in_repo) - set(found)),
     }
     if args.mojo_run:
-        verdicts = mojo_run(root, sorted(found), args.timeout)
-        figures["mojo_run"] = {
-            s: sum(1 for v in verdicts.values() if v == s) for s in sorted(set(verdicts.values()))
-        }
-        figures["disagreements"] = {
-            f: {"gauntlet": status[f], "mojo run": v}
-            for f, v in verdicts.items()
-            if {"passed": "passed"}.get(status[f], "x") != {"passed": "passed"}.get(v, "x")
-            or (status[f] == "compile error") != (v == "compile error")
-        }
+        figures.update(_compare(status, mojo_run(root, sorted(found), args.timeout)))
     print(json.dumps(figures, indent=2))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
