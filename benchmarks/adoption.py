@@ -3,7 +3,8 @@
     python benchmarks/adoption.py PATH [--mojo-run] [--json OUT]
 
 On a clean clone at PATH: ``gauntlet init``, then ``doit`` twice (cold, then
-no-op), each timed.  Then it counts, from the repository and from the results:
+no-op), each timed.  Cold means no results and no compiler cache: Mojo's own
+module caches (``MOJO_CACHES``) are emptied first; the installed toolchain stays.  Then it counts, from the repository and from the results:
 
 - test files in the repository (``test_*.mojo`` outside build folders) and
   test files gauntlet discovered;
@@ -26,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -37,6 +39,12 @@ XSD = HERE.parent / "tests" / "data" / "junit-10.xsd"
 TEST_DEF = re.compile(r"^(?:fn|def)\s+(test\w*)\s*[\[(]", re.MULTILINE)
 COMPILE_ERROR = re.compile(r"^\S+\.mojo:\d+:\d+: error:", re.MULTILINE)
 PRINTED_FAIL = re.compile(r"(?<![\w-])(FAIL(?:ED|URE)?|✗)(?![\w-])")
+# Mojo keeps compiled modules between runs (gauntlet gives each compile slot its own).
+MOJO_CACHES = (
+    "~/.cache/gauntlet-mojo-slots",
+    "~/.cache/modular/.mojo_cache",
+    "~/.local/share/modular/.mojo_cache",
+)
 SKIP_DIRS = {".git", ".gauntlet", ".pixi", ".magic", "build", ".venv", "node_modules"}
 
 
@@ -186,6 +194,8 @@ def main() -> int:
     if code != 0:
         print(f"gauntlet init exited {code}")
         return 1
+    for cache in MOJO_CACHES:  # a cold run: no results, no compiler cache either
+        shutil.rmtree(Path(cache).expanduser(), ignore_errors=True)
     code, text, cold = run([py, "-m", "doit"], root, args.timeout)
     outputs.append(text)
     print(text[-3000:])
