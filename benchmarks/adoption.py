@@ -4,7 +4,8 @@
 
 On a clean clone at PATH: ``gauntlet init``, then ``doit`` twice (cold, then
 no-op), each timed.  Cold means no results and no compiler cache: Mojo's own
-module caches (``MOJO_CACHES``) are emptied first; the installed toolchain stays.  Then it counts, from the repository and from the results:
+module caches (``MOJO_CACHES``) are emptied first; the installed toolchain
+stays.  Then it counts, from the repository and from the results:
 
 - test files in the repository (``test_*.mojo`` outside build folders) and
   test files gauntlet discovered;
