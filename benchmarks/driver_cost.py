@@ -5,14 +5,15 @@
 For each test file of PROJECT (a folder with ``[tool.gauntlet]``) that needs a
 driver (``gauntlet.graph.testdriver``), it builds the file as it is and its
 driver, alternately, ``--repeat`` times each, with the project's compiler,
-include roots and flags, and prints the median compile time of both and their
-ratio.  Files that need no driver (TestSuite files, files whose ``main`` calls
+include roots and flags, each with an empty Mojo module cache (a cold
+compile), and prints the median compile time of both and their ratio.  Files that need no driver (TestSuite files, files whose ``main`` calls
 no test function) are listed as such.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -30,10 +31,13 @@ from gauntlet.run.mojocmd import compile_command
 
 
 def build_seconds(argv: list[str], cwd: Path) -> float | None:
-    """Wall time of one compile; None when it failed."""
-    start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, check=False)
-    return time.perf_counter() - start if done.returncode == 0 else None
+    """Wall time of one cold compile (an empty Mojo module cache); None when it failed."""
+    with tempfile.TemporaryDirectory(prefix="mojo-cache-") as cache:
+        env = {**os.environ, "XDG_CACHE_HOME": cache}
+        start = time.perf_counter()
+        done = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, check=False)
+        took = time.perf_counter() - start
+    return took if done.returncode == 0 else None
 
 
 def main() -> int:
