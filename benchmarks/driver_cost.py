@@ -6,8 +6,9 @@ For each test file of PROJECT (a folder with ``[tool.gauntlet]``) that needs a
 driver (``gauntlet.graph.testdriver``), it builds the file as it is and its
 driver, alternately, ``--repeat`` times each, with the project's compiler,
 include roots and flags, each with an empty Mojo module cache (a cold
-compile), and prints the median compile time of both and their ratio.  Files that need no driver (TestSuite files, files whose ``main`` calls
-no test function) are listed as such.
+compile), and prints the median compile time of both and their ratio.  Files
+that need no driver (TestSuite files, files whose ``main`` calls no test
+function) are listed as such.
 """
 
 from __future__ import annotations
