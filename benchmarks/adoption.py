@@ -89,8 +89,12 @@ def results(root: Path) -> dict[str, dict[str, Any]]:
 
 
 def compile_failed(result: dict[str, Any]) -> bool:
+    """Whether a result is its file's compile error (or a crash of the compiler)."""
     cases = result.get("cases", [])
-    return len(cases) == 1 and str(cases[0].get("message", "")).startswith("compile ")
+    if result.get("extra", {}).get("compile_error"):
+        return True
+    message = str(cases[0].get("message", "")) if len(cases) == 1 else ""
+    return result.get("exit_code") is None and message.startswith(("compile ", "the compiler"))
 
 
 def validate_junit(root: Path) -> tuple[int, list[str]]:
