@@ -107,6 +107,11 @@ class BuildDir:
         return self.path / "cache" / "scan.json"
 
     @property
+    def verdicts(self) -> Path:
+        """The good outcome checks of the last doit run, with the stat of what they read."""
+        return self.path / "cache" / "verdicts.json"
+
+    @property
     def resolve_cache(self) -> Path:
         """The resolved imports of the tree as it was last planned (graph.resolvecache)."""
         return self.path / "cache" / "resolved.json"

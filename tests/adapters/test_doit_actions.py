@@ -107,3 +107,42 @@ def test_up_to_date_checks_carry_their_signature_for_doit() -> None:
     task = Task("t", None, uptodate=[(act.all_current, ["test", []])])
     assert Dependency(SqliteDB, ":memory:").get_status(task, {}).status == "up-to-date"
     assert doit_tasks.DEFAULT_TASKS[-1] == "report"
+
+
+def test_verdicts_kept_for_the_next_run_hold_only_while_nothing_they_read_changed(
+    tmp_path: Path,
+) -> None:
+    from gauntlet.adapters import doit_actions as act
+
+    build = BuildDir(tmp_path / ".gauntlet")
+    source, key = "tests/test_a.mojo", "f" * 64
+    output = build.test_result(source)
+    write_result(output, FileResult(source, key, (TestCase("test_a", source, Status.PASSED),)))
+    kept = tmp_path / "verdicts.json"
+    os.utime(output, ns=(1, 1))  # sets ctime now; wait out the clock tick before checking
+    settled = act.settled_before()
+    while act.settled_before() <= output.stat().st_ctime_ns or settled == act.settled_before():
+        pass
+    act.load_verdicts(kept)  # none yet
+    assert outcome_current("test", str(output), key)
+    act.save_verdicts()
+    assert str(output) in kept.read_text()
+
+    # a new run: the kept verdict answers while the result's stat holds ...
+    act.forget_verdicts()
+    act.load_verdicts(kept)
+    memo = ("test", str(output), key, ())
+    assert memo in act._verdicts
+    assert outcome_current("test", str(output), key)
+    # ... and not once it changed: rewritten in place, same size and mtime, the check reads it
+    info = output.stat()
+    text = output.read_text()
+    output.write_text(text.replace('"passed"', '"failed"'))
+    os.utime(output, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert not outcome_current("test", str(output), key)
+
+    # a garbled file is no verdict at all
+    kept.write_text("{not json")
+    act.forget_verdicts()
+    act.load_verdicts(kept)
+    assert not act._verdicts

@@ -9,20 +9,23 @@ output folder that cannot take a file is doit's ``TaskError`` (exit 2).
 
 from __future__ import annotations
 
+import contextlib
 import inspect
+import json
 import os
 import shutil
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from doit.exceptions import TaskError, TaskFailed
 
 from gauntlet import runner
+from gauntlet.atomic import write_text_atomic
 from gauntlet.bench.file import read_bench_key
 from gauntlet.errors import GauntletError, OutputError
 from gauntlet.results.records import current_result
-from gauntlet.results.stamp import Check, failure_path, stamp_path
+from gauntlet.results.stamp import Check, failure_path, settled_before, stamp_path
 from gauntlet.run import actions, testfile, toolchain
 from gauntlet.views.report import collect, write_report
 
@@ -127,21 +130,72 @@ def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = 
     new run, checks in full.
     """
     memo = (kind, output, key, tuple(programs))
+    settled = settled_before()  # before the stat: a file changed since has a later ctime
     seen = _stats(kind, output, programs)
     if seen is not None and _verdicts.get(memo) == seen:
         return True
     good = _outcome_current(kind, output, key, programs)
     if good and seen is not None:
         _verdicts[memo] = seen
+        _settled[memo] = settled
+        _kept.changed = True
     return good
 
 
-_verdicts: dict[tuple[str, str, str, tuple[str, ...]], tuple[object, ...]] = {}
+Memo: TypeAlias = "tuple[str, str, str, tuple[str, ...]]"
+_verdicts: dict[Memo, tuple[object, ...]] = {}
+_settled: dict[Memo, int] = {}
+VERDICTS_SCHEMA = 1
+KEPT = 2**63  # the settled mark of a verdict loaded from the last run
+
+
+@dataclass
+class _Kept:
+    """Where this run's project keeps its verdicts, and whether it has new ones."""
+
+    path: Path | None = None
+    changed: bool = False
+
+
+_kept = _Kept()
 
 
 def forget_verdicts() -> None:
     """Drop every remembered verdict: a run starts, or an action may change outputs."""
     _verdicts.clear()
+    _settled.clear()
+
+
+def load_verdicts(path: Path) -> None:
+    """The good verdicts the last run kept (:func:`save_verdicts`), held to the same rule:
+    used only while the ``stat`` of every file they read is the same."""
+    _kept.path, _kept.changed = path, False
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("schema") != VERDICTS_SCHEMA:
+            return
+        for kind, output, key, programs, seen in data["verdicts"]:
+            memo = (str(kind), str(output), str(key), tuple(map(str, programs)))
+            _verdicts[memo] = tuple(None if s is None else tuple(s) for s in seen)
+            _settled[memo] = KEPT  # it passed the rule when it was saved
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        forget_verdicts()  # a garbled file: every outcome is checked in full
+
+
+def save_verdicts() -> None:
+    """Keep this run's good verdicts for the next one.  Only those whose files all last
+    changed in a clock tick before their check: a write in the same tick as the check
+    could leave the stat as it was, a later one cannot."""
+    rows = [
+        [*memo[:3], list(memo[3]), list(seen)]
+        for memo, seen in _verdicts.items()
+        if memo in _settled and all(s is None or int(s[3]) < _settled[memo] for s in seen)  # type: ignore[index]
+    ]
+    if _kept.path is None or not _kept.changed:  # nothing new since they were loaded
+        return
+    with contextlib.suppress(OSError, GauntletError):  # a cache: next run checks in full
+        text = json.dumps({"schema": VERDICTS_SCHEMA, "verdicts": rows})
+        write_text_atomic(_kept.path, text)
 
 
 def _stats(kind: str, output: str, programs: Sequence[str]) -> tuple[object, ...] | None:

@@ -34,6 +34,7 @@ from doit.reporter import ConsoleReporter
 from doit.runner import FAILURE, SUCCESS, Runner
 
 from gauntlet import runner
+from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_progress import Progress
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode, GauntletError
@@ -252,6 +253,8 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             f"in {wall:.1f} s\n"
         )
         self._write_record(counts, wall)
+        if not _interrupted.is_set():
+            act.save_verdicts()
         if self.bad_results:
             fail_run()
 

@@ -201,6 +201,7 @@ def _load(folder: Path, explicit: str, skip: str, only: str) -> Graph:
     recover_state(context.layout.build.doit_state)  # before doit opens it
     # What a killed run was writing; a concurrent run's partials are left alone.
     remove_stale_partials(context.layout.build.path)
+    act.load_verdicts(build.verdicts)
     return Graph(context)
 
 

@@ -180,7 +180,7 @@ def check(artifact: Path, key: str) -> Check:
     return _hashed(artifact, stamp, seen, written)
 
 
-def _settled_before() -> int:
+def settled_before() -> int:
     """A time no later than the file system's clock now, less a tick (nanoseconds).
 
     Linux stamps files from its coarse clock; elsewhere a file system may keep
@@ -198,7 +198,7 @@ def _hashed(artifact: Path, stamp: Stamp, seen: Seen, written: int) -> Check:
     The stat is recorded only when the artifact's last change is a tick older
     than the hashing: a write in place during it gets a later ctime.
     """
-    settled = seen[2] < _settled_before()
+    settled = seen[2] < settled_before()
     try:
         if file_sha256(artifact) != stamp.sha256:
             return Check.CORRUPT
