@@ -14,7 +14,7 @@ from gauntlet.adapters.doit_actions import (
 )
 from gauntlet.layout import BuildDir
 from gauntlet.results.records import FileResult, Status, TestCase, write_result
-from gauntlet.results.stamp import stamp_path, write_stamp
+from gauntlet.results.stamp import settled_before, stamp_path, write_stamp
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -120,8 +120,8 @@ def test_verdicts_kept_for_the_next_run_hold_only_while_nothing_they_read_change
     write_result(output, FileResult(source, key, (TestCase("test_a", source, Status.PASSED),)))
     kept = tmp_path / "verdicts.json"
     os.utime(output, ns=(1, 1))  # sets ctime now; wait out the clock tick before checking
-    settled = act.settled_before()
-    while act.settled_before() <= output.stat().st_ctime_ns or settled == act.settled_before():
+    settled = settled_before()
+    while settled_before() <= output.stat().st_ctime_ns or settled == settled_before():
         pass
     act.load_verdicts(kept)  # none yet
     assert outcome_current("test", str(output), key)
