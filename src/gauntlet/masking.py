@@ -37,7 +37,7 @@ from gauntlet.atomic import write_bytes_atomic
 from gauntlet.errors import UsageError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 MIN_LENGTH = 8
 MASK = "***"
@@ -186,13 +186,7 @@ class Masker:
 
     def data(self, value: Any) -> Any:
         """A JSON-like value with every string in it masked (dict keys included)."""
-        if isinstance(value, str):
-            return self(value)
-        if isinstance(value, dict):
-            return {self.data(k): self.data(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.data(v) for v in value]
-        return value
+        return mask_data(self, value)
 
 
 class EnvMasker:
@@ -238,13 +232,18 @@ class EnvMasker:
 
     def data(self, value: Any) -> Any:
         """A JSON-like value with every string in it masked (dict keys included)."""
-        if isinstance(value, str):
-            return self(value)
-        if isinstance(value, dict):
-            return {self.data(k): self.data(v) for k, v in value.items()}
-        if isinstance(value, (list, tuple)):
-            return [self.data(v) for v in value]
-        return value
+        return mask_data(self, value)
+
+
+def mask_data(masker: Callable[[str], str], value: Any) -> Any:
+    """A JSON-like value with every string in it masked by ``masker`` (dict keys too)."""
+    if isinstance(value, str):
+        return masker(value)
+    if isinstance(value, dict):
+        return {mask_data(masker, k): mask_data(masker, v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [mask_data(masker, v) for v in value]
+    return value
 
 
 def mask_file(path: Path) -> bool:

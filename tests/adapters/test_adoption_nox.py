@@ -41,6 +41,27 @@ GROUP = '[dependency-groups]\ntest = ["pytest>=8"]'
 EXTRA = '[project.optional-dependencies]\ntest = ["pytest>=8"]'
 
 
+def write_project(project: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        (project / name).write_text(text, encoding="utf-8")
+
+
+def run_nox(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """``nox ARGS`` in ``project``, as a user runs it: no PYTHONPATH, no active venv."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["GAUNTLET_MISSING_INTERPRETERS"] = "skip"
+    return subprocess.run(
+        [sys.executable, "-m", "nox", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("deps", "said"),
@@ -56,20 +77,8 @@ def test_nox_tests_passes_in_an_adopting_project(tmp_path: Path, deps: str, said
             "from adopter import double\n\n\ndef test_double():\n    assert double(2) == 4\n"
         ),
     }
-    for name, text in files.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["GAUNTLET_MISSING_INTERPRETERS"] = "skip"
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "--no-error-on-missing-interpreters", "-s", "tests"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    write_project(project, files)
+    done = run_nox(project, "--no-error-on-missing-interpreters", "-s", "tests")
     said_all = done.stdout + done.stderr
     assert done.returncode == 0, said_all
     assert "No module named 'gauntlet'" not in said_all
@@ -93,20 +102,8 @@ def test_nox_tests_in_a_project_without_python_tests_says_so_and_measures_nothin
         "noxfile.py": NOXFILE,
         "test/test_parse.mojo": "def main():\n    pass\n",  # Mojo tests only
     }
-    for name, text in files.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    env["GAUNTLET_MISSING_INTERPRETERS"] = "skip"
-    done = subprocess.run(
-        [sys.executable, "-m", "nox", "--no-error-on-missing-interpreters", "-s", "tests"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=900,
-    )
+    write_project(project, files)
+    done = run_nox(project, "--no-error-on-missing-interpreters", "-s", "tests")
     said_all = done.stdout + done.stderr
     assert done.returncode == 0, said_all  # pytest's "no tests collected" is not a failure
     assert "no Python tests were collected" in said_all
@@ -125,21 +122,10 @@ def test_typecheck_finds_its_targets_and_a_misused_mypy_leaves_no_clean_result(
         "noxfile.py": NOXFILE,
         "src/adopter/__init__.py": "def double(x: int) -> int:\n    return 2 * x\n",
     }
-    for name, text in files.items():
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        (project / name).write_text(text, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    write_project(project, files)
 
     def typecheck() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "nox", "-s", "typecheck"],
-            cwd=project,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=900,
-        )
+        return run_nox(project, "-s", "typecheck")
 
     result = project / ".gauntlet" / "results" / "types" / "mypy.json"
     done = typecheck()  # no [tool.mypy] files: gauntlet names src itself
