@@ -37,6 +37,7 @@ from gauntlet import runner
 from gauntlet.adapters import doit_actions as act
 from gauntlet.adapters.doit_progress import Progress
 from gauntlet.atomic import write_text_atomic
+from gauntlet.config.history import history_on
 from gauntlet.errors import ExitCode, GauntletError
 from gauntlet.masking import EnvMasker
 
@@ -176,7 +177,7 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             self.deps = {name: list(getattr(t, "task_dep", [])) for name, t in tasks.items()}
             self.progress.plan(tasks, list(selected_tasks or []))
         self.progress.expect(self.record_path)
-        if self.config is not None:
+        if self.config is not None and history_on():  # off: the history is not even loaded
             from gauntlet.health.record import Recording
 
             self.recording = Recording.begin(self.config, "doit")

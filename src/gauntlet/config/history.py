@@ -6,6 +6,7 @@ the repository, ``$GAUNTLET_HISTORY_URL`` wins) is :mod:`gauntlet.health.record`
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -13,9 +14,18 @@ from gauntlet.config.schema import Key, Table
 from gauntlet.config.values import Invalid, Kind, describe, number
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from gauntlet.config.schema import Fail
 
 SCHEMES = ("postgresql://", "postgres://", "sqlite:///")
+HISTORY_SWITCH = "GAUNTLET_HISTORY"  # off, 0, no or false: runs are not recorded
+
+
+def history_on(env: Mapping[str, str] | None = None) -> bool:
+    """Whether runs are recorded (``GAUNTLET_HISTORY=off`` turns it off)."""
+    env = os.environ if env is None else env
+    return env.get(HISTORY_SWITCH, "").lower() not in ("off", "0", "no", "false")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
+from gauntlet.config.history import HISTORY_SWITCH, history_on
 from gauntlet.errors import GauntletError
 from gauntlet.health.calc import STAGE_PREFIX
 from gauntlet.health.dbapi import is_postgres, sqlite_path
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
 
 ENV_URL = "GAUNTLET_HISTORY_URL"
 ENV_RUN = "GAUNTLET_RUN_ID"
-ENV_SWITCH = "GAUNTLET_HISTORY"
+ENV_SWITCH = HISTORY_SWITCH
 
 
 def history_url(config: Config, env: Mapping[str, str] | None = None) -> str:
@@ -89,8 +90,7 @@ def _warn(message: str) -> None:
 
 def enabled(env: Mapping[str, str] | None = None) -> bool:
     """Whether runs are recorded (``GAUNTLET_HISTORY=off`` turns it off)."""
-    env = os.environ if env is None else env
-    return env.get(ENV_SWITCH, "").lower() not in ("off", "0", "no", "false")
+    return history_on(env)
 
 
 class Recording:
