@@ -21,12 +21,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gauntlet.results.records import Status, TestCase
-from gauntlet.results.testoutput import clean, exit_message, tail
+from gauntlet.results.testoutput import LOCATION, clean, exit_message, tail
 
 _MARKER = re.compile(r"^@@gauntlet:(begin|pass|fail):(\d+)(?::\s?(.*))?$")
 _PRINTED_FAIL = re.compile(r"(?<![\w-])(FAIL(?:ED|URE|URES)?|✗|✘)(?![\w-])")
 _ZERO_FAILED = re.compile(r"\b0\s+(?:\w+\s+)?FAIL|FAIL(?:ED|URES?)?\s*[:=]?\s*0\b")
-_LOCATION = re.compile(r"At\s+(.+?):(\d+):(\d+):\s*(.*)")
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,6 @@ class DriverRun:
 @dataclass
 class _Seen:
     status: Status | None = None
-    message: str = ""
     output: list[str] | None = None
     failure: list[str] | None = None
 
@@ -90,7 +88,7 @@ def _failed_case(
     file: str, name: str, line: int | None, seen: _Seen, duration_s: float
 ) -> TestCase:
     text = "\n".join(seen.failure or []).strip()
-    located = _LOCATION.search(text)
+    located = LOCATION.search(text)
     if located and located.group(1).endswith(file):
         line = int(located.group(2))
     message = (located.group(4) if located else text.splitlines()[0] if text else "").strip()

@@ -23,7 +23,7 @@ from gauntlet.results.records import Status, TestCase
 
 _SUITE = re.compile(r"^\s*(PASS|FAIL|SKIP)\s*\[\s*([\d.]+)\s*\]\s+(\S+)\s*$")
 _LEGACY = re.compile(r"^\s*(✓|✗|✔|✘)\s+(.+?)\s*$")
-_LOCATION = re.compile(r"^\s*At\s+(.+?):(\d+):(\d+):\s*(.*)$")
+LOCATION = re.compile(r"At\s+(.+?):(\d+):(\d+):[ \t]*(.*)")  # where a Mojo assertion failed
 _UNHANDLED = re.compile(r"Unhandled exception caught during execution:\s*(.*)$")
 _ABORT = re.compile(r"^ABORT:\s*(.*)$")
 _FRAME = re.compile(
@@ -68,7 +68,7 @@ class _Case:
     def freeze(self, file: str) -> TestCase:
         message, line = "", None
         for index, text in enumerate(self.detail):
-            found = _LOCATION.match(text)
+            found = LOCATION.match(text.strip())
             if found:
                 line = int(found.group(2))
                 rest = [d.strip() for d in self.detail[index + 1 : index + 4]]

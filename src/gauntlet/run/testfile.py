@@ -9,19 +9,27 @@ timed out or was killed from outside (out of memory) is always tried again.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from gauntlet.graph.testdriver import Driver
 from gauntlet.results.driverout import parse_driver_runs
 from gauntlet.results.junit import write_junit
-from gauntlet.results.records import FileResult, Status, current_result, write_result
+from gauntlet.results.records import FileResult, Status, TestCase, current_result, write_result
 from gauntlet.results.testoutput import clean, parse_test_output, tail
 from gauntlet.run.actions import Job
 
 COMPILE_ERROR = "compile_error"  # the ``extra`` key of a result whose file did not compile
 
 
-def _outcome(job: Job, binary: Path, driver: Driver | None) -> tuple[Any, ...]:
+class _Outcome(NamedTuple):
+    cases: tuple[TestCase, ...]
+    run_s: float
+    exit_code: int | None
+    output_tail: str
+    extra: dict[str, Any]
+
+
+def _outcome(job: Job, binary: Path, driver: Driver | None) -> _Outcome:
     """Run a built test program: its cases, run time, exit code, output tail and notes."""
     extra: dict[str, Any] = {"per_test": "driver" if driver else "output"}
     if driver is not None:
@@ -47,21 +55,21 @@ def _outcome(job: Job, binary: Path, driver: Driver | None) -> tuple[Any, ...]:
     if omitted:  # the program printed more than the runner keeps
         extra.update(output_bytes=total, omitted_bytes=omitted)
         output_tail = f"[output truncated: {omitted} of {total} bytes not kept]\n{output_tail}"
-    return cases, run_s, exit_code, output_tail, extra
+    return _Outcome(cases, run_s, exit_code, output_tail, extra)
 
 
 def _run(job: Job) -> FileResult:
     driver = job.driver()
     binary, error, compile_s = job.program("tests", driver)
-    if error is not None:
-        again = error.message.startswith(("compile timed out", "the compiler was killed"))
-        cases, run_s, exit_code, output_tail = (error,), 0.0, None, ""
-        extra: dict[str, Any] = {} if again else {COMPILE_ERROR: True}
+    if error is None:
+        done = _outcome(job, binary, driver)
     else:
-        cases, run_s, exit_code, output_tail, extra = _outcome(job, binary, driver)
+        again = error.message.startswith(("compile timed out", "the compiler was killed"))
+        done = _Outcome((error,), 0.0, None, "", {} if again else {COMPILE_ERROR: True})
     return FileResult(
-        job.source, job.key, cases, compile_s, run_s, exit_code, job.toolchain, output_tail, extra
-    )
+        job.source, job.key, done.cases, compile_s, done.run_s, done.exit_code, job.toolchain,
+        done.output_tail, done.extra,
+    )  # fmt: skip
 
 
 def run_test_file(job: Job) -> dict[str, Any]:
