@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
+import pytest
+
 from gauntlet.config.gates import GateSettings
 from gauntlet.gates.inputs import Inputs
 from gauntlet.gates.registry import GATES, GateStatus
@@ -78,3 +80,28 @@ def test_children_cpu_counts_the_work_of_finished_processes() -> None:
     busy = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
     assert run([sys.executable, "-c", busy], timeout=60).returncode == 0
     assert pipeline.children_cpu() - before >= 0.25
+
+
+def test_over_budget_only_warns_where_the_project_says_so(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from gauntlet.config.load import load_config
+    from gauntlet.errors import ConfigError
+    from gauntlet.gates.environ import gate_settings
+
+    slower = recorded(tmp_path, [("lint", 60, 40), ("tests", 640, 620)])
+    assert GATES["time"](slower, GateSettings()).status is GateStatus.FAILED
+    warned = GATES["time"](slower, replace(GateSettings(), time_over_budget="warn"))
+    assert warned.status is GateStatus.WARNED
+    assert warned.message.startswith("the pipeline took 700 s (660 s of CPU), over its budget")
+    assert "time-over-budget is 'warn' here" in warned.message
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(
+        "[project]\nname = 'p'\nversion = '0'\n[tool.gauntlet.gates]\ntime-over-budget = 'warn'\n"
+    )
+    config = load_config(project)
+    assert gate_settings(config, {}).time_over_budget == "warn"
+    assert gate_settings(config, {"GAUNTLET_TIME_OVER_BUDGET": "fail"}).time_over_budget == "fail"
+    with pytest.raises(ConfigError, match="GAUNTLET_TIME_OVER_BUDGET='maybe': expected one of"):
+        gate_settings(config, {"GAUNTLET_TIME_OVER_BUDGET": "maybe"})

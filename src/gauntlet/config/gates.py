@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from gauntlet.config.schema import Fail, Problems, Where
 
 MISSING_INTERPRETERS = ("fail", "skip", "fail-on-ci")
+OVER_BUDGET = ("fail", "warn")
 WAIVERS = "tool.gauntlet.waivers"
 
 
@@ -65,6 +66,7 @@ class GateSettings:
     time_budget: float = 600.0
     stage_budgets: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
     missing_interpreters: str = "fail-on-ci"
+    time_over_budget: str = "fail"
     waivers: tuple[Waiver, ...] = ()
     where: str = ""  # the pyproject file, for messages
 
@@ -122,6 +124,11 @@ GATES = Table(
             "missing-interpreters",
             one_of(MISSING_INTERPRETERS),
             "What a missing Python interpreter does: fail, skip, or fail only on CI.",
+        ),
+        Key(
+            "time-over-budget",
+            one_of(OVER_BUDGET),
+            "What a pipeline over its time budget does: fail, or only warn (a shared machine).",
         ),
     ),
     GateSettings,
