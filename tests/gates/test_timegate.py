@@ -9,7 +9,8 @@ import pytest
 
 from gauntlet.config.gates import GateSettings
 from gauntlet.gates.inputs import Inputs
-from gauntlet.gates.registry import GATES, GateStatus
+from gauntlet.gates.measured import time_gate
+from gauntlet.gates.registry import GateStatus
 from gauntlet.results import pipeline
 from gauntlet.runner import run
 
@@ -36,7 +37,7 @@ def recorded(tmp_path: Path, stages: list[tuple[str, float, float]]) -> Inputs:
 def test_a_busy_machine_warns_instead_of_failing(tmp_path: Path) -> None:
     # 620 s of wall time against the 600 s budget, but the work took 410 s of CPU.
     inputs = recorded(tmp_path, [("lint", 60, 40), ("tests", 280, 200), ("mojo", 280, 170)])
-    result = GATES["time"](inputs, BUDGETS)
+    result = time_gate(inputs, BUDGETS)
     assert result.status is GateStatus.WARNED
     assert result.measured == "620 s (410 s CPU)"
     assert result.message == (
@@ -47,20 +48,20 @@ def test_a_busy_machine_warns_instead_of_failing(tmp_path: Path) -> None:
 
 def test_a_stage_made_twice_slower_is_flagged(tmp_path: Path) -> None:
     normal = recorded(tmp_path, [("lint", 60, 40), ("tests", 200, 180)])
-    assert GATES["time"](normal, BUDGETS).status is GateStatus.PASSED
+    assert time_gate(normal, BUDGETS).status is GateStatus.PASSED
     slower = recorded(tmp_path, [("lint", 60, 40), ("tests", 400, 360)])
-    result = GATES["time"](slower, BUDGETS)
+    result = time_gate(slower, BUDGETS)
     assert result.status is GateStatus.FAILED
     assert result.message == "tests took 400 s (360 s of CPU), over its budget of 300 s"
     # Twice slower and on a busy machine: still a failure.
     busy = recorded(tmp_path, [("lint", 90, 40), ("tests", 600, 360)])
-    assert GATES["time"](busy, BUDGETS).status is GateStatus.FAILED
+    assert time_gate(busy, BUDGETS).status is GateStatus.FAILED
 
 
 def test_parallel_work_is_judged_by_its_wall_time(tmp_path: Path) -> None:
     # Two cores busy for 250 s: 500 s of CPU, within the 300 s wall budget of the stage.
     inputs = recorded(tmp_path, [("tests", 250, 500)])
-    assert GATES["time"](inputs, BUDGETS).status is GateStatus.PASSED
+    assert time_gate(inputs, BUDGETS).status is GateStatus.PASSED
 
 
 def test_records_without_cpu_figures_are_judged_by_wall_time(tmp_path: Path) -> None:
@@ -70,7 +71,7 @@ def test_records_without_cpu_figures_are_judged_by_wall_time(tmp_path: Path) -> 
     assert record is not None
     assert record.cpu_seconds is None
     inputs = Inputs(elapsed_s=record.elapsed(0.0), stage_times=record.stages)
-    result = GATES["time"](inputs, GateSettings())
+    result = time_gate(inputs, GateSettings())
     assert result.status is GateStatus.FAILED
     assert result.message == "the pipeline took 620 s, over its budget of 600 s"
 
@@ -90,8 +91,8 @@ def test_over_budget_only_warns_where_the_project_says_so(tmp_path: Path) -> Non
     from gauntlet.gates.environ import gate_settings
 
     slower = recorded(tmp_path, [("lint", 60, 40), ("tests", 640, 620)])
-    assert GATES["time"](slower, GateSettings()).status is GateStatus.FAILED
-    warned = GATES["time"](slower, replace(GateSettings(), time_over_budget="warn"))
+    assert time_gate(slower, GateSettings()).status is GateStatus.FAILED
+    warned = time_gate(slower, replace(GateSettings(), time_over_budget="warn"))
     assert warned.status is GateStatus.WARNED
     assert warned.message.startswith("the pipeline took 700 s (660 s of CPU), over its budget")
     assert "time-over-budget is 'warn' here" in warned.message

@@ -25,19 +25,23 @@ if TYPE_CHECKING:
 def gate_settings(config: Config, environ: Mapping[str, str]) -> GateSettings:
     """The project's gate settings (defaults when it has none) with ``environ``'s overrides."""
     settings = config.gates or GateSettings()
-    for variable, field, choices in (
-        ("GAUNTLET_MISSING_INTERPRETERS", "missing_interpreters", MISSING_INTERPRETERS),
-        ("GAUNTLET_TIME_OVER_BUDGET", "time_over_budget", OVER_BUDGET),
-    ):
-        override = environ.get(variable)
-        if not override:
-            continue
-        if override not in choices:
-            raise ConfigError(f"{variable}={override!r}: expected one of " + ", ".join(choices))
-        settings = replace(settings, **{field: override})
+    missing = _choice(environ, "GAUNTLET_MISSING_INTERPRETERS", MISSING_INTERPRETERS)
+    if missing:
+        settings = replace(settings, missing_interpreters=missing)
+    over_budget = _choice(environ, "GAUNTLET_TIME_OVER_BUDGET", OVER_BUDGET)
+    if over_budget:
+        settings = replace(settings, time_over_budget=over_budget)
     extra = tuple(t.strip() for t in environ.get("GAUNTLET_ALLOW_NOT_RUN", "").split(","))
     if any(extra):
         settings = replace(
             settings, allow_not_run=settings.allow_not_run + tuple(filter(None, extra))
         )
     return settings
+
+
+def _choice(environ: Mapping[str, str], variable: str, choices: tuple[str, ...]) -> str:
+    """``environ[variable]`` when set (one of ``choices``, else a ConfigError); else ""."""
+    value = environ.get(variable, "")
+    if value and value not in choices:
+        raise ConfigError(f"{variable}={value!r}: expected one of " + ", ".join(choices))
+    return value
