@@ -65,11 +65,15 @@ def enter_project(
     return root
 
 
-def run_nox(project: Path, session: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    """``nox -s SESSION`` in ``project`` with this gauntlet, no history settings inherited."""
+def run_nox(
+    project: Path, session: str, timeout: float, **extra: str
+) -> subprocess.CompletedProcess[str]:
+    """``nox -s SESSION`` in ``project`` with this gauntlet, no history or stage settings
+    inherited (``extra``: environment variables to set)."""
     env = {**os.environ, "PYTHONPATH": str(Path(gauntlet.__file__).parents[1])}
-    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID"):
+    for name in ("GAUNTLET_HISTORY_URL", "GAUNTLET_HISTORY", "GAUNTLET_RUN_ID", "GAUNTLET_CI_JOBS"):
         env.pop(name, None)
+    env.update(extra)
     return subprocess.run(
         [sys.executable, "-m", "nox", "-s", session],
         cwd=project,

@@ -39,6 +39,7 @@ import nox
 from nox.command import CommandFailed
 
 from gauntlet.adapters.noxinstall import PYTEST_TOOLS, install_project
+from gauntlet.adapters.noxstages import StageRun, Stages, ci_jobs
 from gauntlet.adapters.noxsteps import (
     PYTHONS,
     VENV_BACKEND,
@@ -105,25 +106,8 @@ def health(session: nox.Session) -> None:
 
 def _nox(session: nox.Session, name: str, env: dict[str, str] | None = None) -> bool:
     """Run one session in its own nox process (report in ``nox/NAME.json``); did it pass?"""
-    config = project_config()
-    results_folder(config, "nox")
-    report = Layout.of(config).repo.nox_report(name)
     try:
-        session.run(
-            sys.executable,
-            "-m",
-            "nox",
-            "--reuse-venv",
-            "yes",
-            # Missing interpreters are skipped here; the tests gate decides whether that fails.
-            "--no-error-on-missing-interpreters",
-            "--report",
-            str(report),
-            "-s",
-            name,
-            external=True,
-            env=env,
-        )
+        session.run(*_nox_command(name), external=True, env=env)
     except CommandFailed:
         return False
     return True
@@ -140,14 +124,35 @@ def _stage(session: nox.Session, name: str, env: dict[str, str] | None = None) -
     return ok
 
 
+def _nox_command(name: str) -> list[str]:
+    """The command line of one stage of ``ci``: a nox run of its own with a report."""
+    report = Layout.of(project_config()).repo.nox_report(name)
+    report.parent.mkdir(parents=True, exist_ok=True)
+    return [
+        sys.executable,
+        "-m",
+        "nox",
+        "--reuse-venv",
+        "yes",
+        # Missing interpreters are skipped here; the tests gate decides whether that fails.
+        "--no-error-on-missing-interpreters",
+        "--report",
+        str(report),
+        "-s",
+        name,
+    ]
+
+
 @nox.session(venv_backend="none")
 def ci(session: nox.Session) -> None:
-    """Every stage (each runs even when another failed), then the gates."""
+    """Every stage (reused when up to date, else run side by side), then the gates."""
     config = project_config()
     results = results_folder(config)
+    previous = pipeline.read_pipeline(results)
     stale_patterns = ("*/*.json", "*/*.xml", "logs/*", "python/.coverage*")
     for stale in (p for pattern in stale_patterns for p in results.glob(pattern)):
         stale.unlink()
+    results_folder(config, "logs")
     pipeline.start(results, time.time(), STAGES)
     from gauntlet.health import (
         record as healthrecord,  # the run history (stdlib only, imported when used)
@@ -156,21 +161,22 @@ def ci(session: nox.Session) -> None:
     recording = healthrecord.Recording.begin(config, "ci")
     if recording is not None:
         os.environ[healthrecord.ENV_RUN] = recording.run_id  # doit runs add to this run
-    rows = []
-
-    def stage(name: str, env: dict[str, str] | None = None) -> bool:
-        began = time.time()
-        ok = _stage(session, name, env)
-        if recording is not None:
-            seconds = time.time() - began
-            rows.append(healthrecord.stage_row(name, began, recording.started, seconds, ok))
-        return ok
-
     everything = {"GAUNTLET_ALL_TESTS": "1"}
-    failed = [s for s in STAGES if not stage(s, everything if s == "tests" else None)]
-    gates_ok = stage("gates")
+    stages = Stages(config.root, Layout.of(config).repo, _nox_command, session.log)
+    runs = stages.run_all(
+        STAGES, lambda s: everything if s == "tests" else {}, ci_jobs(os.environ), previous
+    )
+    failed = [r.name for r in runs if not r.ok]
+    began = time.time()
+    gates_ok = _stage(session, "gates")
+    runs.append(StageRun("gates", gates_ok, began, time.time() - began))
     if recording is not None:
         os.environ.pop(healthrecord.ENV_RUN, None)
+        rows = [
+            healthrecord.stage_row(r.name, r.started_at, recording.started, r.seconds, r.ok)
+            for r in runs
+            if not r.reused
+        ]
         healthrecord.record_ci_end(recording, results, rows, not failed and gates_ok)
         if not _nox(session, "health"):  # shows and announces the run; never fails it
             session.warn("the health report and alerts could not be made; see the output above")

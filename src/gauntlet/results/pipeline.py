@@ -21,6 +21,7 @@ installed.
 
 from __future__ import annotations
 
+import atexit
 import json
 import resource
 from dataclasses import dataclass, replace
@@ -29,8 +30,9 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.atomic import write_text_atomic
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from pathlib import Path
+    from collections.abc import Mapping, Sequence
+
+from pathlib import Path
 
 SCHEMA_VERSION = 1
 FILE = "pipeline.json"
@@ -59,6 +61,33 @@ def children_cpu() -> float:
     """CPU seconds (user + system) used so far by this process's finished children."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
+
+
+# Stages that run side by side cannot tell their CPU time apart by the parent's
+# RUSAGE_CHILDREN: each stage's nox process writes its own (itself and its
+# finished children) into the file this variable names, when it exits.
+CPU_REPORT = "GAUNTLET_CPU_REPORT"
+
+
+def report_cpu_at_exit(environ: Mapping[str, str]) -> None:
+    """When ``environ`` names a :data:`CPU_REPORT` file, write this process's CPU time there
+    as it exits."""
+    target = environ.get(CPU_REPORT)
+    if target:
+        atexit.register(_write_cpu, Path(target))
+
+
+def _write_cpu(target: Path) -> None:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    target.write_text(f"{own.ru_utime + own.ru_stime + children_cpu():.3f}\n", encoding="utf-8")
+
+
+def read_cpu(report: Path) -> float | None:
+    """The CPU seconds a stage wrote (:func:`report_cpu_at_exit`); None when it wrote none."""
+    try:
+        return float(report.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)

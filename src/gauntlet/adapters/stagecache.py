@@ -1,0 +1,216 @@
+"""Stage results of ``nox -s ci`` kept by the content of their inputs.
+
+``lint``, ``typecheck``, ``security`` and ``tests`` read the project's files
+and run tools installed in their nox environments; the same inputs and the
+same tools give the same result.  Each stage's key is a SHA-256 over:
+
+* the content of its input files: every file git tracks or would track
+  (``git ls-files --cached --others --exclude-standard``; a plain walk outside
+  git), only the Python sources and type-checker configuration for
+  ``typecheck``;
+* the tools: the name and version of every distribution in the stage's nox
+  environments (``.nox/<stage>``, ``.nox/<stage>-<python>``) and each
+  environment's interpreter, which declared interpreters are on ``PATH``
+  (one appearing means more to test), and gauntlet's own sources;
+* the environment variables that change what the stage does (``CI``, the
+  test selection), and for ``security`` the date: pip-audit's vulnerability
+  data changes daily, so an audit is reused only on the day it was made.
+
+A stage whose environments do not exist yet has no key and runs.  A stage
+that passed stores its result files (its results folder, its log and its nox
+report) with their digests under ``.gauntlet/cache/stages/<stage>/``; the next
+run with the same key restores them, checking every digest first, and says
+"up to date".  A failed stage is never reused: a failure may be the machine's.
+The files are hashed before the stage runs (an edit made while it runs is
+not what it checked); the tools again after it, since the run may have
+installed the tools the key names.
+
+Hashing this repository's ~600 input files takes about 0.1 s
+(``benchmarks/pipeline_time.py`` prints the figures of a rerun).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import gauntlet
+from gauntlet.atomic import write_text_atomic
+from gauntlet.config.pyversions import declared_pythons
+from gauntlet.runner import run
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from gauntlet.layout import RepoDir
+
+SCHEMA_VERSION = 1
+# stage -> its results folder (a part of RepoDir); files of that folder it does not write
+OUTPUTS = {"lint": "lint", "typecheck": "types", "security": "security", "tests": "python"}
+_NOT_OURS = {"tests": ("junit-extensions.xml",)}  # the mojo stage's, in the same folder
+_TYPE_INPUTS = {"pyproject.toml", "mypy.ini", ".mypy.ini", "setup.cfg", "py.typed"}
+_ENV = ("CI", "GAUNTLET_ALL_TESTS", "GAUNTLET_AFFECTED")
+_SKIP_DIRS = {".git", ".nox", ".gauntlet", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
+
+
+def _tree_files(root: Path) -> list[str]:
+    """The project's files, relative to ``root``: what git tracks or would track."""
+    done = run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=root,
+        timeout=60,
+    )
+    if done.ok:
+        return sorted(set(filter(None, done.stdout.split("\0"))))
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+        found += [os.path.relpath(os.path.join(folder, f), root) for f in files]
+    return sorted(found)
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _files_digest(root: Path, names: Iterable[str]) -> str:
+    sha = hashlib.sha256()
+    for name in names:
+        path = root / name
+        if path.is_symlink():
+            sha.update(f"{name}\0-> {path.readlink()}\n".encode())
+        elif path.is_file():
+            sha.update(f"{name}\0{_digest(path)}\n".encode())
+    return sha.hexdigest()
+
+
+def _environments(root: Path, session: str) -> list[str]:
+    """Each nox environment of ``session``: its interpreter and installed distributions."""
+    described = []
+    nox_dir = root / ".nox"
+    for env in sorted(p for p in nox_dir.glob(f"{session}*") if p.is_dir()):
+        if env.name != session and not env.name.startswith(f"{session}-"):
+            continue
+        config = env / "pyvenv.cfg"
+        dists = sorted(p.name for p in env.glob("lib/python*/site-packages/*.dist-info"))
+        described.append(
+            json.dumps([env.name, config.read_text("utf-8") if config.is_file() else "", dists])
+        )
+    return described
+
+
+def _own_sources() -> str:
+    """gauntlet's own code (an editable install changes without a new version)."""
+    package = Path(gauntlet.__file__).resolve().parent
+    names = sorted(str(p.relative_to(package)) for p in package.rglob("*.py"))
+    return _files_digest(package, names)
+
+
+def inputs_digest(root: Path, stage: str) -> str:
+    """The digest of the files ``stage`` reads in the project at ``root``."""
+    names = _tree_files(root)
+    if stage == "typecheck":
+        names = [n for n in names if n.endswith((".py", ".pyi")) or Path(n).name in _TYPE_INPUTS]
+    return _files_digest(root, names)
+
+
+def stage_key(
+    root: Path, stage: str, inputs: str, environ: Mapping[str, str], today: dt.date
+) -> str | None:
+    """The content key of ``stage`` over ``inputs`` (:func:`inputs_digest`), its tools and
+    settings; None while its environments do not exist (before its first run)."""
+    environments = _environments(root, stage)
+    if not environments:
+        return None
+    pythons = declared_pythons(root / "pyproject.toml")
+    parts = {
+        "schema": SCHEMA_VERSION,
+        "stage": stage,
+        "files": inputs,
+        "tools": environments,
+        "interpreters": [v for v in pythons if shutil.which(f"python{v}")],
+        "gauntlet": [gauntlet.__version__, _own_sources(), sys.version],
+        "environ": {name: environ.get(name, "") for name in _ENV},
+        "day": today.isoformat() if stage == "security" else "",
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Reused:
+    """A stage's results restored from an earlier run with the same key."""
+
+    stage: str
+    files: int
+    recorded_at: float
+
+
+class StageStore:
+    """The stored results of passed stages, under ``<repo>/.gauntlet/cache/stages``."""
+
+    def __init__(self, repo: RepoDir) -> None:
+        self.repo = repo
+        self.folder = repo.path / "cache" / "stages"
+
+    def outputs(self, stage: str) -> list[Path]:
+        """The files ``stage`` wrote: its results folder, its logs and its nox report."""
+        part = self.repo.part(OUTPUTS[stage])
+        found = [
+            p
+            for p in sorted(part.rglob("*"))
+            if p.is_file() and p.name not in _NOT_OURS.get(stage, ())
+        ]
+        found += sorted(self.repo.logs.glob(f"{stage}*.log"))
+        report = self.repo.nox_report(stage)
+        return found + ([report] if report.is_file() else [])
+
+    def save(self, stage: str, key: str) -> None:
+        """Keep the outputs of ``stage``, which passed with ``key``."""
+        target = self.folder / stage
+        staging = self.folder / f".{stage}.partial-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        files = {}
+        for path in self.outputs(stage):
+            relative = str(path.relative_to(self.repo.results))
+            copy = staging / "files" / relative
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, copy)
+            files[relative] = _digest(copy)
+        manifest = {"schema_version": SCHEMA_VERSION, "key": key, "at": time.time()}
+        write_text_atomic(staging / "manifest.json", json.dumps({**manifest, "files": files}))
+        shutil.rmtree(target, ignore_errors=True)
+        staging.rename(target)
+
+    def restore(self, stage: str, key: str) -> Reused | str | None:
+        """Restore the outputs kept for ``key``: what was reused, a problem, or None (no entry)."""
+        entry = self.folder / stage
+        try:
+            manifest = json.loads((entry / "manifest.json").read_text("utf-8"))
+            if manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("key") != key:
+                return None
+            files: dict[str, str] = manifest["files"]
+            at = float(manifest["at"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        for relative, digest in files.items():
+            kept = entry / "files" / relative
+            if not kept.is_file() or _digest(kept) != digest:
+                shutil.rmtree(entry, ignore_errors=True)
+                return f"the kept result {kept} does not match its digest; running {stage}"
+        for relative in files:
+            destination = self.repo.results / relative
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry / "files" / relative, destination)
+        return Reused(stage, len(files), at)
