@@ -95,13 +95,19 @@ def test_unchanged_stages_are_reused_and_changed_ones_run(project: Path) -> None
     # A Python file: every stage reads it.  A README: all but typecheck.
     (project / "mod.py").write_text("X = 2\n", encoding="utf-8")
     assert ci(project)[0] == ["gates", "lint", "mojo", "security", "tests", "typecheck"]
+    # A Mojo source: the mojo stage builds and tests it; the Python tests do not read it.
+    (project / "lib.mojo").write_text("def f() -> Int:\n    return 1\n", encoding="utf-8")
+    assert ci(project)[0] == ["gates", "lint", "mojo", "security"]
     (project / "README.md").write_text("notes\n", encoding="utf-8")
     assert ci(project)[0] == ["gates", "lint", "mojo", "security", "tests"]
     # Another tool version in the lint environment.
     _tools(project, "lint", "2.0")
     assert ci(project)[0] == ["gates", "lint", "mojo"]
+    _tools(project, "lint", "1.0")  # back to the tools of a kept entry
+    assert ci(project)[0] == ["gates", "mojo"]
     # A kept result altered on disk is not trusted.
-    kept = project / ".gauntlet/cache/stages/security/files/security/security.json"
+    entries = (project / ".gauntlet/cache/stages/security").glob("*/files/security/security.json")
+    kept = max(entries, key=lambda p: p.stat().st_mtime)  # the entry of the current inputs
     kept.write_text('[{"forged": true}]', encoding="utf-8")
     ran, output = ci(project)
     assert ran == ["gates", "mojo", "security"]

@@ -162,7 +162,13 @@ def ci(session: nox.Session) -> None:
     if recording is not None:
         os.environ[healthrecord.ENV_RUN] = recording.run_id  # doit runs add to this run
     everything = {"GAUNTLET_ALL_TESTS": "1"}
-    stages = Stages(config.root, Layout.of(config).repo, _nox_command, session.log)
+    stages = Stages(
+        config.pyproject.parent,
+        Layout.of(config).repo,
+        _nox_command,
+        session.log,
+        tests_read_mojo=config.python_tests_read_mojo,
+    )
     runs = stages.run_all(
         STAGES, lambda s: everything if s == "tests" else {}, ci_jobs(os.environ), previous
     )

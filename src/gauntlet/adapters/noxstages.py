@@ -76,8 +76,11 @@ class Stages:
         repo: RepoDir,
         command: Callable[[str], list[str]],
         log: Callable[[str], None],
+        *,
+        tests_read_mojo: bool = False,
     ) -> None:
         self.root, self.repo, self.command, self.log = root, repo, command, log
+        self.tests_read_mojo = tests_read_mojo
         self.store = StageStore(repo)
         self.today = dt.datetime.now(dt.timezone.utc).date()
         self.lock = threading.Lock()
@@ -98,7 +101,7 @@ class Stages:
         """Restore ``name``'s kept results when its key matches; also its input digest."""
         if name not in OUTPUTS:
             return None, ""
-        inputs = inputs_digest(self.root, name)
+        inputs = inputs_digest(self.root, name, tests_read_mojo=self.tests_read_mojo)
         key = stage_key(self.root, name, inputs, env, self.today)
         kept = self.store.restore(name, key) if key else None
         if isinstance(kept, str):

@@ -7,7 +7,8 @@ same tools give the same result.  Each stage's key is a SHA-256 over:
 * the content of its input files: every file git tracks or would track
   (``git ls-files --cached --others --exclude-standard``; a plain walk outside
   git), only the Python sources and type-checker configuration for
-  ``typecheck``;
+  ``typecheck``, and no Mojo source for ``tests`` unless the project sets
+  ``python-tests-read-mojo`` (the ``mojo`` stage builds and tests Mojo code);
 * the tools: the name and version of every distribution in the stage's nox
   environments (``.nox/<stage>``, ``.nox/<stage>-<python>``) and each
   environment's interpreter, which declared interpreters are on ``PATH``
@@ -18,7 +19,8 @@ same tools give the same result.  Each stage's key is a SHA-256 over:
 
 A stage whose environments do not exist yet has no key and runs.  A stage
 that passed stores its result files (its results folder, its log and its nox
-report) with their digests under ``.gauntlet/cache/stages/<stage>/``; the next
+report) with their digests under ``.gauntlet/cache/stages/<stage>/<key>/``
+(the newest four keys of each stage); the next
 run with the same key restores them, checking every digest first, and says
 "up to date".  A failed stage is never reused: a failure may be the machine's.
 The files are hashed before the stage runs (an edit made while it runs is
@@ -53,9 +55,11 @@ if TYPE_CHECKING:
     from gauntlet.layout import RepoDir
 
 SCHEMA_VERSION = 1
+KEEP = 4  # entries kept per stage
 # stage -> its results folder (a part of RepoDir); files of that folder it does not write
 OUTPUTS = {"lint": "lint", "typecheck": "types", "security": "security", "tests": "python"}
 _NOT_OURS = {"tests": ("junit-extensions.xml",)}  # the mojo stage's, in the same folder
+MOJO_SOURCES = (".mojo", ".\N{FIRE}", ".mojopkg")
 _TYPE_INPUTS = {"pyproject.toml", "mypy.ini", ".mypy.ini", "setup.cfg", "py.typed"}
 _ENV = ("CI", "GAUNTLET_ALL_TESTS", "GAUNTLET_AFFECTED")
 _SKIP_DIRS = {".git", ".nox", ".gauntlet", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
@@ -118,11 +122,18 @@ def _own_sources() -> str:
     return _files_digest(package, names)
 
 
-def inputs_digest(root: Path, stage: str) -> str:
-    """The digest of the files ``stage`` reads in the project at ``root``."""
+def inputs_digest(root: Path, stage: str, *, tests_read_mojo: bool = False) -> str:
+    """The digest of the files ``stage`` reads in the project at ``root``.
+
+    The Python tests read no Mojo source unless the project says they do
+    (``python-tests-read-mojo``): Mojo code is built and tested by the ``mojo``
+    stage, with the Python tests of its extension modules.
+    """
     names = _tree_files(root)
     if stage == "typecheck":
         names = [n for n in names if n.endswith((".py", ".pyi")) or Path(n).name in _TYPE_INPUTS]
+    elif stage == "tests" and not tests_read_mojo:
+        names = [n for n in names if not n.endswith(MOJO_SOURCES)]
     return _files_digest(root, names)
 
 
@@ -176,10 +187,16 @@ class StageStore:
         report = self.repo.nox_report(stage)
         return found + ([report] if report.is_file() else [])
 
+    def entry(self, stage: str, key: str) -> Path:
+        """Where the outputs of ``stage`` kept for ``key`` are."""
+        return self.folder / stage / key[:24]
+
     def save(self, stage: str, key: str) -> None:
-        """Keep the outputs of ``stage``, which passed with ``key``."""
-        target = self.folder / stage
-        staging = self.folder / f".{stage}.partial-{os.getpid()}"
+        """Keep the outputs of ``stage``, which passed with ``key`` (and the newest
+        :data:`KEEP` entries of the stage before it: a branch switched back to, a
+        pull-request run between two full ones)."""
+        target = self.entry(stage, key)
+        staging = self.folder / stage / f".partial-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         files = {}
         for path in self.outputs(stage):
@@ -192,10 +209,17 @@ class StageStore:
         write_text_atomic(staging / "manifest.json", json.dumps({**manifest, "files": files}))
         shutil.rmtree(target, ignore_errors=True)
         staging.rename(target)
+        kept = sorted(
+            (p for p in (self.folder / stage).iterdir() if not p.name.startswith(".")),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in kept[KEEP:]:
+            shutil.rmtree(old, ignore_errors=True)
 
     def restore(self, stage: str, key: str) -> Reused | str | None:
         """Restore the outputs kept for ``key``: what was reused, a problem, or None (no entry)."""
-        entry = self.folder / stage
+        entry = self.entry(stage, key)
         try:
             manifest = json.loads((entry / "manifest.json").read_text("utf-8"))
             if manifest.get("schema_version") != SCHEMA_VERSION or manifest.get("key") != key:

@@ -52,6 +52,7 @@ class Config:
     tags: tuple[tuple[str, tuple[str, ...]], ...] = ()
     skip_tags: tuple[str, ...] = ()
     python_tests: tuple[str, ...] = ()
+    python_tests_read_mojo: bool = False  # Mojo sources are inputs of the tests stage's key
     secrets: tuple[str, ...] = ()  # variable names; their values are masked (gauntlet.masking)
     gates: GateSettings | None = None
     bench: BenchSettings | None = None  # None: no [tool.gauntlet.bench] table

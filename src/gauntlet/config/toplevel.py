@@ -16,6 +16,7 @@ from gauntlet.config.values import (
     Invalid,
     Kind,
     describe,
+    flag,
     number,
     one_of,
     relpath,
@@ -86,6 +87,11 @@ TOP = Table(
         Key("build-dir", relpath(), "Folder (under root) for builds, results and caches."),
         Key("skip-tags", strings(), "Tests with these tags are not run."),
         Key("python-tests", relpaths(), "Folders holding the Python tests."),
+        Key(
+            "python-tests-read-mojo",
+            flag(),
+            "Whether the Python tests of `nox -s tests` read Mojo sources (an edit reruns them).",
+        ),
         Key(
             "secrets",
             _variable_names(),
