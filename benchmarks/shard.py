@@ -8,7 +8,9 @@ for the CPU the way real tests would.  Steps:
    then the gates (``gauntlet history import``, ``gauntlet gates``);
 2. ``gauntlet shard --count 4 --json --plan-out plan.json``: the plan, from
    the durations the history recorded;
-3. the 4 shards at once, each ``gauntlet shard --index I --plan plan.json``;
+3. the 4 shards at once, each ``gauntlet shard --index I --plan plan.json``
+   (``--one-at-a-time``: one after another, each alone as on its own machine;
+   at once, 4 shards share this machine's cores for pytest's own work);
 4. ``gauntlet shard merge`` of their folders (history import, gates once).
 
 Figures: each shard's wall time, the longest against the ideal (the unsharded
@@ -95,12 +97,36 @@ def gates(root: Path) -> list[tuple[str, str, str, str]]:
     return [(g["gate"], g["status"], g["measured"], g["message"]) for g in data["gates"]]
 
 
+def run_shards(
+    root: Path, shard: tuple[str, ...], count: int, alone: bool, env: dict[str, str]
+) -> list[float]:
+    """Each shard's wall seconds, the shards run at once or (``alone``) one after another."""
+    walls = []
+    started = time.perf_counter()
+    if alone:  # each shard alone, as on a machine of its own
+        for i in range(count):
+            started = time.perf_counter()
+            finish(gauntlet(root, *shard, str(i), env=env))
+            walls.append(time.perf_counter() - started)
+        return walls
+    running = [gauntlet(root, *shard, str(i), env=env) for i in range(count)]
+    for process in running:
+        finish(process)
+        walls.append(time.perf_counter() - started)
+    return walls
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=200)
     parser.add_argument("--shards", type=int, default=4)
     parser.add_argument("--mean", type=float, default=0.8, help="mean seconds per file")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument(
+        "--one-at-a-time",
+        action="store_true",
+        help="run the shards one after another (each alone, as on its own machine)",
+    )
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GAUNTLET_", "GITHUB_"))}
     env["PYTHONPATH"] = str(Path(__file__).resolve().parents[1] / "src")
@@ -133,11 +159,7 @@ def main() -> None:
         planned = json.loads(plan.read_text("utf-8"))
         started = time.perf_counter()
         shard = ("shard", "--count", count, "--plan", str(plan), "--index")
-        running = [gauntlet(root, *shard, str(i), env=env) for i in range(args.shards)]
-        walls = []
-        for process in running:
-            finish(process)
-            walls.append(time.perf_counter() - started)
+        walls = run_shards(root, shard, args.shards, args.one_at_a_time, env)
         folders = [str(root / ".gauntlet" / "shards" / str(i)) for i in range(args.shards)]
         merged_out = finish(gauntlet(root, "shard", "merge", *folders, env=env))
         after_cases, after_gates = cases(junit), gates(root)
@@ -145,7 +167,10 @@ def main() -> None:
     longest = max(walls)
     print(f"suite: {args.files} files, {sum(before_cases.values())} tests, {slept:.1f} s of sleep")
     print(f"matrix: {matrix.strip()}")
-    print(f"unsharded run: {unsharded:.1f} s wall")
+    print(f"unsharded run: {unsharded:.1f} s wall; load average {os.getloadavg()[0]:.1f}")
+    print(f"planned: longest {max(s['seconds'] for s in planned['shards']):.1f} s, ideal "
+          f"{sum(s['seconds'] for s in planned['shards']) / args.shards:.1f} s")  # fmt: skip
+    print("shards " + ("one at a time" if args.one_at_a_time else "at the same time"))
     for i, wall in enumerate(walls):
         expected = planned["shards"][i]["seconds"]
         files = len(planned["shards"][i]["files"])

@@ -13,10 +13,13 @@ from gauntlet.cli.main import main
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import CaseRow, RunInfo, RunResults
 from gauntlet.health.store import open_store
+from gauntlet.results.junitread import read_junit
 from gauntlet.shard.balance import read_plan
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from gauntlet.run import toolchain
 
 
 @pytest.fixture(autouse=True)
@@ -103,3 +106,50 @@ def test_two_shards_run_their_parts_from_the_plan_and_merge_into_the_gates(
     store = open_store(tmp_path / ".gauntlet" / "history.sqlite3")
     assert store.counts()["runs"] == 3  # the recorded one, then one per shard
     store.close()
+
+
+MOJO_TEST = """from std.testing import assert_equal, TestSuite
+
+
+def test_{name}() raises:
+    assert_equal({value}, 1)
+
+
+def main() raises:
+    TestSuite.discover_tests[__functions_in_module()]().run()
+"""
+
+
+@pytest.mark.slow
+def test_mojo_files_run_through_the_doit_graph_and_merge_into_the_mojo_report(
+    tmp_path: Path, mojo: toolchain.Toolchain, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_suite(tmp_path, {"test_py": 0.0})
+    (tmp_path / "dodo.py").write_text("from gauntlet.dodo import *  # noqa: F403\n", "utf-8")
+    (tmp_path / "tests" / "test_one.mojo").write_text(MOJO_TEST.format(name="one", value=1))
+    (tmp_path / "tests" / "test_two.mojo").write_text(MOJO_TEST.format(name="two", value=2))
+    project = ["--project", str(tmp_path), "shard", "--count", "2"]
+    plan = tmp_path / "plan.json"
+    assert main([*project, "--json", "--plan-out", str(plan)]) == 0
+    parts = read_plan(plan)
+    assert sorted(parts.part(0).paths("mojo") + parts.part(1).paths("mojo")) == [
+        "tests/test_one.mojo",
+        "tests/test_two.mojo",
+    ]
+    codes = [main([*project, "--index", str(i), "--plan", str(plan)]) for i in (0, 1)]
+    assert sorted(codes) == [0, 1]  # test_two fails, in whichever shard it is
+    for index in (0, 1):
+        folder = tmp_path / ".gauntlet" / "shards" / str(index)
+        mojo_files = parts.part(index).paths("mojo")
+        assert len(list((folder / "mojo").glob("*.json"))) == len(mojo_files)
+        if mojo_files:
+            assert (folder / "last-doit-run.json").is_file()
+    capsys.readouterr()
+    folders = [str(tmp_path / ".gauntlet" / "shards" / str(i)) for i in (0, 1)]
+    main(["--project", str(tmp_path), "shard", "merge", "--no-history", *folders])
+    assert "Mojo: 2 test files from 2 shards" in capsys.readouterr().out
+    report = read_junit(tmp_path / ".gauntlet" / "results" / "junit-mojo.xml")
+    assert (report.total, report.failed) == (2, 1)
+    verdict = json.loads((tmp_path / ".gauntlet/results/gates/verdict.json").read_text("utf-8"))
+    tests = next(g for g in verdict["gates"] if g["gate"] == "tests")
+    assert (tests["status"], tests["measured"]) == ("failed", "5 tests, 1 failed, 0 errors")
