@@ -217,6 +217,11 @@ class RepoDir:
         """The benchmarks compared with their baseline, for the benchmark gate."""
         return self.results / "bench-comparison.json"
 
+    def shard(self, index: int) -> Path:
+        """What shard ``index`` of ``gauntlet shard`` ran: its results and its part
+        (outside ``results/``, which is one run's; the fan-in merges the shards into it)."""
+        return self.path / "shards" / str(index)
+
     @property
     def run_history(self) -> Path:
         """The default run history (SQLite) of ``gauntlet history`` and ``nox -s ci``."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gauntlet.cli import bench, dash, health, init, project
+from gauntlet.cli import bench, dash, health, init, project, shard
 from gauntlet.cli.parser import Command, build_parser, parse
 from gauntlet.config.load import load_config
 from gauntlet.entry import guarded
@@ -50,6 +50,13 @@ COMMANDS: dict[str, Command] = {
     ),
     "history": Command(
         None, "import results into the run history, or show it", subcommands=health.HISTORY_COMMANDS
+    ),
+    "shard": Command(
+        shard.cmd_shard,
+        "split the tests over a CI matrix (--count N --json), run one part (--index I), "
+        "or merge the parts",
+        shard.add_shard_arguments,
+        subcommands=shard.COMMANDS,
     ),
     "alerts": Command(
         dash.cmd_alerts,

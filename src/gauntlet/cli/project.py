@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     import argparse
     from pathlib import Path
 
+    from gauntlet.config.load import Config
+
 
 def add_mojo_arguments(parser: argparse.ArgumentParser) -> None:
     """``mojo [--install]``."""
@@ -85,6 +87,11 @@ def cmd_report(*, project: Path | None) -> int:
 
 def cmd_gates(*, project: Path | None) -> int:
     """Evaluate every gate over the results on disk; write the verdict and its reports."""
+    return run_gates(load_config(project))
+
+
+def run_gates(config: Config) -> int:
+    """The gates over ``config``'s results on disk (``gauntlet gates``, the shards' fan-in)."""
     import datetime as dt
     import time
 
@@ -95,7 +102,6 @@ def cmd_gates(*, project: Path | None) -> int:
     from gauntlet.gates.verdict import evaluate
     from gauntlet.views.console import make_console, print_verdict
 
-    config = load_config(project)
     settings = gate_settings(config, os.environ)
     inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
     verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
