@@ -45,7 +45,7 @@ PROJECT = {
 
 def restored_paths() -> list[str]:
     """The paths inside the repository that the workflow restores (``actions/cache``)."""
-    (job,) = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"].values()
+    job = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))["jobs"]["ci"]
     paths = [
         line.strip()
         for step in job["steps"]

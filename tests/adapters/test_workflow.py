@@ -24,7 +24,7 @@ def test_the_workflow_runs_the_pipeline_and_uploads_its_results() -> None:
     data = load()
     assert data["concurrency"]["cancel-in-progress"] is True
     assert "github.ref" in data["concurrency"]["group"]
-    (job,) = data["jobs"].values()
+    job = data["jobs"]["ci"]
     steps = job["steps"]
     uses = [s.get("uses", "").split("@")[0] for s in steps]
     runs = [s["run"] for s in steps if "run" in s]
@@ -42,7 +42,7 @@ def test_the_workflow_runs_the_pipeline_and_uploads_its_results() -> None:
 
 
 def test_the_workflow_keeps_caches_and_history_between_runs() -> None:
-    (job,) = load()["jobs"].values()
+    job = load()["jobs"]["ci"]
     steps = job["steps"]
     cached = {
         path.strip(): s
@@ -76,10 +76,31 @@ def test_the_workflow_keeps_caches_and_history_between_runs() -> None:
     assert job["env"]["GAUNTLET_HISTORY_URL"] == "${{ secrets.GAUNTLET_HISTORY_URL }}"
 
 
+def test_the_sharded_pattern_plans_runs_each_part_and_merges_once() -> None:
+    jobs = load()["jobs"]
+    assert jobs["ci"]["if"] == "vars.GAUNTLET_SHARDS == ''"
+    assert all(
+        jobs[j]["if"].endswith("vars.GAUNTLET_SHARDS != ''") for j in ("shard-plan", "checks")
+    )
+    plan = " ".join(s.get("run", "") for s in jobs["shard-plan"]["steps"])
+    assert "gauntlet shard --count" in plan
+    assert "--json --plan-out shard-plan.json" in plan
+    shard = jobs["shard"]
+    assert shard["strategy"]["matrix"] == "${{ fromJSON(needs.shard-plan.outputs.matrix) }}"
+    assert shard["strategy"]["fail-fast"] is False
+    runs = [s.get("run", "") for s in shard["steps"]]
+    # a retried shard reads the uploaded plan: exactly its own part again
+    assert any(r.endswith("--index ${{ matrix.shard }} --plan shard-plan.json") for r in runs)
+    merge = jobs["shard-merge"]
+    assert merge["needs"] == ["shard", "checks"]
+    assert "!cancelled()" in merge["if"]
+    assert "gauntlet shard merge shards/shard-*" in [s.get("run") for s in merge["steps"]]
+
+
 def test_setup_python_installs_every_declared_version() -> None:
     from gauntlet.config.pyversions import declared_pythons
 
-    (job,) = load()["jobs"].values()
+    job = load()["jobs"]["ci"]
     setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python"))
     versions = setup["with"]["python-version"].split()
     assert versions == declared_pythons(WORKFLOW.parent.parent.parent / "pyproject.toml")
@@ -104,8 +125,8 @@ def test_actionlint_passes_on_the_workflow(tmp_path: Path) -> None:
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "ci.yml"
     text = WORKFLOW.read_text(encoding="utf-8")
-    text = text.replace("timeout-minutes: 60", "timeout-minutes: soon")  # not a number
-    text = text.replace("github.base_ref", "github.base_reff")  # no such context property
+    text = text.replace("timeout-minutes: 60", "timeout-minutes: soon", 1)  # not a number
+    text = text.replace("github.base_ref", "github.base_reff", 1)  # no such context property
     broken.write_text(text, encoding="utf-8")
     done = actionlint(broken, cwd=tmp_path)
     assert done.returncode == 1, done.stdout + done.stderr
