@@ -98,6 +98,14 @@ def test_two_shards_run_their_parts_from_the_plan_and_merge_into_the_gates(
     merged = ET.parse(tmp_path / ".gauntlet" / "results" / "python" / "junit-python-3.11.xml")
     names = [(c.get("classname"), c.get("name")) for c in merged.getroot().iter("testcase")]
     assert len(names) == len(set(names)) == 3 * len(paths)
+    # each shard measured coverage; the fan-in combined both into the gates' reports
+    python = tmp_path / ".gauntlet" / "results" / "python"
+    assert sorted(p.name for p in python.glob(".coverage.py*")) == [
+        ".coverage.py3.11.shard0",
+        ".coverage.py3.11.shard1",
+    ]
+    measured = json.loads((python / "coverage.json").read_text(encoding="utf-8"))["files"]
+    assert {name.split("/")[-1] for name in measured} >= {p.split("/")[-1] for p in paths}
     verdict = json.loads(
         (tmp_path / ".gauntlet" / "results" / "gates" / "verdict.json").read_text()
     )

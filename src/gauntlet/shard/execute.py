@@ -9,6 +9,7 @@ the fan-in job merges::
 
     shard.json                      index, count, files, exit codes, seconds
     python/junit-python-X.Y.xml     pytest's report of the shard's Python files
+    python/.coverage.pyX.Y          their coverage data (when pytest-cov is installed)
     mojo/<file>.json                the Mojo results of the shard's test files
     junit-mojo.xml                  those results as JUnit
     last-doit-run.json              the doit run's tasks (for the history)
@@ -16,7 +17,9 @@ the fan-in job merges::
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import shutil
 import sys
 import time
@@ -28,6 +31,7 @@ from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ExitCode, ResultError
 from gauntlet.layout import slug
 from gauntlet.masking import mask_file
+from gauntlet.results.covcombine import data_file
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import read_result
 
@@ -92,8 +96,12 @@ def _python(
     junit = out / "python" / f"junit-python-{python_version()}.xml"
     junit.parent.mkdir(parents=True, exist_ok=True)
     argv = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--rootdir", str(repo)]
+    env = dict(os.environ)
+    if importlib.util.find_spec("pytest_cov") is not None:  # measured as `nox -s tests` does
+        argv += ["--cov", "--cov-branch", "--cov-report=", "--cov-fail-under=0"]
+        env["COVERAGE_FILE"] = str(data_file(junit.parent, python_version()))
     argv += [f"--junitxml={junit}", *args, "--", *files]
-    done = runner.run(argv, cwd=repo, on_line=echo)
+    done = runner.run(argv, cwd=repo, env=env, on_line=echo)
     if junit.is_file():
         mask_file(junit)
     return ExitCode.TOOL_ERROR if done.returncode is None else done.returncode

@@ -9,7 +9,10 @@ of the same shard, and a plan with shards missing, naming the folders; then
   read it; a test (classname and name) found in two shards is an error naming
   both, never counted twice;
 * every Mojo result goes to the build folder's results, and the Mojo JUnit
-  report is written from all of them; a Mojo file in two shards is an error.
+  report is written from all of them; a Mojo file in two shards is an error;
+* the shards' coverage data files are combined into the coverage reports the
+  gates read (:mod:`gauntlet.results.covcombine`), as the versions of the
+  test matrix are: a line counts as covered when any shard ran it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_bytes_atomic
 from gauntlet.errors import ResultError, UsageError
+from gauntlet.results.covcombine import combine, data_files
 from gauntlet.results.junit import write_junit
 from gauntlet.results.records import FileResult, read_result
 from gauntlet.shard.execute import RECORD
@@ -165,4 +169,17 @@ def merge(paths: Sequence[Path], layout: Layout) -> Merged:
     python = {
         name: merge_junit(files, layout.repo.python / name) for name, files in by_name.items()
     }
+    merge_coverage(folders, layout.repo.python)
     return Merged(tuple(folders), python, merge_mojo(folders, layout))
+
+
+def merge_coverage(folders: Sequence[ShardFolder], target: Path) -> list[str]:
+    """Combine the shards' coverage data into ``target``'s reports; what was combined."""
+    found = [(f, d) for f in folders for d in data_files(f.path / "python")]
+    if not found:
+        return []
+    for old in data_files(target):
+        old.unlink()
+    for folder, data in found:
+        shutil.copyfile(data, target / f"{data.name}.shard{folder.index}")
+    return combine(target)
