@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
+from cacheserver import cache_server  # noqa: F401  # a Bazel remote-cache HTTP server (nginx)
 
 import gauntlet
 from gauntlet.config.load import DEFAULT_MOJO_VERSION
