@@ -108,7 +108,7 @@ def cache_server(tmp_path: Path) -> Iterator[CacheServer]:
     port = _free_port()
     conf = base / "nginx.conf"
     conf.write_text(CONFIG.format(base=base, port=port), encoding="utf-8")
-    process = subprocess.Popen(  # noqa: S603
+    process = subprocess.Popen(
         [nginx, "-p", str(base), "-c", str(conf)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 from cacheserver import cache_server  # noqa: F401  # a Bazel remote-cache HTTP server (nginx)
+from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 
 import gauntlet
 from gauntlet.config.load import DEFAULT_MOJO_VERSION

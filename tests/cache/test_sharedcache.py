@@ -41,7 +41,8 @@ def test_the_action_result_is_the_bazel_protobuf() -> None:
     assert ActionResult.decode(data) == result
     # field 2 (output_files), length-delimited; inside it path=1, digest=2, is_executable=4
     assert data[0] == (2 << 3 | 2)
-    assert b"\x0a\x03a/b\x12" in data and data.endswith(b"\x20\x03")
+    assert b"\x0a\x03a/b\x12" in data
+    assert data.endswith(b"\x20\x03")  # exit_code = 4, varint 3
 
 
 def test_a_round_trip_through_the_server(cache_server: CacheServer, tmp_path: Path) -> None:
@@ -112,7 +113,7 @@ def test_signed_entries_are_accepted_and_others_ignored(
     cache_server: CacheServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = _artifact(tmp_path)
-    signed = _open(cache_server.url, tmp_path, GAUNTLET_CACHE_SECRET="s3cret-shared-value")
+    signed = _open(cache_server.url, tmp_path, GAUNTLET_CACHE_SECRET="s3cret-shared-value")  # noqa: S106
     signed.store("artifact", KEY, {"artifact": (source, False)})
     entry = ActionResult.decode(
         (cache_server.data / "ac" / action_key("artifact", KEY)).read_bytes()
@@ -120,7 +121,7 @@ def test_signed_entries_are_accepted_and_others_ignored(
     assert MANIFEST in [o.path for o in entry.outputs]
     assert signed.fetch("artifact", KEY, {"artifact": tmp_path / "a"})
     forget_opened()
-    other = _open(cache_server.url, tmp_path, GAUNTLET_CACHE_SECRET="another-secret-value")
+    other = _open(cache_server.url, tmp_path, GAUNTLET_CACHE_SECRET="another-secret-value")  # noqa: S106
     assert not other.fetch("artifact", KEY, {"artifact": tmp_path / "b"})
     assert "is not signed with this secret" in capsys.readouterr().err
     forget_opened()
@@ -156,12 +157,14 @@ def test_an_unreachable_server_is_one_clear_warning(
     assert err.count("remote cache unreachable") == 1
     assert f"remote cache unreachable at http://127.0.0.1:{port}: " in err
     assert err.rstrip().endswith("; continuing without it")
-    assert "hidden-password" not in err and "Traceback" not in err
+    assert "hidden-password" not in err
+    assert "Traceback" not in err
 
 
 def test_the_default_backend_is_a_folder_under_the_build_dir(tmp_path: Path) -> None:
     cache = open_cache(CacheSettings(), tmp_path, tmp_path / ".gauntlet/cache/shared", {})
-    assert cache is not None and isinstance(cache.backend, FolderBackend)
+    assert cache is not None
+    assert isinstance(cache.backend, FolderBackend)
     cache.store("result", KEY, {"result.json": (_artifact(tmp_path, b"{}"), False)})
     assert (tmp_path / ".gauntlet/cache/shared/ac" / action_key("result", KEY)).is_file()
     assert open_cache(None, tmp_path, tmp_path / "f", {}) is None  # no table, no variable
