@@ -64,6 +64,15 @@ class CacheServer:
         lines = self.access_log.read_text(encoding="utf-8").splitlines()
         return [ln.split('"')[1].split()[1] for ln in lines if f'"{method} ' in ln]
 
+    def logged(self, method: str, count: int) -> list[str]:
+        """The requests with this method once ``count`` are logged (nginx logs after answering)."""
+        for _ in range(500):
+            found = self.requests(method)
+            if len(found) >= count:
+                return found
+            time.sleep(0.01)
+        return self.requests(method)
+
 
 def _nginx() -> str | None:
     return shutil.which("nginx") or next(
