@@ -169,3 +169,22 @@ def test_the_default_backend_is_a_folder_under_the_build_dir(tmp_path: Path) -> 
     assert (tmp_path / ".gauntlet/cache/shared/ac" / action_key("result", KEY)).is_file()
     assert open_cache(None, tmp_path, tmp_path / "f", {}) is None  # no table, no variable
     assert open_cache(CacheSettings(mode="off"), tmp_path, tmp_path / "f", {}) is None
+
+
+def test_the_cache_table_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    from gauntlet.cache.store import resolve_mode
+    from gauntlet.config.load import parse_config
+
+    text = "[tool.gauntlet.cache]\nurl = 'http://cache:8080/x'\nmode = 'read'\ntimeout = 3\n"
+    config = parse_config(tmp_path / "pyproject.toml", text)
+    assert config.cache == CacheSettings("http://cache:8080/x", "read", 3.0)
+    assert parse_config(tmp_path / "pyproject.toml", "[tool.gauntlet]\n").cache is None
+    auto = CacheSettings()
+    assert resolve_mode(auto, {}) == "read-write"
+    assert resolve_mode(auto, {"GITHUB_EVENT_NAME": "push"}) == "read-write"
+    assert resolve_mode(auto, {"GITHUB_EVENT_NAME": "pull_request"}) == "read"
+    assert resolve_mode(auto, {"GAUNTLET_CACHE_MODE": "off"}) == "off"
+    env = {"GAUNTLET_CACHE_URL": str(tmp_path / "elsewhere")}
+    cache = open_cache(config.cache, tmp_path, tmp_path / "default", env)
+    assert cache is not None
+    assert cache.backend.where == str(tmp_path / "elsewhere")
