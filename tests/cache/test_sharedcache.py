@@ -188,3 +188,23 @@ def test_the_cache_table_is_read_and_the_environment_wins(tmp_path: Path) -> Non
     cache = open_cache(config.cache, tmp_path, tmp_path / "default", env)
     assert cache is not None
     assert cache.backend.where == str(tmp_path / "elsewhere")
+
+
+def test_a_server_that_never_answers_times_out_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import socket
+
+    with socket.socket() as silent:  # accepts connections (backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        url = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        forget_opened()
+        settings = CacheSettings(url=url, timeout=0.3)
+        cache = open_cache(settings, tmp_path, tmp_path / "default", {})
+        assert cache is not None
+        assert not cache.fetch("artifact", KEY, {"artifact": tmp_path / "x"})
+        assert not cache.fetch("artifact", KEY, {"artifact": tmp_path / "x"})
+    err = capsys.readouterr().err
+    said = f"remote cache unreachable at {url}: timed out; continuing without it"
+    assert err == f"gauntlet: warning: {said}\n"
