@@ -156,6 +156,8 @@ class SharedCache:
         blob = None if manifest is None else self._get("cas", manifest.sha256)
         signature = ""
         if blob is not None and manifest is not None:
+            if hashlib.sha256(blob).hexdigest() != manifest.sha256:
+                blob = b"{}"  # an altered manifest signs nothing
             try:
                 data = json.loads(blob)
                 signature = str(data["hmac"]) if data.get("key") == name else ""
