@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from cacheserver import cache_server  # noqa: F401  # a Bazel remote-cache HTTP server (nginx)
 from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
 
 import gauntlet

@@ -117,6 +117,11 @@ class BuildDir:
         return self.path / "cache" / "resolved.json"
 
     @property
+    def shared_cache(self) -> Path:
+        """The shared cache's default folder (``ac/`` and ``cas/``: see gauntlet.cache)."""
+        return self.path / "cache" / "shared"
+
+    @property
     def doit_state(self) -> Path:
         """doit's dependency database."""
         return self.path / "doit-state.sqlite3"

@@ -102,6 +102,9 @@ def test_a_full_configuration_is_valid_for_both() -> None:
         "[tool.gauntlet.alerts]\nwebhook-url-env = 'https://hooks.example.com/x'",
         "[tool.gauntlet.history]\nuri = 'h.sqlite3'",
         "[tool.gauntlet.history]\nurl = 'mysql://db/h'",
+        "[tool.gauntlet.cache]\nurl = 'ftp://cache/x'",
+        "[tool.gauntlet.cache]\nmode = 'sometimes'",
+        "[tool.gauntlet.cache]\ntimeout = 0",
     ],
 )
 def test_the_schema_rejects_what_the_loader_rejects(body: str) -> None:

@@ -60,6 +60,8 @@ def _describe(values: dict[str, Any]) -> str:
         text = ", ".join(parts) or "no tests"
         if values.get("unchanged"):
             text += "  [the same compile error as last run, inputs unchanged: not compiled again]"
+        elif values.get("cached"):
+            text += "  [from the shared cache: not compiled or run]"
         elif "compile_s" in values:
             ran = values.get("run_s")
             run = "did not run" if ran is None else f"run {ran:.1f} s"
@@ -70,6 +72,8 @@ def _describe(values: dict[str, Any]) -> str:
     if "benchmarks" in values:
         return values.get("message") or f"{values['benchmarks']} benchmark(s) recorded"
     text = str(values.get("message", ""))
+    if values.get("cached"):
+        return text + "[from the shared cache: not compiled]"
     if values.get("unchanged"):
         return text + "  [inputs unchanged since it failed: not compiled again]"
     detail = str(values.get("detail", "")).strip()
@@ -248,10 +252,11 @@ class GauntletReporter(ConsoleReporter):  # type: ignore[misc]
             counts[entry["status"]] = counts.get(entry["status"], 0) + 1
         wall = time.monotonic() - self.clock
         failed = counts.get("failed", 0) + len(self.bad_results)
+        shared = sum(1 for t in self.tasks if t.get("values", {}).get("cached"))
         self.write(
             f"gauntlet: {counts.get('executed', 0)} task(s) ran, "
-            f"{counts.get('up-to-date', 0)} up to date, {failed} failed "
-            f"in {wall:.1f} s\n"
+            f"{counts.get('up-to-date', 0)} up to date, {failed} failed"
+            f"{f', {shared} from the shared cache' if shared else ''} in {wall:.1f} s\n"
         )
         self._write_record(counts, wall)
         if not _interrupted.is_set():

@@ -19,7 +19,7 @@ from typing import Any
 from gauntlet.config.alerts import ALERTS
 from gauntlet.config.bench import BENCH
 from gauntlet.config.gates import GATES, WAIVER
-from gauntlet.config.history import HISTORY
+from gauntlet.config.history import CACHE, HISTORY
 from gauntlet.config.schema import Table
 from gauntlet.config.toplevel import EXTENSION, MODULE_NAME, SECTIONS, TAG_PATTERNS, TOP
 
@@ -70,6 +70,7 @@ def _sections() -> dict[str, Any]:
         "bench": table_schema(BENCH),
         "alerts": table_schema(ALERTS),
         "history": table_schema(HISTORY),
+        "cache": table_schema(CACHE),
     }
 
 

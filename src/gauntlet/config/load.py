@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.config.alerts import parse_alerts
 from gauntlet.config.bench import parse_bench
 from gauntlet.config.gates import GateSettings, parse_gates, parse_waivers
-from gauntlet.config.history import parse_history
+from gauntlet.config.history import parse_cache, parse_history
 from gauntlet.config.model import DEFAULT_MOJO_VERSION, DEFAULT_TIMEOUT_S, Config, Extension
 from gauntlet.config.schema import Problems, Where, subtable
 from gauntlet.config.toplevel import TOOL, parse_extensions, parse_tags, read_top
@@ -48,6 +48,7 @@ _SETTINGS: dict[str, Callable[[dict[str, Any], Fail], object]] = {
     "bench": parse_bench,
     "alerts": parse_alerts,
     "history": parse_history,
+    "cache": parse_cache,
 }
 
 

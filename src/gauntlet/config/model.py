@@ -11,7 +11,7 @@ from typing import Any
 from gauntlet.config.alerts import AlertSettings
 from gauntlet.config.bench import BenchSettings
 from gauntlet.config.gates import GateSettings
-from gauntlet.config.history import HistorySettings
+from gauntlet.config.history import CacheSettings, HistorySettings
 
 DEFAULT_MOJO_VERSION = "1.2.0"
 DEFAULT_TIMEOUT_S = 300.0
@@ -58,6 +58,7 @@ class Config:
     bench: BenchSettings | None = None  # None: no [tool.gauntlet.bench] table
     alerts: AlertSettings = field(default_factory=AlertSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
+    cache: CacheSettings | None = None  # None: no [tool.gauntlet.cache] table
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

@@ -1,7 +1,7 @@
 """``[tool.gauntlet]`` itself: the project layout keys, extensions and tags.
 
 The subtables with settings of their own (gates, waivers, bench, alerts,
-history) are declared in their own modules; :data:`SECTIONS` names them all
+history, cache) are declared in their own modules; :data:`SECTIONS` names them all
 so an unknown key can be told apart from a table.
 """
 
@@ -110,6 +110,7 @@ SECTIONS = {
     "bench": "How benchmarks are measured and judged.",
     "alerts": "Which health changes deserve a message, and where it goes.",
     "history": "Where the run history is kept.",
+    "cache": "The shared cache of built artifacts and test results.",
 }
 
 EXTENSION = Table(

@@ -9,6 +9,10 @@ artifact whose bytes no longer match is rebuilt with a warning, never reused.
 Test binaries live in folders named by their key (a switch back to an earlier
 compiler reuses them).  A program is checked against its digest before each
 reuse (well under 1 ms for the sample's: ``benchmarks/cache_digests.py``).
+
+With a shared cache (:mod:`gauntlet.cache`), a step whose artifact or program
+is missing here is first looked up there by the same content key; what a step
+built is uploaded when the cache is writable.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
 from gauntlet.atomic import partial_tag
+from gauntlet.cache.store import SharedCache, open_cache
 from gauntlet.graph.testdriver import SKIP_VARIABLE, Driver, plan_driver
 from gauntlet.layout import BuildDir, Layout
 from gauntlet.results.driverout import DriverRun, next_start
@@ -43,6 +48,7 @@ from gauntlet.run.mojocaps import Capabilities
 from gauntlet.run.mojocmd import compile_command, compile_slot
 
 if TYPE_CHECKING:
+    from gauntlet.config.history import CacheSettings
     from gauntlet.config.load import Config
     from gauntlet.graph.plan import Step
 
@@ -100,6 +106,7 @@ class Job:
     toolchain: str = ""
     caps: str = ""  # the compiler's capability tag (gauntlet.run.mojocaps), set with ``mojo``
     test_cwd: str = "root"  # ``file``: a test runs in its source file's folder
+    cache: CacheSettings | None = None  # [tool.gauntlet.cache]; None: only if the env asks
 
     @classmethod
     def for_step(cls, step: Step, config: Config, toolchain: str, mojo: str = "",
@@ -119,12 +126,17 @@ class Job:
             out_dir=str(build.path),
             toolchain=toolchain,
             test_cwd=config.test_cwd,
+            cache=config.cache,
         )
 
     @property
     def build_dir(self) -> BuildDir:
         """The build folder this job writes into."""
         return BuildDir(Path(self.out_dir))
+
+    def shared(self) -> SharedCache | None:
+        """The shared cache this job may fetch from and upload to (None: none)."""
+        return open_cache(self.cache, Path(self.root), self.build_dir.shared_cache)
 
     def compile(self, kind: str, target: Path, driver: Path | None = None) -> runner.Completed:
         """Run the compiler for this job's source (or its ``driver``) into ``target``."""
@@ -165,6 +177,10 @@ class Job:
         if verify(binary, key) is Check.CURRENT:
             return binary, None, 0.0
         binary.parent.mkdir(parents=True, exist_ok=True)
+        shared = self.shared()
+        if shared is not None and shared.fetch(f"program:{folder}", key, {"program": binary}):
+            Stamp.of(binary, key).write(binary)
+            return binary, None, 0.0
         # A name private to this process and thread: two doit runs may build the same key.
         partial = binary.with_name(f"{binary.name}.{partial_tag()}{threading.get_ident()}")
         driver_file = _driver_file(binary) if driver else None
@@ -187,6 +203,8 @@ class Job:
         partial.replace(binary)
         stamp.write(binary)
         _prune_siblings(binary)
+        if shared is not None:
+            shared.store(f"program:{folder}", key, {"program": (binary, True)})
         return binary, None, done.duration_s
 
     def run(self, binary: Path, env: dict[str, str] | None = None) -> runner.Completed:
@@ -238,6 +256,11 @@ def build_artifact(job: Job) -> dict[str, Any]:
         return {**known, "status": "error", "unchanged": True}
     target.parent.mkdir(parents=True, exist_ok=True)
     stamp_path(target).unlink(missing_ok=True)
+    shared = job.shared()
+    if shared is not None and shared.fetch("artifact", job.key, {"artifact": target}):
+        forget_failure(target)
+        Stamp.of(target, job.key).write(target)
+        return {"status": "passed", "seconds": 0.0, "output": job.output, "cached": True}
     # The file name names a precompiled package, so build under the final name
     # in a private folder and move it into place when the compiler succeeded.
     stamp: Stamp | None = None
@@ -259,4 +282,6 @@ def build_artifact(job: Job) -> dict[str, Any]:
         return {"status": "error", **failure}
     forget_failure(target)
     stamp.write(target)
+    if shared is not None:
+        shared.store("artifact", job.key, {"artifact": (target, job.kind != "package")})
     return {"status": "passed", "seconds": round(done.duration_s, 3), "output": job.output}

@@ -4,6 +4,10 @@ A file whose compile failed keeps its result: while its key is the same (the
 file, everything it imports, the compiler and the flags), the next run reports
 the same compile error without compiling again, and says so.  A compile that
 timed out or was killed from outside (out of memory) is always tried again.
+
+A passing result is shared (:mod:`gauntlet.cache`): a file whose result is
+missing here takes the shared cache's result for the same key, without
+compiling or running, and a passing result made here is uploaded.
 """
 
 from __future__ import annotations
@@ -72,16 +76,39 @@ def _run(job: Job) -> FileResult:
     )  # fmt: skip
 
 
+def _shared_result(job: Job, target: Path) -> FileResult | None:
+    """The passing result of this key from the shared cache, put in place; None: none."""
+    shared = job.shared()
+    files = {"result.json": target, "result.xml": target.with_suffix(".xml")}
+    if shared is None or not shared.fetch("result", job.key, files):
+        return None
+    found = current_result(target, job.key)
+    if found is None or not found.status.ok:  # only passing results are shared
+        for path in files.values():
+            path.unlink(missing_ok=True)
+        return None
+    return found
+
+
 def run_test_file(job: Job) -> dict[str, Any]:
     """Compile and run one Mojo test file; write its JSON and JUnit results."""
     target = Path(job.output)
     known = current_result(target, job.key)
+    cached = None
     if known is not None and known.extra.get(COMPILE_ERROR):
         result = known  # the same inputs fail to compile the same way: not compiled again
+    elif (cached := _shared_result(job, target)) is not None:
+        result = cached
     else:
         result = _run(job)
         write_junit(target.with_suffix(".xml"), [result], name=job.source)
         write_result(target, result)
+        shared = job.shared() if result.status.ok else None
+        if shared is not None:
+            xml = target.with_suffix(".xml")
+            shared.store(
+                "result", job.key, {"result.json": (target, False), "result.xml": (xml, False)}
+            )
     failures = [
         {"name": c.name, "message": c.message, "line": c.line}
         for c in result.cases
@@ -96,4 +123,5 @@ def run_test_file(job: Job) -> dict[str, Any]:
         "run_s": round(result.run_s, 3) if result.exit_code is not None else None,
         "output": job.output,
         **({"unchanged": True} if result is known else {}),
+        **({"cached": True} if result is cached else {}),
     }
