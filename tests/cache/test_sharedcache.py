@@ -133,7 +133,7 @@ def test_signed_entries_are_accepted_and_others_ignored(
 
 
 def test_the_secret_and_url_credentials_are_masked_and_never_printed(tmp_path: Path) -> None:
-    env = {"GAUNTLET_CACHE_SECRET": "s3cret-shared-value"}
+    env = {"GAUNTLET_CACHE_SECRET": "s3cret-shared-value"}  # pragma: allowlist secret
     assert "s3cret-shared-value" in secrets_in(env)
     backend = HttpBackend.of("https://ci:pa55word-long@cache.example:9090/base/", 5, {})
     assert backend.where == "https://cache.example:9090/base"

@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 URL_VARIABLE = "GAUNTLET_CACHE_URL"
 MODE_VARIABLE = "GAUNTLET_CACHE_MODE"
-SECRET_VARIABLE = "GAUNTLET_CACHE_SECRET"  # noqa: S105 - a variable name
+SECRET_VARIABLE = "GAUNTLET_CACHE_SECRET"  # noqa: S105  # pragma: allowlist secret - a variable name
 PULL_REQUEST_EVENTS = ("pull_request", "pull_request_target")
 MANIFEST = "gauntlet.manifest"
 SCHEMA = "gauntlet-cache-1"  # part of every action key: a new layout misses old entries
