@@ -25,9 +25,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import gauntlet
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from cacheserver import compiles
 
 HERE = Path(__file__).resolve().parent.parent
 NGINX = """daemon off; master_process off; pid {b}/nginx.pid; error_log {b}/error.log;
@@ -56,18 +58,6 @@ def start_nginx(base: Path) -> tuple[subprocess.Popen[bytes], str]:
         except OSError:
             time.sleep(0.05)
     return process, url
-
-
-def compiles(record: dict[str, Any]) -> int:
-    """Compiles of a run: builds not from the cache, tests and benchmarks that compiled."""
-    count = 0
-    for task in record["tasks"]:
-        values = task.get("values", {})
-        if task["status"] != "executed" or values.get("cached"):
-            continue
-        if task["name"].startswith("build:") or values.get("compile_s"):
-            count += 1
-    return count
 
 
 def doit(clone: Path, url: str, tasks: list[str]) -> tuple[float, int, int, str]:

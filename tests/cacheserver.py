@@ -21,6 +21,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,3 +139,15 @@ def cache_server(tmp_path: Path) -> Iterator[CacheServer]:
             process.wait(timeout=10)
         if process.stderr:
             process.stderr.close()
+
+
+def compiles(record: dict[str, Any]) -> int:
+    """Mojo compiles of a run: builds not from the cache, tests that spent time compiling."""
+    count = 0
+    for task in record["tasks"]:
+        values = task.get("values", {})
+        if task["status"] != "executed" or values.get("cached"):
+            continue
+        if task["name"].startswith("build:") or values.get("compile_s"):
+            count += 1
+    return count

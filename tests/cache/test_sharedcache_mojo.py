@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cacheserver import CacheServer
+from cacheserver import CacheServer, compiles
 from conftest import SUITE_MAIN
 
 import gauntlet
@@ -63,18 +63,6 @@ def _doit(clone: Path, url: str) -> tuple[str, dict[str, Any]]:
     assert done.returncode == 0, done.stdout + done.stderr
     record = json.loads((clone / ".gauntlet/runs/last-doit-run.json").read_text(encoding="utf-8"))
     return done.stdout + done.stderr, record
-
-
-def compiles(record: dict[str, Any]) -> int:
-    """Mojo compiles of a run: builds not from the cache, tests that spent time compiling."""
-    count = 0
-    for task in record["tasks"]:
-        values = task.get("values", {})
-        if task["status"] != "executed" or values.get("cached"):
-            continue
-        if task["name"].startswith("build:") or values.get("compile_s"):
-            count += 1
-    return count
 
 
 def summary(output: str, clone: Path) -> list[str]:
