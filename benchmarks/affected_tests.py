@@ -69,7 +69,9 @@ def main() -> None:
         env = {"COVERAGE_FILE": str(data), "GAUNTLET_AFFECTED_RECORD": str(outcomes)}
         full, _ = timed(root, (*PYTEST, *PLUGIN, *COV, "--cov-context=test"), env)
         record_args = ("-m", "gauntlet.graph.affectmap", "record")
-        record, _ = timed(root, (*record_args, str(root), str(test_map), str(data), str(outcomes)), {})
+        record, _ = timed(
+            root, (*record_args, str(root), str(test_map), str(data), str(outcomes)), {}
+        )
         recorded = json.loads(test_map.read_text(encoding="utf-8"))
         pairs = sum(len(row[1]) for row in recorded["tests"].values())
         print(f"fast suite, --cov + contexts + plugin:   {full:6.1f} s  ({full / plain:.2f}x)")

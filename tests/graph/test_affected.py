@@ -81,8 +81,18 @@ def pytest_run(root: Path, env: dict[str, str], *args: str) -> None:
     for name in ("GITHUB_REF_NAME", "CI_COMMIT_BRANCH"):
         environ.pop(name, None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-         "-p", "gauntlet.adapters.pytest_affected", "--cov", *args],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "gauntlet.adapters.pytest_affected",
+            "--cov",
+            *args,
+        ],
         cwd=root,
         env=environ,
         capture_output=True,

@@ -142,8 +142,8 @@ def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> Non
     env = {"COVERAGE_FILE": str(data_file(results, version))}
     extra = ["-p", "gauntlet.adapters.pytest_affected"]
     if affected:
-        session.run(*_MAP, "select", root, str(repo.test_map(version)), str(choice),
-                    success_codes=[0, 2, 3])  # fmt: skip
+        test_map = str(repo.test_map(version))
+        session.run(*_MAP, "select", root, test_map, str(choice), success_codes=[0, 2, 3])
         if choice.is_file():
             env[SELECT] = str(choice)
         else:
@@ -176,9 +176,10 @@ def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> Non
         else:
             session.run("python", "-m", "gauntlet.results.covcombine", str(results))
             if outcomes.is_file():
-                session.run(*_MAP, "record", root, str(repo.test_map(version)),
-                            str(data_file(results, version)), str(outcomes),
-                            success_codes=[0, 2, 3])  # fmt: skip
+                recorded = (str(repo.test_map(version)), str(data_file(results, version)))
+                session.run(
+                    *_MAP, "record", root, *recorded, str(outcomes), success_codes=[0, 2, 3]
+                )
 
 
 def _collected(junit: Path) -> int | None:

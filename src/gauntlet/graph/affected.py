@@ -8,22 +8,23 @@ digest of every file of the repository at that time, and the interpreter and
 installed distributions it ran with.  :func:`select` compares that map with
 the files as they are now and says which tests to run.
 
-Why this and not pytest-testmon (measured on this repository's fast suite of
-1,100 tests, 2 shared cores; figures in ``docs/affected.md``):
+Why this and not pytest-testmon (2.2.0), measured on this repository's fast
+suite (693 tests, 2 shared cores; ``docs/affected.md``,
+``benchmarks/affected_tests.py``): plain 59.9 s, ``--cov --cov-branch``
+67.3 s, with ``--cov-context=test`` 86.9 s, ``--testmon`` alone 94.2 s.
 
-* testmon measures with its own coverage.py tracer.  Beside pytest-cov (which
-  the coverage gate needs) it refuses to measure, so a run gives either the
-  coverage report or the selection, never both; the contexts cost one run.
-* Recording contexts beside the coverage the run measures anyway costs little
-  (:data:`MEASURED` in the docs); testmon's own run costs as much as a
-  second coverage run.
-* testmon keeps its data in ``.testmondata`` (SQLite, its own schema, keyed
-  by its own environment rules); the map here is one JSON file beside the run
-  history under ``.gauntlet/``, which the CI workflow restores with the rest
-  of the folder, so a hosted runner has it whenever it has the history.
-  It is not a table of the history: each full run would write every
-  (test, file) pair (tens of thousands of rows) into a database kept for
-  trends, and a pull-request run needs only the newest map.
+* testmon refuses to run beside pytest-cov with branch coverage ("testmon
+  doesn't support simultaneous run with pytest-cov when branch coverage is
+  on"), which the coverage gate needs, so a full run would measure twice;
+  and it turns its selection off when ``-m`` is given, which ``nox -s tests``
+  always passes (``-m "not slow"``).
+* The contexts are recorded by the coverage run the pipeline makes anyway.
+* testmon's ``.testmondata`` is SQLite of its own schema; the map here is one
+  JSON file beside the run history under ``.gauntlet/``, which the CI
+  workflow restores with the rest of the folder, so a hosted runner has it
+  whenever it has the history.  It is not a table of the history: each full
+  run would write every (test, file) pair (tens of thousands of rows) into a
+  database kept for trends, and an affected run needs only the newest map.
 
 Rules, each decided towards running more:
 
@@ -65,7 +66,7 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.errors import ResultError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
 SCHEMA_VERSION = 1
 CONFIG_FILES = (
@@ -83,21 +84,6 @@ CONFIG_FILES = (
 PASSED = ("passed", "skipped", "xfailed")
 
 
-def digest(path: Path) -> str:
-    """The content digest of one file (16 hex digits of SHA-256)."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-
-
-def digests(root: Path, files: Iterable[str]) -> dict[str, str]:
-    """Root-relative POSIX path → digest, for the files that exist."""
-    found = {}
-    for name in files:
-        path = root / name
-        if path.is_file():
-            found[name] = digest(path)
-    return found
-
-
 def skeleton(source: bytes) -> str:
     """The digest of a module's code outside function bodies (its import-time code)."""
     try:
@@ -108,20 +94,6 @@ def skeleton(source: bytes) -> str:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             node.body = [ast.Pass()]
     return hashlib.sha256(ast.dump(tree).encode()).hexdigest()[:16]
-
-
-def body_lines(source: bytes) -> set[int]:
-    """The lines inside function bodies (code that runs only when called)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return set()
-    lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            for statement in node.body:
-                lines.update(range(statement.lineno, (statement.end_lineno or 0) + 1))
-    return lines
 
 
 def test_file(node_id: str) -> str:

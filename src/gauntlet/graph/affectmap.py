@@ -14,6 +14,7 @@ the outcomes the pytest plugin :mod:`gauntlet.adapters.pytest_affected` wrote;
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.metadata
 import json
@@ -31,8 +32,6 @@ from gauntlet.graph.affected import (
     Selection,
     TestEntry,
     TestMap,
-    body_lines,
-    digests,
     everything,
     select,
     skeleton,
@@ -41,10 +40,39 @@ from gauntlet.graph.affected import (
 from gauntlet.graph.pykeys import closure
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
 MAIN_BRANCHES = ("main", "master")
 _PHASES = ("|setup", "|teardown")
+
+
+def digest(path: Path) -> str:
+    """The content digest of one file (16 hex digits of SHA-256)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def digests(root: Path, files: Iterable[str]) -> dict[str, str]:
+    """Root-relative POSIX path → digest, for the files that exist."""
+    found = {}
+    for name in files:
+        path = root / name
+        if path.is_file():
+            found[name] = digest(path)
+    return found
+
+
+def body_lines(source: bytes) -> set[int]:
+    """The lines inside function bodies (code that runs only when called)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return set()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for statement in node.body:
+                lines.update(range(statement.lineno, (statement.end_lineno or 0) + 1))
+    return lines
 
 
 def environment() -> tuple[str, str]:
