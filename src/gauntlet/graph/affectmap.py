@@ -38,12 +38,14 @@ from gauntlet.graph.affected import (
     test_file,
 )
 from gauntlet.graph.pykeys import closure
+from gauntlet.layout import REPO_FOLDER
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
 MAIN_BRANCHES = ("main", "master")
 _PHASES = ("|setup", "|teardown")
+_OWN = (f"{REPO_FOLDER}/", ".nox/")  # the pipeline writes these, ignored by git or not
 
 
 def digest(path: Path) -> str:
@@ -94,7 +96,8 @@ def repository_files(root: Path) -> dict[str, str] | None:
     listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
-    return digests(root, sorted({n for n in listed.split("\0") if n}))
+    names = {n for n in listed.split("\0") if n and not n.startswith(_OWN)}
+    return digests(root, sorted(names))
 
 
 def _contexts(data_file: Path, root: Path) -> tuple[dict[str, set[str]], dict[str, Module]]:
