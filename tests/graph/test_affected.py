@@ -148,6 +148,7 @@ def affected_run(root: Path, test_map: Path) -> dict[str, Any]:
     return data
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_a_full_run_records_which_test_ran_which_file(demo: Path) -> None:
     recorded = json.loads(full_run(demo).read_text(encoding="utf-8"))
     measured = recorded["measured"]
@@ -158,6 +159,7 @@ def test_a_full_run_records_which_test_ran_which_file(demo: Path) -> None:
     assert recorded["python"] == sys.version
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_editing_a_function_body_selects_exactly_the_tests_that_ran_it(recorded: Path) -> None:
     demo, test_map = recorded, recorded / MAP
     (demo / "src/demo/beta.py").write_text(BETA.replace("3 * x", "x * 3"), encoding="utf-8")
@@ -171,6 +173,7 @@ def test_editing_a_function_body_selects_exactly_the_tests_that_ran_it(recorded:
     assert sorted(chosen["unaffected"]) == ALPHA_TESTS
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_a_change_outside_function_bodies_selects_every_importer(recorded: Path) -> None:
     demo, test_map = (
         recorded,
@@ -182,6 +185,7 @@ def test_a_change_outside_function_bodies_selects_every_importer(recorded: Path)
     assert chosen["tests_by_changed_module"] == {"src/demo/alpha.py": ALPHA_TESTS}
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_a_new_test_file_is_selected(recorded: Path) -> None:
     demo, test_map = recorded, recorded / MAP
     (demo / "tests/test_gamma.py").write_text("def test_new():\n    assert True\n")
@@ -190,6 +194,7 @@ def test_a_new_test_file_is_selected(recorded: Path) -> None:
     assert chosen["changed_test_files"] == ["tests/test_gamma.py"]
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 @pytest.mark.parametrize(
     ("name", "text", "reason"),
     [
@@ -209,6 +214,7 @@ def test_a_change_no_test_can_be_credited_with_runs_everything(
     assert len(chosen["selected"]) == 3
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_without_a_test_map_everything_runs(demo: Path) -> None:
     chosen = affected_run(demo, demo / ".gauntlet" / "test-map" / "py.json")
     assert chosen["everything"] is True
@@ -216,6 +222,7 @@ def test_without_a_test_map_everything_runs(demo: Path) -> None:
     assert len(chosen["selected"]) == 3
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 @pytest.mark.parametrize(
     ("field", "value", "reason"),
     [
@@ -237,6 +244,7 @@ def test_a_map_of_another_interpreter_or_tool_set_runs_everything(
     assert len(chosen["selected"]) == 3
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_on_the_main_branch_everything_runs(recorded: Path) -> None:
     demo, test_map = recorded, recorded / MAP
     git(demo, "checkout", "-q", "main")
@@ -245,6 +253,7 @@ def test_on_the_main_branch_everything_runs(recorded: Path) -> None:
     assert "main branch" in chosen.reason
 
 
+@pytest.mark.slow  # two pytest runs with coverage: seconds
 def test_tests_that_start_python_rerun_with_any_measured_change(demo: Path) -> None:
     (demo / "tests/test_cli.py").write_text(
         "import subprocess, sys\n\n\ndef test_cli():\n"
