@@ -20,9 +20,10 @@ import pytest
 
 import gauntlet
 from gauntlet.adapters.noxsteps import affected_wanted
-from gauntlet.adapters.pytest_affected import RECORD, SELECT, is_python
+from gauntlet.adapters.pytest_affected import is_python
 from gauntlet.graph import affected as aff  # its TestMap and TestEntry are not tests
 from gauntlet.graph import affectmap
+from gauntlet.graph.affected import RECORD, SELECT
 from gauntlet.graph.affectmap import digest
 
 SRC = str(Path(gauntlet.__file__).parents[1])

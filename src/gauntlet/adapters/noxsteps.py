@@ -19,9 +19,9 @@ from xml.etree import ElementTree  # nosec B405 - parses only the JUnit file our
 import nox
 from nox.command import CommandFailed
 
-from gauntlet.adapters.pytest_affected import RECORD, SELECT
 from gauntlet.config.load import Config, load_config
 from gauntlet.config.pyversions import declared_pythons
+from gauntlet.graph.affected import RECORD, SELECT
 from gauntlet.layout import Layout
 from gauntlet.results.covcombine import data_file
 

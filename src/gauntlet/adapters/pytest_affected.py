@@ -18,15 +18,13 @@ import os
 import shutil
 import subprocess  # nosec B404 - only wrapped, to notice tests that start Python
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import pytest
 
 from gauntlet.atomic import write_text_atomic
+from gauntlet.graph.affected import RECORD, SELECT
 
-if TYPE_CHECKING:
-    import pytest
-
-RECORD = "GAUNTLET_AFFECTED_RECORD"
-SELECT = "GAUNTLET_AFFECTED_SELECT"
 _WORST = ("passed", "xfailed", "skipped", "failed", "error")
 
 
@@ -106,6 +104,7 @@ def _selection() -> tuple[Path, dict[str, Any]] | None:
     return Path(path), json.loads(Path(path).read_text(encoding="utf-8"))
 
 
+@pytest.hookimpl(trylast=True)  # after -m and -k deselected theirs
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     chosen = _selection()
     if chosen is None:

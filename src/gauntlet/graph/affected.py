@@ -69,6 +69,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 SCHEMA_VERSION = 1
+RECORD = "GAUNTLET_AFFECTED_RECORD"  # the plugin writes the outcomes there (a full run)
+SELECT = "GAUNTLET_AFFECTED_SELECT"  # the plugin deselects what this affected.json leaves out
 CONFIG_FILES = (
     "conftest.py",
     "pyproject.toml",
