@@ -98,9 +98,16 @@ def main() -> None:
                 f"in {chose + ran:.1f} s ({(chose + ran) / total:.0%} of the recording full run, "
                 f"{(chose + ran) / plain:.0%} of the plain one); {picked['reason']}"
             )
+            spawning = [n for n, row in recorded["tests"].items() if row[2]]
             print(f"  tests whose coverage included it or that import it: {len(covering)}")
+            for name in covering:
+                print(f"    {name}")
+            print(
+                f"  tests that start a Python subprocess (they run on any change): {len(spawning)}"
+            )
+            print("  ran:")
             for name in picked["selected"]:
-                print(f"  ran: {name}")
+                print(f"    {name}")
 
 
 if __name__ == "__main__":
