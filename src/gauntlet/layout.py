@@ -213,6 +213,14 @@ class RepoDir:
         """pytest's JUnit files and the coverage data and reports."""
         return self.part("python")
 
+    def affected(self, version: str) -> Path:
+        """What an affected run of the Python tests on ``version`` selected, and why."""
+        return self.python / f"affected-{version}.json"
+
+    def test_map(self, version: str) -> Path:
+        """The Python tests' map (test → files it ran) of the last full run on ``version``."""
+        return self.path / "test-map" / f"py{version}.json"
+
     def nox_report(self, session: str) -> Path:
         """The ``nox --report`` file of one stage of ``nox -s ci``."""
         return self.part("nox") / f"{session}.json"

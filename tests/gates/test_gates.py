@@ -532,3 +532,21 @@ def test_test_failures_are_named_even_when_another_run_left_no_results(tmp_path:
     assert result.status is GateStatus.FAILED
     assert result.message.startswith("tests.test_b::test_bad")
     assert "pytest (extensions) wrote no results" in result.message
+
+
+def test_an_affected_run_says_what_it_left_out_and_never_passes_coverage(tmp_path: Path) -> None:
+    choice = {"everything": False, "map_run": "r1", "selected": ["t::a"], "collected": 5}
+    results, code = gate_verdict(tmp_path, {"python/affected-3.11.json": json.dumps(choice)})
+    assert code == ExitCode.OK
+    assert results["tests"].status is GateStatus.PASSED
+    assert results["tests"].measured.endswith("; Python 3.11: 1 run, 4 unaffected since run r1")
+    assert results["coverage"].status is GateStatus.WARNED
+    assert results["coverage"].measured == "partial run: line 95.0%, branch 90.0%"
+    assert "left 4 tests out" in results["coverage"].message
+
+
+def test_an_affected_run_that_ran_everything_is_judged_as_a_full_run(tmp_path: Path) -> None:
+    choice = {"everything": True, "reason": "no test map", "selected": ["t::a"], "collected": 1}
+    results, _ = gate_verdict(tmp_path, {"python/affected-3.11.json": json.dumps(choice)})
+    assert results["coverage"].status is GateStatus.PASSED
+    assert results["tests"].measured == "4 tests, 0 failed, 0 errors"

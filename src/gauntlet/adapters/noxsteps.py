@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from xml.etree import ElementTree  # nosec B405 - parses only the JUnit file our pytest wrote
 
 import nox
@@ -20,8 +21,12 @@ from nox.command import CommandFailed
 
 from gauntlet.config.load import Config, load_config
 from gauntlet.config.pyversions import declared_pythons
+from gauntlet.graph.affected import RECORD, SELECT
 from gauntlet.layout import Layout
 from gauntlet.results.covcombine import data_file
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 PYTHONS = declared_pythons(Path.cwd() / "pyproject.toml")
 
@@ -105,27 +110,59 @@ def count_findings(path: Path) -> int:
 NO_TESTS_COLLECTED = 5  # pytest's exit code when it found no test to run
 
 
+AFFECTED_OPTION = "--affected"  # nox -s tests -- --affected
+AFFECTED_ENV = "GAUNTLET_AFFECTED"  # set to 1 by a pull-request workflow
+_MAP = ("python", "-m", "gauntlet.graph.affectmap")
+
+
+def affected_wanted(posargs: list[str], env: Mapping[str, str]) -> bool:
+    """Whether this run asks for the affected tests only (option or environment)."""
+    return AFFECTED_OPTION in posargs or env.get(AFFECTED_ENV, "") not in ("", "0")
+
+
 def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> None:
     """The project's pytest suite with line and branch coverage, results on disk.
 
     Each Python version measures into its own data file; the reports the gates
     read (``coverage.json``, ``coverage.xml``) are the union of every version's.
+    A run of every test records the test map (per-test coverage contexts);
+    with ``--affected`` or ``GAUNTLET_AFFECTED=1`` only the tests the change
+    can affect run (:mod:`gauntlet.graph.affected`), the choice and its
+    reasons in ``python/affected-X.Y.json``.
     """
     results = results_folder(config, "python")
     version = session.python if isinstance(session.python, str) else PYTHONS[-1]
     selection = [] if everything else ["-m", "not slow"]
     junit = results / f"junit-python-{version}.xml"
+    repo, root = Layout.of(config).repo, str(config.pyproject.parent)
+    affected = affected_wanted(list(session.posargs), os.environ)
+    choice, outcomes = repo.affected(version), results / f".outcomes-{version}.json"
+    choice.unlink(missing_ok=True)
+    outcomes.unlink(missing_ok=True)
+    env = {"COVERAGE_FILE": str(data_file(results, version))}
+    extra = ["-p", "gauntlet.adapters.pytest_affected"]
+    if affected:
+        test_map = str(repo.test_map(version))
+        session.run(*_MAP, "select", root, test_map, str(choice), success_codes=[0, 2, 3])
+        if choice.is_file():
+            env[SELECT] = str(choice)
+        else:
+            session.warn("the affected tests could not be chosen: every test runs")
+    else:
+        env[RECORD] = str(outcomes)
+        extra.append("--cov-context=test")  # the test map: which test ran which file
     try:
         session.run(
             "pytest",
             *selection,
+            *extra,
             "--cov",
             "--cov-branch",
             "--cov-report=term",
             "--cov-fail-under=0",  # the coverage gate decides, with its configured thresholds
             f"--junitxml={junit}",
-            *session.posargs,
-            env={"COVERAGE_FILE": str(data_file(results, version))},
+            *(a for a in session.posargs if a != AFFECTED_OPTION),
+            env=env,
             success_codes=[0, NO_TESTS_COLLECTED],
         )
     finally:  # failing tests still measured coverage: the coverage gates judge it
@@ -138,6 +175,11 @@ def run_pytest(session: nox.Session, config: Config, *, everything: bool) -> Non
             )
         else:
             session.run("python", "-m", "gauntlet.results.covcombine", str(results))
+            if outcomes.is_file():
+                recorded = (str(repo.test_map(version)), str(data_file(results, version)))
+                session.run(
+                    *_MAP, "record", root, *recorded, str(outcomes), success_codes=[0, 2, 3]
+                )
 
 
 def _collected(junit: Path) -> int | None:

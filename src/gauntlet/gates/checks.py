@@ -39,6 +39,8 @@ def tests_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     failed = sum(r.failed for r in done)
     errors = sum(r.errors for r in done)
     measured = f"{total} tests, {failed} failed, {errors} errors"
+    if inputs.unaffected:  # left out by an affected run: passed at the test map's run
+        measured += "; " + "; ".join(u.text for u in inputs.unaffected)
     look = ", ".join(r.source for r in done if r.problems) or (done[0].source if done else "")
     strict = settings.missing_interpreters == "fail" or (
         settings.missing_interpreters == "fail-on-ci" and inputs.on_ci
@@ -96,6 +98,16 @@ def coverage_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
         problems.append("no branch data; run coverage with --cov-branch (branch = true)")
     elif branch is not None and branch < settings.coverage_branch:
         problems.append(f"branch coverage {branch:.1f}% < {settings.coverage_branch:g}%")
+    if inputs.unaffected:  # a partial measurement is never judged, above or below
+        left = sum(u.unaffected for u in inputs.unaffected)
+        return GateResult(
+            "coverage",
+            GateStatus.WARNED,
+            f"partial run: {measured}",
+            threshold,
+            f"not judged: an affected run left {left} tests out; a full run measures coverage",
+            cov.source,
+        )
     status = GateStatus.FAILED if problems else GateStatus.PASSED
     return GateResult("coverage", status, measured, threshold, "; ".join(problems), cov.source)
 

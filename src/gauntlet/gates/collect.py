@@ -22,6 +22,7 @@ from gauntlet.gates.inputs import (
     load,
     load_lint,
     read_bench,
+    read_unaffected,
 )
 from gauntlet.graph.discover import declared_benchmarks
 from gauntlet.layout import Layout
@@ -168,4 +169,7 @@ def collect(
         cpu_s=pipeline.cpu_seconds if pipeline else None,
         stage_times=pipeline.stages if pipeline else (),
         on_ci=_on_ci(env),
+        unaffected=tuple(
+            u for v in pythons if (u := read_unaffected(repo.affected(v), v)) is not None
+        ),
     )

@@ -4,6 +4,7 @@ One results directory per repository, ``<repo>/.gauntlet/results/``::
 
     python/junit-python-X.Y.xml  pytest, one per Python version of the matrix
     python/coverage.json         coverage.py JSON (plus coverage.xml, Cobertura)
+    python/affected-X.Y.json     an affected run's choice (gauntlet.graph.affected)
     lint/ruff.json, ruff-format.json, mojo-format.json, actionlint.json, import-linter.json
     types/mypy.json              mypy -O json
     security/bandit.json, pip-audit.json, secrets.json
@@ -64,6 +65,34 @@ Findings = tuple[Finding, ...]
 
 
 @dataclass(frozen=True)
+class Unaffected:
+    """An affected run: the tests it left out keep the result of the test map's run."""
+
+    version: str
+    ran: int
+    unaffected: int
+    since: str  # the map's run
+
+    @property
+    def text(self) -> str:
+        """``Python 3.11: 12 run, 1088 unaffected since run X``."""
+        left = f"{self.unaffected} unaffected since run {self.since}"
+        return f"Python {self.version}: {self.ran} run, {left}"
+
+
+def read_unaffected(path: Path, version: str) -> Unaffected | None:
+    """An ``affected-X.Y.json`` that left tests out; None: it ran everything, or is unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        ran, left = len(data["selected"]), int(data["collected"]) - len(data["selected"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if data.get("everything") or left <= 0:
+        return None
+    return Unaffected(version, ran, left, str(data.get("map_run", "")))
+
+
+@dataclass(frozen=True)
 class NotRun:
     """A tool that could not run on this machine (e.g. it could not be installed)."""
 
@@ -112,6 +141,7 @@ class Inputs:
     cpu_s: float | None = None  # CPU seconds of the pipeline's finished stages
     stage_times: tuple[StageTime, ...] = ()
     on_ci: bool = False
+    unaffected: tuple[Unaffected, ...] = ()  # affected runs: tests left out, per version
     notes: tuple[str, ...] = field(default=())
 
     @property
