@@ -9,10 +9,19 @@
 
 A Python subprocess is one whose program is a Python interpreter or a script
 with a ``#!...python`` line (console scripts such as ``nox``, ``gauntlet``).
+While a full run records, each test's Python subprocesses are measured too,
+under the test's own name: the test's environment carries coverage.py's
+subprocess configuration (``COVERAGE_PROCESS_CONFIG``, read at start-up by the
+``.pth`` file coverage.py installs) with the test id as its static context,
+so the map credits the test with what its subprocesses ran.  Only a
+subprocess started without that variable (an environment built from
+nothing, an interpreter without coverage.py) marks its test as one that
+reruns on any change.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import shutil
@@ -54,7 +63,9 @@ class _Recorder:
         recorder = self
 
         def spy(popen: Any, args: Any, *rest: Any, **kwargs: Any) -> None:
-            if recorder.current and is_python(args):
+            env = kwargs.get("env")
+            measured = _CHILD in (os.environ if env is None else env)
+            if recorder.current and not measured and is_python(args):
                 recorder.spawned.add(recorder.current)
             recorder.original(popen, args, *rest, **kwargs)
 
@@ -79,6 +90,23 @@ class _Recorder:
 
 
 _recorder: _Recorder | None = None
+_CHILD = "COVERAGE_PROCESS_CONFIG"
+
+
+def _measure_children(test: str) -> None:
+    """Have the Python subprocesses of ``test`` measured under its name (or none, for "")."""
+    os.environ.pop(_CHILD, None)
+    try:
+        import coverage
+    except ImportError:
+        return
+    current = coverage.Coverage.current()
+    if not test or current is None:
+        return
+    config = copy.copy(current.config)
+    config.context = test  # the static context of everything the subprocess runs
+    config.parallel = True  # its own data file, combined with the run's at the end
+    os.environ[_CHILD] = config.serialize()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -90,6 +118,12 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_protocol(item: pytest.Item) -> None:
     if _recorder is not None:
         _recorder.current = item.nodeid
+        _measure_children(item.nodeid)
+
+
+def pytest_runtest_logfinish() -> None:
+    if _recorder is not None:
+        _measure_children("")
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
