@@ -5,9 +5,10 @@ caches of this machine are used as they are), in one run:
 
 1. cold: ``nox -s ci`` on the fresh clone;
 2. rerun with nothing changed (goal ≤ 60 s);
-3. after editing one Python module of ``src/`` (a comment appended), with the
-   pull-request option ``GAUNTLET_AFFECTED=1`` (goal ≤ 25 % of cold): the
-   tests that ran, and those whose recorded coverage included the module;
+3. after editing one Python module of ``src/`` (a function body, on a branch:
+   the main branch always runs everything), with the pull-request option
+   ``GAUNTLET_AFFECTED=1`` (goal ≤ 25 % of cold): the tests that ran, and
+   those whose recorded coverage included the module;
 4. after editing one module of the sample's Mojo code (a function appended; the
    Python edit reverted first): the doit tasks that ran against the tasks whose
    dependency closure holds the module.
@@ -34,6 +35,7 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 from affected_sets import closure_set
+from affected_tests import edit_body
 
 REPO = Path(__file__).resolve().parent.parent
 ENV = {
@@ -132,21 +134,25 @@ def main() -> None:
 
         module = clone / args.module
         original = module.read_text(encoding="utf-8")
-        module.write_text(original + "\n# edited\n", encoding="utf-8")
+        subprocess.run(["git", "checkout", "-qb", "feature"], cwd=clone, check=True)
+        edit_body(module)  # a function body changes, as in a pull request
         pr = ci(clone, GAUNTLET_AFFECTED="1")
         figures["python_edit"] = asdict(pr)
-        show(f"3. after editing {args.module}, pull-request option", pr, cold_s)
-        affected = clone / ".gauntlet/results/python/affected.json"
-        if affected.is_file():
-            data = json.loads(affected.read_text(encoding="utf-8"))
-            figures["affected"] = data
-            scalars = {k: v for k, v in data.items() if not isinstance(v, list | dict)}
-            print(f"   selection: {json.dumps(scalars)}")
-            for key, value in data.items():
-                if isinstance(value, list | dict):
-                    print(f"   {key}: {json.dumps(value)[:2000]}")
-        print(f"   tests: {pr.python_tests}")
+        show(f"3. after editing {args.module} on a branch, pull-request option", pr, cold_s)
+        for choice in sorted((clone / ".gauntlet/results/python").glob("affected-*.json")):
+            data = json.loads(choice.read_text(encoding="utf-8"))
+            figures[choice.stem] = data
+            covering = data.get("tests_by_changed_module", {}).get(args.module, [])
+            print(f"   {choice.name}: {data.get('reason')}")
+            print(f"   selected {len(data.get('selected', []))} of {data.get('collected')}")
+            print(f"   tests whose coverage included {args.module}: {len(covering)}")
+            for name in covering:
+                print(f"      {name}")
+        print("   tests that ran:")
+        for name in pr.python_tests:
+            print(f"      {name}")
         module.write_text(original, encoding="utf-8")
+        subprocess.run(["git", "checkout", "-q", "main"], cwd=clone, check=True)
 
         mojo = clone / "sample" / args.mojo_module
         mojo.write_text(

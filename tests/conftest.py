@@ -66,6 +66,13 @@ def enter_project(
     return root
 
 
+def unmeasured(env: dict[str, str]) -> dict[str, str]:
+    """``env`` for a subprocess whose exit, output or timing is what a test checks, without
+    coverage.py's subprocess measurement (its start-up and its save at exit would be part of
+    what is checked); such a test reruns on every change in an affected run."""
+    return {k: v for k, v in env.items() if k != "COVERAGE_PROCESS_CONFIG"}
+
+
 def run_nox(
     project: Path, session: str, timeout: float, **extra: str
 ) -> subprocess.CompletedProcess[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from conftest import unmeasured
 
 from gauntlet import runner
 from gauntlet.errors import ToolError
@@ -183,7 +184,7 @@ def _parent(mark: str, argv: list[str], timeout: float | None) -> subprocess.Pop
     """A Python process that runs ``argv`` through the runner, in a process group of its own."""
     code = f"from gauntlet import runner; runner.run({argv!r}, timeout={timeout!r})"
     src = str(Path(runner.__file__).parents[1])
-    env = {**os.environ, "FAULT_MARK": mark, "PYTHONPATH": src}
+    env = unmeasured({**os.environ, "FAULT_MARK": mark, "PYTHONPATH": src})  # timing matters
     return subprocess.Popen([sys.executable, "-c", code], env=env, start_new_session=True)
 
 
