@@ -255,15 +255,33 @@ def test_on_the_main_branch_everything_runs(recorded: Path) -> None:
 
 
 @pytest.mark.slow  # two pytest runs with coverage: seconds
-def test_tests_that_start_python_rerun_with_any_measured_change(demo: Path) -> None:
+def test_subprocesses_are_credited_to_their_test_unless_they_cannot_be_measured(
+    demo: Path,
+) -> None:
     (demo / "tests/test_cli.py").write_text(
-        "import subprocess, sys\n\n\ndef test_cli():\n"
-        "    subprocess.run([sys.executable, '-c', 'pass'], check=True)\n"
+        "import os, subprocess, sys\n\n\n"
+        "def test_cli():\n"  # measured: what the subprocess runs is credited to it
+        "    code = 'from demo.beta import triple; assert triple(1) == 3'\n"
+        "    subprocess.run([sys.executable, '-c', code], check=True)\n\n\n"
+        "def test_bare():\n"  # an environment built from nothing: cannot be measured
+        "    env = {'PATH': os.environ['PATH']}\n"
+        "    subprocess.run([sys.executable, '-c', 'pass'], env=env, check=True)\n"
     )
     test_map = full_run(demo)
     (demo / "src/demo/beta.py").write_text(BETA.replace("3 * x", "x * 3"), encoding="utf-8")
     chosen = affected_run(demo, test_map)
-    assert chosen["selected"] == ["tests/test_beta.py::test_triple", "tests/test_cli.py::test_cli"]
+    assert chosen["selected"] == [
+        "tests/test_beta.py::test_triple",
+        "tests/test_cli.py::test_cli",
+        "tests/test_cli.py::test_bare",
+    ]
+    git(demo, "checkout", "--", "src/demo/beta.py")
+    (demo / "src/demo/alpha.py").write_text(ALPHA.replace("2 * x", "x * 2"), encoding="utf-8")
+    chosen = affected_run(demo, test_map)
+    assert chosen["selected"] == [
+        "tests/test_alpha.py::test_double",
+        "tests/test_cli.py::test_bare",
+    ]
 
 
 def test_the_option_and_the_environment_ask_for_an_affected_run() -> None:

@@ -40,7 +40,9 @@ def bench_total(mut b: Bencher) raises:
 
 
 def main() raises:
-    var bench = Bench(BenchConfig(max_iters=20, max_runtime_secs=0.2))
+    # 20 iterations whatever the load: a time bound (max_runtime_secs) would make the
+    # count of iterations, and so of instructions, depend on how busy the machine is
+    var bench = Bench(BenchConfig(max_iters=20, max_runtime_secs=1000.0))
     bench.bench_function(bench_total, BenchId("total"))
     bench.dump_report()
 """
