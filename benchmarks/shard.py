@@ -4,8 +4,9 @@ The suite is Python test files that sleep for recorded, varied durations
 (seeded), so shards running at the same time on one machine do not compete
 for the CPU the way real tests would.  Steps:
 
-1. an unsharded run: pytest over every file, imported into the run history,
-   then the gates (``gauntlet history import``, ``gauntlet gates``);
+1. an unsharded run: pytest over every file with line and branch coverage
+   (as each shard measures it), imported into the run history, then the gates
+   (``gauntlet history import``, ``gauntlet gates``);
 2. ``gauntlet shard --count 4 --json --plan-out plan.json``: the plan, from
    the durations the history recorded;
 3. the 4 shards at once, each ``gauntlet shard --index I --plan plan.json``
@@ -35,6 +36,8 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
+
+from gauntlet.results.covcombine import combine, data_file
 
 VERSION = f"{sys.version_info.major}.{sys.version_info.minor}"
 PYPROJECT = f"""\
@@ -116,6 +119,26 @@ def run_shards(
     return walls
 
 
+def run_unsharded(root: Path, junit: Path, env: dict[str, str]) -> float:
+    """pytest over every file, measured as a shard measures it; its wall seconds."""
+    argv = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        *("--cov", "--cov-branch", "--cov-report=", "--cov-fail-under=0"),  # as a shard does
+    ]
+    measured = {**env, "COVERAGE_FILE": str(data_file(junit.parent, VERSION))}
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=root, env=measured, capture_output=True, check=False)
+    unsharded = time.perf_counter() - started
+    combine(junit.parent)
+    return unsharded
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--files", type=int, default=200)
@@ -136,18 +159,7 @@ def main() -> None:
         results = root / ".gauntlet" / "results"
         junit = results / "python" / f"junit-python-{VERSION}.xml"
         junit.parent.mkdir(parents=True)
-        argv = [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            f"--junitxml={junit}",
-        ]
-        started = time.perf_counter()
-        subprocess.run(argv, cwd=root, env=env, capture_output=True, check=False)
-        unsharded = time.perf_counter() - started
+        unsharded = run_unsharded(root, junit, env)
         finish(gauntlet(root, "history", "import", str(results), env=env))
         finish(gauntlet(root, "gates", env=env))
         before_cases, before_gates = cases(junit), gates(root)
@@ -157,7 +169,6 @@ def main() -> None:
         matrix = finish(gauntlet(root, "shard", "--count", count, "--json", "--plan-out",
                                  str(plan), env=env), ok=(0,))  # fmt: skip
         planned = json.loads(plan.read_text("utf-8"))
-        started = time.perf_counter()
         shard = ("shard", "--count", count, "--plan", str(plan), "--index")
         walls = run_shards(root, shard, args.shards, args.one_at_a_time, env)
         folders = [str(root / ".gauntlet" / "shards" / str(i)) for i in range(args.shards)]
