@@ -29,7 +29,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gauntlet import runner
-from gauntlet.adapters.stagecache import OUTPUTS, Reused, StageStore, inputs_digest, stage_key
+from gauntlet.adapters.stagecache import (
+    OUTPUTS,
+    Reused,
+    StageStore,
+    inputs_digest,
+    stage_key,
+    tree_digests,
+)
 from gauntlet.results import pipeline
 
 if TYPE_CHECKING:
@@ -81,6 +88,7 @@ class Stages:
     ) -> None:
         self.root, self.repo, self.command, self.log = root, repo, command, log
         self.tests_read_mojo = tests_read_mojo
+        self._tree: dict[str, str] | None = None  # the project's files, hashed once
         self.store = StageStore(repo)
         self.today = dt.datetime.now(dt.timezone.utc).date()
         self.lock = threading.Lock()
@@ -101,7 +109,9 @@ class Stages:
         """Restore ``name``'s kept results when its key matches; also its input digest."""
         if name not in OUTPUTS:
             return None, ""
-        inputs = inputs_digest(self.root, name, tests_read_mojo=self.tests_read_mojo)
+        if self._tree is None:
+            self._tree = tree_digests(self.root)
+        inputs = inputs_digest(self._tree, name, tests_read_mojo=self.tests_read_mojo)
         key = stage_key(self.root, name, inputs, env, self.today)
         kept = self.store.restore(name, key) if key else None
         if isinstance(kept, str):

@@ -27,13 +27,14 @@ The files are hashed before the stage runs (an edit made while it runs is
 not what it checked); the tools again after it, since the run may have
 installed the tools the key names.
 
-Hashing this repository's ~600 input files takes about 0.1 s
-(``benchmarks/pipeline_time.py`` prints the figures of a rerun).
+The tree is listed and hashed once per ``nox -s ci`` (this repository's ~320
+files: 0.06 s), and gauntlet's own sources once per process.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -47,10 +48,11 @@ from typing import TYPE_CHECKING
 import gauntlet
 from gauntlet.atomic import write_text_atomic
 from gauntlet.config.pyversions import declared_pythons
-from gauntlet.runner import run
+from gauntlet.graph.affectmap import tree_files
+from gauntlet.results.stamp import file_sha256
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from gauntlet.layout import RepoDir
 
@@ -65,39 +67,28 @@ _ENV = ("CI", "GAUNTLET_ALL_TESTS", "GAUNTLET_AFFECTED")
 _SKIP_DIRS = {".git", ".nox", ".gauntlet", ".venv", "__pycache__", ".mypy_cache", ".ruff_cache"}
 
 
-def _tree_files(root: Path) -> list[str]:
-    """The project's files, relative to ``root``: what git tracks or would track."""
-    done = run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root,
-        timeout=60,
-    )
-    if done.ok:
-        return sorted(set(filter(None, done.stdout.split("\0"))))
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
-        found += [os.path.relpath(os.path.join(folder, f), root) for f in files]
-    return sorted(found)
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            sha.update(block)
-    return sha.hexdigest()
-
-
-def _files_digest(root: Path, names: Iterable[str]) -> str:
-    sha = hashlib.sha256()
-    for name in names:
+def tree_digests(root: Path) -> dict[str, str]:
+    """The project's files (what git tracks or would add; a walk outside git) → what
+    their content is: a SHA-256, or the target of a symbolic link.  Taken once per
+    ``nox -s ci`` and filtered per stage (:func:`inputs_digest`)."""
+    names = tree_files(root)
+    if names is None:
+        names = []
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in _SKIP_DIRS]
+            names += [os.path.relpath(os.path.join(folder, f), root) for f in files]
+    found = {}
+    for name in sorted(names):
         path = root / name
         if path.is_symlink():
-            sha.update(f"{name}\0-> {path.readlink()}\n".encode())
+            found[name] = f"-> {path.readlink()}"
         elif path.is_file():
-            sha.update(f"{name}\0{_digest(path)}\n".encode())
-    return sha.hexdigest()
+            found[name] = file_sha256(path)
+    return found
+
+
+def _combined(digests: Mapping[str, str]) -> str:
+    return hashlib.sha256(json.dumps(sorted(digests.items())).encode()).hexdigest()
 
 
 def _environments(root: Path, session: str) -> list[str]:
@@ -115,26 +106,28 @@ def _environments(root: Path, session: str) -> list[str]:
     return described
 
 
+@functools.cache
 def _own_sources() -> str:
     """gauntlet's own code (an editable install changes without a new version)."""
-    package = Path(gauntlet.__file__).resolve().parent
-    names = sorted(str(p.relative_to(package)) for p in package.rglob("*.py"))
-    return _files_digest(package, names)
+    return _combined(tree_digests(Path(gauntlet.__file__).resolve().parent))
 
 
-def inputs_digest(root: Path, stage: str, *, tests_read_mojo: bool = False) -> str:
-    """The digest of the files ``stage`` reads in the project at ``root``.
+def inputs_digest(tree: Mapping[str, str], stage: str, *, tests_read_mojo: bool = False) -> str:
+    """The digest of the files ``stage`` reads, from the project's :func:`tree_digests`.
 
     The Python tests read no Mojo source unless the project says they do
     (``python-tests-read-mojo``): Mojo code is built and tested by the ``mojo``
     stage, with the Python tests of its extension modules.
     """
-    names = _tree_files(root)
     if stage == "typecheck":
-        names = [n for n in names if n.endswith((".py", ".pyi")) or Path(n).name in _TYPE_INPUTS]
+        tree = {
+            n: d
+            for n, d in tree.items()
+            if n.endswith((".py", ".pyi")) or Path(n).name in _TYPE_INPUTS
+        }
     elif stage == "tests" and not tests_read_mojo:
-        names = [n for n in names if not n.endswith(MOJO_SOURCES)]
-    return _files_digest(root, names)
+        tree = {n: d for n, d in tree.items() if not n.endswith(MOJO_SOURCES)}
+    return _combined(tree)
 
 
 def stage_key(
@@ -204,7 +197,7 @@ class StageStore:
             copy = staging / "files" / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(path, copy)
-            files[relative] = _digest(copy)
+            files[relative] = file_sha256(copy)
         manifest = {"schema_version": SCHEMA_VERSION, "key": key, "at": time.time()}
         write_text_atomic(staging / "manifest.json", json.dumps({**manifest, "files": files}))
         shutil.rmtree(target, ignore_errors=True)
@@ -230,7 +223,7 @@ class StageStore:
             return None
         for relative, digest in files.items():
             kept = entry / "files" / relative
-            if not kept.is_file() or _digest(kept) != digest:
+            if not kept.is_file() or file_sha256(kept) != digest:
                 shutil.rmtree(entry, ignore_errors=True)
                 return f"the kept result {kept} does not match its digest; running {stage}"
         for relative in files:

@@ -91,13 +91,19 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout if done.ok else None
 
 
-def repository_files(root: Path) -> dict[str, str] | None:
-    """Every file git tracks or would add under ``root`` → digest; None outside git."""
+def tree_files(root: Path) -> list[str] | None:
+    """Every file git tracks or would add under ``root`` (what the pipeline writes left
+    out), sorted; None outside git (or without git)."""
     listed = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
     if listed is None:
         return None
-    names = {n for n in listed.split("\0") if n and not n.startswith(_OWN)}
-    return digests(root, sorted(names))
+    return sorted({n for n in listed.split("\0") if n and not n.startswith(_OWN)})
+
+
+def repository_files(root: Path) -> dict[str, str] | None:
+    """Every file git tracks or would add under ``root`` → digest; None outside git."""
+    names = tree_files(root)
+    return None if names is None else digests(root, names)
 
 
 def _contexts(data_file: Path, root: Path) -> tuple[dict[str, set[str]], dict[str, Module]]:
