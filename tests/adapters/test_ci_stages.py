@@ -114,6 +114,19 @@ def test_unchanged_stages_are_reused_and_changed_ones_run(project: Path) -> None
     assert "does not match its digest; running security" in output
 
 
+def test_the_doit_graph_results_in_the_same_folder_are_left_alone(project: Path) -> None:
+    # The Mojo project is the repository: doit's results share .gauntlet/results.
+    kept = project / ".gauntlet/results/mojo/test__a.mojo.json"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("{}", encoding="utf-8")
+    stale = project / ".gauntlet/results/lint/old.json"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("[]", encoding="utf-8")
+    ci(project)
+    assert kept.is_file()  # a content-keyed result: never thrown away by ci
+    assert not stale.exists()
+
+
 def test_a_failed_stage_is_never_reused(project: Path) -> None:
     (project / "fail-typecheck").write_text("", encoding="utf-8")
     ran, output = ci(project)
