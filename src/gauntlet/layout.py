@@ -236,6 +236,15 @@ class RepoDir:
         return self.path / "shards" / str(index)
 
     @property
+    def release(self) -> Path:
+        """Everything ``doit release`` builds, checks and records (kept across runs)."""
+        return self.path / "release"
+
+    def release_version(self, version: str) -> Path:
+        """One version's artifacts, reports, approvals and journal."""
+        return self.release / version
+
+    @property
     def run_history(self) -> Path:
         """The default run history (SQLite) of ``gauntlet history`` and ``nox -s ci``."""
         return self.path / "history.sqlite3"

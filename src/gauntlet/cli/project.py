@@ -99,12 +99,14 @@ def run_gates(config: Config) -> int:
     from gauntlet.gates.collect import collect
     from gauntlet.gates.environ import gate_settings
     from gauntlet.gates.report import github_annotations, publish
+    from gauntlet.gates.subject import current_subject
     from gauntlet.gates.verdict import evaluate
     from gauntlet.views.console import make_console, print_verdict
 
     settings = gate_settings(config, os.environ)
     inputs = collect(config, declared_pythons(config.pyproject), now=time.time())
-    verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date())
+    subject = current_subject(config.pyproject.parent)
+    verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date(), subject=subject)
     out = Layout.of(config).repo.gates
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
     publish(verdict, out, config.pyproject.parent, summary, inputs.tools_ran)

@@ -20,6 +20,7 @@ from gauntlet.config.alerts import ALERTS
 from gauntlet.config.bench import BENCH
 from gauntlet.config.gates import GATES, WAIVER
 from gauntlet.config.history import CACHE, HISTORY
+from gauntlet.config.release import ENV_NAME, ENVIRONMENT, RELEASE_TABLE
 from gauntlet.config.schema import Table
 from gauntlet.config.toplevel import EXTENSION, MODULE_NAME, SECTIONS, TAG_PATTERNS, TOP
 
@@ -49,6 +50,17 @@ def table_schema(table: Table) -> dict[str, Any]:
     return schema
 
 
+def _release() -> dict[str, Any]:
+    schema = table_schema(RELEASE_TABLE)
+    environments = {
+        "type": "object",
+        "description": "Package indexes: NAME = { index-url = URL, ... }.",
+        "propertyNames": {"pattern": ENV_NAME},
+        "additionalProperties": table_schema(ENVIRONMENT),
+    }
+    return {**schema, "properties": {**schema["properties"], "environments": environments}}
+
+
 def _sections() -> dict[str, Any]:
     def described(name: str, schema: dict[str, Any]) -> dict[str, Any]:
         return {**schema, "description": SECTIONS[name]}
@@ -71,6 +83,7 @@ def _sections() -> dict[str, Any]:
         "alerts": table_schema(ALERTS),
         "history": table_schema(HISTORY),
         "cache": table_schema(CACHE),
+        "release": _release(),
     }
 
 

@@ -17,6 +17,7 @@ from gauntlet.config.bench import parse_bench
 from gauntlet.config.gates import GateSettings, parse_gates, parse_waivers
 from gauntlet.config.history import parse_cache, parse_history
 from gauntlet.config.model import DEFAULT_MOJO_VERSION, DEFAULT_TIMEOUT_S, Config, Extension
+from gauntlet.config.release import credential_names, parse_release
 from gauntlet.config.schema import Problems, Where, subtable
 from gauntlet.config.toplevel import TOOL, parse_extensions, parse_tags, read_top
 from gauntlet.errors import ConfigError
@@ -72,6 +73,10 @@ def _validate(pyproject: Path, text: str) -> tuple[Config, Problems]:
             values["tags"] = parse_tags(problems, value)
         elif name == "waivers":
             gates["waivers"] = parse_waivers(problems, value)
+        elif name == "release":
+            table = subtable(problems, TOOL, name, value)
+            if table is not None:
+                values["release"] = parse_release(problems, table, str(pyproject))
         elif name == "gates" or name in _SETTINGS:
             table = subtable(problems, TOOL, name, value)
             if table is None:
@@ -119,5 +124,5 @@ def load_config(start: Path | None = None) -> Config:
     problems.check()
     # Masking happens where output is captured, far from the configuration:
     # every entry point loads it here, so this is where the names are declared.
-    declare_names(config.secrets)
+    declare_names((*config.secrets, *credential_names(config.release)))
     return config

@@ -12,6 +12,7 @@ from gauntlet.config.alerts import AlertSettings
 from gauntlet.config.bench import BenchSettings
 from gauntlet.config.gates import GateSettings
 from gauntlet.config.history import CacheSettings, HistorySettings
+from gauntlet.config.release import ReleaseSettings
 
 DEFAULT_MOJO_VERSION = "1.2.0"
 DEFAULT_TIMEOUT_S = 300.0
@@ -59,6 +60,7 @@ class Config:
     alerts: AlertSettings = field(default_factory=AlertSettings)
     history: HistorySettings = field(default_factory=HistorySettings)
     cache: CacheSettings | None = None  # None: no [tool.gauntlet.cache] table
+    release: ReleaseSettings | None = None  # None: no [tool.gauntlet.release] table
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

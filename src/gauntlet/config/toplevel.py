@@ -111,6 +111,7 @@ SECTIONS = {
     "alerts": "Which health changes deserve a message, and where it goes.",
     "history": "Where the run history is kept.",
     "cache": "The shared cache of built artifacts and test results.",
+    "release": "What a release builds and verifies, and where it is published.",
 }
 
 EXTENSION = Table(

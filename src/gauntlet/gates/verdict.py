@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from gauntlet.config.gates import GateSettings, Waiver
     from gauntlet.gates.inputs import Inputs
     from gauntlet.gates.registry import Gate
+    from gauntlet.gates.subject import Subject
 
 SCHEMA_VERSION = 1
 assert _builtin  # noqa: S101
@@ -38,6 +39,7 @@ class Verdict:
     results: tuple[GateResult, ...]
     waivers: tuple[Waiver, ...]
     date: str
+    subject: Subject | None = None  # the commit and tree it was made for (None: not in git)
 
     @property
     def failures(self) -> tuple[GateResult, ...]:
@@ -66,6 +68,7 @@ class Verdict:
             "failed": [r.gate for r in self.failures],
             "gates": [r.to_json() for r in self.results],
             "waivers": [w.to_json() for w in self.waivers],
+            "subject": None if self.subject is None else self.subject.to_json(),
         }
 
 
@@ -122,6 +125,7 @@ def evaluate(
     settings: GateSettings,
     today: dt.date,
     registry: dict[str, Gate] | None = None,
+    subject: Subject | None = None,
 ) -> Verdict:
     """Run every enabled gate over ``inputs`` and apply the waivers."""
     gates = GATES if registry is None else registry
@@ -132,7 +136,7 @@ def evaluate(
             continue
         results.append(apply_waivers(gate(inputs, settings), settings.waivers, today))
     active = tuple(w for w in settings.waivers if not w.expired(today))
-    return Verdict(tuple(results), active, today.isoformat())
+    return Verdict(tuple(results), active, today.isoformat(), subject)
 
 
 def write_verdict(path: Path, verdict: Verdict) -> None:
