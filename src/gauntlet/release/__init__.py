@@ -1,0 +1,1 @@
+"""Releases: build, verify, publish through environments with approval, roll back."""
