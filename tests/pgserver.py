@@ -61,7 +61,7 @@ def postgres_server() -> Iterator[str]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed (pip install 'gauntlet[postgres]')")
+        _unavailable("psycopg is not installed (pip install 'mojo-gauntlet[postgres]')")
     assert bin_dir is not None
     base = Path(tempfile.mkdtemp(prefix="gauntlet-pg-"))
     prefix: list[str] = []

@@ -65,7 +65,7 @@ def test_gauntlet_is_installed_from_the_tree_it_came_from_unless_it_is_the_proje
     pyproject.write_text('[project]\nname = "adopter"\n', encoding="utf-8")
     tree = Path(gauntlet.__file__).parents[2]
     assert gauntlet_requirement(pyproject) == ("-e", str(tree))
-    pyproject.write_text('[project]\nname = "Gauntlet"\n', encoding="utf-8")
+    pyproject.write_text('[project]\nname = "Mojo_Gauntlet"\n', encoding="utf-8")
     assert gauntlet_requirement(pyproject) == ()
 
 

@@ -3,7 +3,7 @@
 In an adopting project a session's environment needs gauntlet itself (the
 sessions run ``python -m gauntlet...`` and ``gauntlet`` there), the same one
 the noxfile imported: its source tree when it was imported from one, else
-``gauntlet==<version>``; in gauntlet's own repository the project *is*
+``mojo-gauntlet==<version>``; in gauntlet's own repository the project *is*
 gauntlet.  The project's test dependencies come from a dependency group or an
 extra (:mod:`gauntlet.config.pydeps`), and the sessions that run Mojo code
 install the requirements that provide the Python modules it imports through
@@ -35,19 +35,19 @@ PYTEST_TOOLS = ("pytest>=8", "pytest-cov>=5")  # run_pytest measures coverage
 
 def gauntlet_requirement(pyproject: Path) -> tuple[str, ...]:
     """Install arguments for the gauntlet the noxfile imported; none in gauntlet's own tree."""
-    if canonical(project_name(pyproject)) == "gauntlet":
+    if canonical(project_name(pyproject)) == gauntlet.DISTRIBUTION:
         return ()
     package = Path(gauntlet.__file__).resolve().parent
     for tree in (package.parent, package.parent.parent):  # flat or src layout
         if (tree / "pyproject.toml").is_file() and (
-            canonical(project_name(tree / "pyproject.toml")) == "gauntlet"
+            canonical(project_name(tree / "pyproject.toml")) == gauntlet.DISTRIBUTION
         ):
             return ("-e", str(tree))
     try:
-        version = importlib.metadata.version("gauntlet")
+        version = importlib.metadata.version(gauntlet.DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
         version = gauntlet.__version__
-    return (f"gauntlet=={version}",)
+    return (f"{gauntlet.DISTRIBUTION}=={version}",)
 
 
 def install_project(

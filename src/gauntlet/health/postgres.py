@@ -1,4 +1,4 @@
-"""The run history on a PostgreSQL server (psycopg 3, ``pip install gauntlet[postgres]``).
+"""The run history on a PostgreSQL server (psycopg 3, ``pip install mojo-gauntlet[postgres]``).
 
 SQL is written once with ``?`` placeholders; this connection rewrites them.
 """
@@ -39,7 +39,7 @@ def _pg(sql: str) -> str:
 
 
 class PostgresDatabase:
-    """A history on a PostgreSQL server (psycopg 3, ``pip install gauntlet[postgres]``)."""
+    """A history on a PostgreSQL server (psycopg 3, ``pip install mojo-gauntlet[postgres]``)."""
 
     dialect = "postgresql"
 
@@ -50,7 +50,7 @@ class PostgresDatabase:
         except ImportError:
             raise HistoryError(
                 f"{self.name}: a PostgreSQL history needs psycopg; "
-                "install it with `pip install 'gauntlet[postgres]'`"
+                "install it with `pip install 'mojo-gauntlet[postgres]'`"
             ) from None
         self._errors: tuple[type[BaseException], ...] = (psycopg.Error,)
         try:
