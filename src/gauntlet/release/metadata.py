@@ -96,9 +96,7 @@ def _license_problems(meta: Message, wheel: zipfile.ZipFile, folder: str) -> lis
     texts = []
     for name in files:
         try:
-            texts.append(
-                _folded(wheel.read(f"{folder}/licenses/{name}").decode("utf-8", "replace"))
-            )
+            raw = wheel.read(f"{folder}/licenses/{name}")
         except KeyError:
             problems.append(f"License-File {name!r} is not in the wheel")
             continue
