@@ -218,8 +218,13 @@ def span(seconds: float) -> str:
     return f"{seconds / 86400:.1f} d"
 
 
-def figures(found: Delivery) -> tuple[tuple[str, str], ...]:
-    """The four keys as (name, text) lines, the same in every report."""
+KEYS = ("Deployment frequency", "Lead time for changes", "Change failure rate", "Time to restore")
+
+
+def figures(found: Delivery | None) -> tuple[tuple[str, str], ...]:
+    """The four keys as (name, text) lines, the same in every report (None: no releases)."""
+    if found is None:
+        return tuple((key, f"{NO_DATA} (no release recorded)") for key in KEYS)
     window = f"{found.days:.0f} days"
     none = f"{NO_DATA} (no production release in the last {window})"
     rate = found.failure_rate
@@ -232,22 +237,38 @@ def figures(found: Delivery) -> tuple[tuple[str, str], ...]:
         restore += f"; {found.unrestored} failed release(s) not restored yet"
     return (
         (
-            "Deployment frequency",
+            KEYS[0],
             f"{found.per_week:.2f} per week ({found.releases} production release(s) in {window})"
             if found.per_week is not None
             else none,
         ),
         (
-            "Lead time for changes",
+            KEYS[1],
             f"median {span(found.lead_time_s)} over {found.changes} change(s)"
             if found.lead_time_s is not None
             else NO_DATA,
         ),
         (
-            "Change failure rate",
+            KEYS[2],
             f"{rate:.0%} ({found.failed} of {found.releases} release(s))"
             if rate is not None
             else NO_DATA,
         ),
-        ("Time to restore", restore),
+        (KEYS[3], restore),
+    )
+
+
+def release_rows(found: Delivery | None) -> tuple[tuple[str, str, str, str, str], ...]:
+    """The last production releases as (version, environment, published, lead time, status)."""
+    if found is None:
+        return ()
+    return tuple(
+        (
+            r.version,
+            r.environment,
+            r.published.strftime("%Y-%m-%d %H:%M"),
+            NO_DATA if r.lead_time_s is None else span(r.lead_time_s),
+            r.status,
+        )
+        for r in found.last
     )
