@@ -219,7 +219,7 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
     assert stored_version(db) == 1
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == CURRENT == 3
+    assert store.schema_version() == CURRENT == 4
     add_run(store, T0 + 10)  # writes task dependencies: a table version 2 added
     health = store.health()
     store.close()
@@ -292,7 +292,7 @@ def test_version_2_runs_gain_a_process_start_and_are_judged_by_pid(history_url: 
             )
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == 3
+    assert store.schema_version() == 4
     assert store.reap_interrupted() == ["gone"]
     rows = store.db.query("SELECT run_id, proc_start FROM runs ORDER BY run_id")
     store.close()
