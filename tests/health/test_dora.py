@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from gauntlet.config.load import load_config
 from gauntlet.delivery.dora import Delivery, delivery, figures, is_hotfix, release_rows
@@ -22,6 +25,7 @@ from gauntlet.health.schema import migrate
 from gauntlet.health.store import open_store
 from gauntlet.views.dashboard import render_html
 from gauntlet.views.healthmd import render_markdown
+from gauntlet.views.healthview import print_health
 from gauntlet.views.openmetrics import render
 
 UTC = dt.timezone.utc
@@ -256,11 +260,30 @@ def test_reports_show_the_four_keys_and_the_last_releases(tmp_path: Path) -> Non
     assert "gauntlet_dora_releases 50.0" in metrics
 
 
+def test_the_console_report_shows_the_four_keys(tmp_path: Path) -> None:
+    health = _store_health(str(tmp_path / "h.sqlite3"))
+    out = io.StringIO()
+    print_health(health, Console(file=out, width=200, no_color=True), "h.sqlite3")
+    text = out.getvalue()
+    assert "Delivery (DORA), releases to pypi" in text
+    assert "Lead time for changes" in text
+    assert "median 2.0 d over 75 change(s)" in text
+    assert "Last production releases" in text
+    assert "hotfixed by" not in text  # the last ten are 1.40.0 .. 1.49.0: none hotfixed
+    assert "rolled back" in text
+    bare = dataclasses.replace(health, runs=(), window_runs=0)  # releases but no runs
+    out = io.StringIO()
+    print_health(bare, Console(file=out, width=200, no_color=True), "h.sqlite3")
+    assert "No runs recorded yet" in out.getvalue()
+    assert "12% (6 of 50 release(s))" in out.getvalue()
+
+
 def test_a_dashboard_without_releases_says_no_data(tmp_path: Path) -> None:
     store = open_store(tmp_path / "h.sqlite3")
     health = store.health(now=NOW.timestamp())
     store.close()
     assert "no data (no release recorded)" in render_html(health)
+    assert "Delivery" not in render_markdown(health)  # a summary without releases stays short
     assert "gauntlet_dora" not in render(health)
 
 

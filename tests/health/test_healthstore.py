@@ -237,7 +237,7 @@ def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
         tx.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     db.close()
     before = Path(history_url).read_bytes() if "://" not in history_url else b""
-    with pytest.raises(HistoryError, match=r"schema version 99.*up to 3; upgrade gauntlet"):
+    with pytest.raises(HistoryError, match=r"schema version 99.*up to 4; upgrade gauntlet"):
         open_store(history_url)
     if before:
         assert Path(history_url).read_bytes() == before

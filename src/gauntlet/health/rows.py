@@ -172,7 +172,7 @@ def insert_release_event(tx: Writer, event: ReleaseEvent) -> bool:
         return False
     tx.execute(
         "INSERT INTO release_events (event_key, kind, environment, version, commit_sha, at, "
-        "outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
         (event.key, event.kind.value, event.environment, event.version, event.commit,
          event.at.timestamp(), event.outcome, event.to_text()),
     )  # fmt: skip

@@ -174,6 +174,8 @@ def print_health(health: Health, console: Console, where: str) -> None:
     """Every table of the health report."""
     if not health.runs:
         console.print(f"No runs recorded yet in {escape(where)}; run `doit` or `nox -s ci` first.")
+        if health.delivery is not None:
+            _delivery(health, console)
         return
     _overview(health, console, where)
     _tests(health, console)
