@@ -334,3 +334,20 @@ def test_recording_an_event_into_the_project_history(
     monkeypatch.setenv("GAUNTLET_HISTORY_URL", str(tmp_path / "not-a-db"))
     assert not record_release_event(config, _publish(2))
     assert "warning: run history:" in capsys.readouterr().err
+
+
+def test_secrets_in_an_event_are_masked_in_the_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INDEX_UPLOAD_TOKEN", "pypi-AgEIcHlwaS5vcmc-secret-value")
+    event = dataclasses.replace(
+        _publish(1), message="upload with pypi-AgEIcHlwaS5vcmc-secret-value refused"
+    )
+    store = open_store(tmp_path / "h.sqlite3")
+    store.add_release_event(event)
+    (stored,) = store.release_events()
+    body = store.db.query("SELECT body FROM release_events")[0][0]
+    store.close()
+    assert "secret-value" not in stored.message
+    assert "secret-value" not in str(body)
+    assert stored.version == event.version
