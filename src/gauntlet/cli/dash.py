@@ -32,11 +32,11 @@ def load_health(config: Config, *, last_runs: int | None, days: float | None) ->
 
     With neither, the last :data:`DEFAULT_RUNS` runs.
     """
-    from gauntlet.health.record import open_project_store
+    from gauntlet.health.record import open_project_store, project_health
 
     store = open_project_store(config)
     try:
-        health = store.health(last_runs, days)
+        health = project_health(store, config, last_runs, days)
     finally:
         store.close()
     if not health.runs:

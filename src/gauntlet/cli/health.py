@@ -23,7 +23,7 @@ from gauntlet.cli.dash import add_window_arguments, writing
 from gauntlet.cli.parser import Command, add_json
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode
-from gauntlet.health.record import open_project_store, run_info
+from gauntlet.health.record import open_project_store, project_health, run_info
 from gauntlet.health.rows import RunInfo
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def cmd_health(
     store = open_project_store(config)
     try:
         with make_console(stderr=True).status("reading the run history", spinner="dots"):
-            health = store.health(runs, days)
+            health = project_health(store, config, runs, days)
     finally:
         store.close()
     if openmetrics is not None:

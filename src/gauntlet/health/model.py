@@ -13,6 +13,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
 
+from gauntlet.delivery.dora import Delivery, ReleaseLine
+from gauntlet.delivery.events import EventKind, ReleaseEvent
+
+__all__ = [  # the release values are defined below the history, which reads them
+    "BenchPoint", "BenchSeries", "BrokenTest", "CoveragePoint", "Delivery", "DurationStats",
+    "EventKind", "FlakyTest", "GateStatus", "Health", "Outcome", "PathStep", "ReleaseEvent",
+    "ReleaseLine", "RunSummary", "SlowTest",
+]  # fmt: skip
+
 
 class Outcome(str, Enum):
     """How a pipeline run, a task or a test ended."""
@@ -168,6 +177,8 @@ class Health:
     gates: tuple[GateStatus, ...] = ()
     waivers: tuple[str, ...] = ()  # active waivers of the last gate verdict, as text
     notes: tuple[str, ...] = field(default=())  # e.g. "3 runs were interrupted"
+    # DORA's four keys from the release events (None: the history has none)
+    delivery: Delivery | None = None
 
     @property
     def last_run(self) -> RunSummary | None:

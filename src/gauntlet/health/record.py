@@ -12,7 +12,8 @@
   a doit run on its own is a ``doit`` run.
 
 Recording never fails a pipeline: a history that cannot be written is
-reported as a warning and the pipeline goes on.
+reported as a warning and the pipeline goes on.  The same holds for release
+events (:func:`record_release_event`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
 from gauntlet.config.history import HISTORY_SWITCH, history_on
+from gauntlet.delivery.dora import DEFAULT_HOTFIX_DAYS, DEFAULT_PRODUCTION
 from gauntlet.errors import GauntletError
 from gauntlet.health.calc import STAGE_PREFIX
 from gauntlet.health.dbapi import is_postgres, sqlite_path
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from gauntlet.config.model import Config
+    from gauntlet.delivery.events import ReleaseEvent
+    from gauntlet.health.model import Health
 
 ENV_URL = "GAUNTLET_HISTORY_URL"
 ENV_RUN = "GAUNTLET_RUN_ID"
@@ -64,6 +68,52 @@ def stale_after_s(config: Config) -> float:
 def open_project_store(config: Config, env: Mapping[str, str] | None = None) -> Store:
     """The project's history, opened (and migrated)."""
     return open_store(history_url(config, env), stale_after_s=stale_after_s(config))
+
+
+def delivery_settings(config: Config) -> tuple[tuple[str, ...], int]:
+    """The production environments and ``hotfix-days`` that DORA's four keys use.
+
+    Production: the environments with ``requires-approval = true``; when the
+    project declares none (or no ``[tool.gauntlet.release]``), the one named
+    ``production``.
+    """
+    release = config.release
+    if release is None:
+        return DEFAULT_PRODUCTION, DEFAULT_HOTFIX_DAYS
+    approved = tuple(e.name for e in release.environments if e.requires_approval)
+    return approved or DEFAULT_PRODUCTION, release.hotfix_days
+
+
+def project_health(
+    store: Store, config: Config, last_runs: int | None, days: float | None
+) -> Health:
+    """The project's health, with DORA's keys read with its release settings."""
+    production, hotfix_days = delivery_settings(config)
+    return store.health(last_runs, days, production=production, hotfix_days=hotfix_days)
+
+
+def record_release_event(
+    config: Config, event: ReleaseEvent, env: Mapping[str, str] | None = None
+) -> bool:
+    """Add a release event to the project's history; never raises.
+
+    False when recording is off (``GAUNTLET_HISTORY=off``), the history cannot
+    be written (a warning says why) or the same event is there already.
+    """
+    if not enabled(env):
+        return False
+    try:
+        store = open_project_store(config, env)
+    except GauntletError as exc:
+        _warn(str(exc))
+        return False
+    try:
+        return store.add_release_event(event)
+    except GauntletError as exc:
+        _warn(str(exc))
+        return False
+    finally:
+        store.close()
 
 
 def _git(repo: Path, *args: str) -> str:

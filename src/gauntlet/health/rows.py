@@ -1,4 +1,7 @@
-"""What one run records in the history: plain values, written by :mod:`gauntlet.health.store`.
+"""What the history records: a run's plain values and release events, and their rows.
+
+:mod:`gauntlet.health.store` writes them through :func:`insert_results` and
+:func:`insert_release_event`.
 
 Statuses use :class:`gauntlet.health.model.Outcome` values.  A task's
 ``start_s`` is its offset from the run's start (None when unknown); a test
@@ -9,8 +12,13 @@ the runner has none, as for Python tests).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
+from gauntlet.delivery.events import ReleaseEvent
 from gauntlet.masking import Masker
+
+if TYPE_CHECKING:
+    from gauntlet.health.dbapi import Database, Writer
 
 
 @dataclass(frozen=True)
@@ -102,3 +110,76 @@ class RunInfo:
     commit: str = ""
     branch: str = ""
     trigger: str = "local"
+
+
+def insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
+    """Write a run's tasks, test cases, coverage, benchmarks, gates and waivers."""
+    results = results.masked()  # secrets hidden, even from files that skipped the runner
+    run = tx.query("SELECT commit_sha, started FROM runs WHERE run_id = ?", (run_id,))
+    sha, started = (str(run[0][0]), float(run[0][1])) if run else ("", 0.0)
+    tx.executemany(
+        "INSERT INTO tasks (run_id, name, status, start_s, duration_s, content_key) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        [(run_id, t.name, t.status, t.start_s, t.duration_s, t.content_key) for t in results.tasks],
+    )
+    tx.executemany(
+        "INSERT INTO task_deps (run_id, task, dep) VALUES (?, ?, ?)",
+        [(run_id, t.name, d) for t in results.tasks for d in t.deps],
+    )
+    tx.executemany(
+        "INSERT INTO test_cases (run_id, suite, name, status, duration_s, message, "
+        "content_key, commit_sha, started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                c.suite,
+                c.name,
+                c.status,
+                c.duration_s,
+                c.message,
+                c.content_key,
+                sha,
+                started,
+            )
+            for c in results.cases
+        ],
+    )
+    if results.coverage is not None:
+        tx.execute(
+            "INSERT INTO coverage (run_id, line_percent, branch_percent) VALUES (?, ?, ?)",
+            (run_id, *results.coverage),
+        )
+    tx.executemany(
+        "INSERT INTO bench_results (run_id, name, value, unit, regression) VALUES (?, ?, ?, ?, ?)",
+        [(run_id, b.name, b.value, b.unit, int(b.regression)) for b in results.benchmarks],
+    )
+    tx.executemany(
+        "INSERT INTO gate_results (run_id, gate, status, measured, threshold) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(run_id, g.gate, g.status, g.measured, g.threshold) for g in results.gates],
+    )
+    tx.executemany(
+        "INSERT INTO waivers (run_id, gate, finding, reason, expires) VALUES (?, ?, ?, ?, ?)",
+        [(run_id, w.gate, w.finding, w.reason, w.expires) for w in results.waivers],
+    )
+
+
+def insert_release_event(tx: Writer, event: ReleaseEvent) -> bool:
+    """Write a release event (secrets masked); False when the same one is recorded already."""
+    hide = Masker.for_env()
+    event = replace(event, message=hide(event.message), waivers=tuple(map(hide, event.waivers)))
+    if tx.query("SELECT 1 FROM release_events WHERE event_key = ?", (event.key,)):
+        return False
+    tx.execute(
+        "INSERT INTO release_events (event_key, kind, environment, version, commit_sha, at, "
+        "outcome, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (event_key) DO NOTHING",
+        (event.key, event.kind.value, event.environment, event.version, event.commit,
+         event.at.timestamp(), event.outcome, event.to_text()),
+    )  # fmt: skip
+    return True
+
+
+def read_release_events(db: Database | Writer) -> tuple[ReleaseEvent, ...]:
+    """Every recorded release event, oldest first."""
+    rows = db.query("SELECT body FROM release_events ORDER BY at, event_key")
+    return tuple(ReleaseEvent.from_text(str(row[0])) for row in rows)

@@ -10,6 +10,9 @@ its critical path) and the indexes ``gauntlet health`` reads through (the
 test-case ones cover every column its aggregates read, so they never touch
 the table).  Version 3: each run's process start time (``proc_start``, clock
 ticks since boot), so a process id reused by another process is told apart.
+Version 4: release events (``release_events``: one row per
+:class:`~gauntlet.delivery.events.ReleaseEvent`, keyed by its content, the
+whole event as JSON in ``body``), for DORA's four keys.
 """
 
 from __future__ import annotations
@@ -108,7 +111,21 @@ ALTER TABLE runs ADD COLUMN proc_start BIGINT;
 CREATE INDEX IF NOT EXISTS runs_running ON runs (outcome, host)
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3)
+V4 = """
+CREATE TABLE IF NOT EXISTS release_events (
+    event_key TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    environment TEXT NOT NULL,
+    version TEXT NOT NULL,
+    commit_sha TEXT NOT NULL,
+    at DOUBLE PRECISION NOT NULL,
+    outcome TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS release_events_at ON release_events (at)
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
 CURRENT = len(MIGRATIONS)
 
 

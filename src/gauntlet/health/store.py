@@ -19,6 +19,8 @@ time.  Reading health figures or starting a run marks a run still
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import datetime as dt
 import os
 import socket
 import time
@@ -26,15 +28,18 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gauntlet.delivery.dora import DEFAULT_HOTFIX_DAYS, DEFAULT_PRODUCTION, delivery
 from gauntlet.health.db import connect
 from gauntlet.health.dbapi import HistoryError
 from gauntlet.health.model import Outcome
 from gauntlet.health.query import compute_health
+from gauntlet.health.rows import insert_release_event, insert_results, read_release_events
 from gauntlet.health.schema import CURRENT, migrate, stored_version
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
+    from gauntlet.delivery.events import ReleaseEvent
     from gauntlet.health.dbapi import Database, Writer
     from gauntlet.health.model import Health
     from gauntlet.health.rows import RunInfo, RunResults
@@ -155,62 +160,7 @@ class Store:
     def add_results(self, run_id: str, results: RunResults) -> None:
         """Add tasks, test cases, coverage, benchmarks, gates and waivers to a run."""
         with self.db.transaction() as tx:
-            self._insert_results(tx, run_id, results)
-
-    @staticmethod
-    def _insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
-        results = results.masked()  # secrets hidden, even from files that skipped the runner
-        run = tx.query("SELECT commit_sha, started FROM runs WHERE run_id = ?", (run_id,))
-        sha, started = (str(run[0][0]), float(run[0][1])) if run else ("", 0.0)
-        tx.executemany(
-            "INSERT INTO tasks (run_id, name, status, start_s, duration_s, content_key) "
-            "VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (run_id, t.name, t.status, t.start_s, t.duration_s, t.content_key)
-                for t in results.tasks
-            ],
-        )
-        tx.executemany(
-            "INSERT INTO task_deps (run_id, task, dep) VALUES (?, ?, ?)",
-            [(run_id, t.name, d) for t in results.tasks for d in t.deps],
-        )
-        tx.executemany(
-            "INSERT INTO test_cases (run_id, suite, name, status, duration_s, message, "
-            "content_key, commit_sha, started) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    run_id,
-                    c.suite,
-                    c.name,
-                    c.status,
-                    c.duration_s,
-                    c.message,
-                    c.content_key,
-                    sha,
-                    started,
-                )
-                for c in results.cases
-            ],
-        )
-        if results.coverage is not None:
-            tx.execute(
-                "INSERT INTO coverage (run_id, line_percent, branch_percent) VALUES (?, ?, ?)",
-                (run_id, *results.coverage),
-            )
-        tx.executemany(
-            "INSERT INTO bench_results (run_id, name, value, unit, regression) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(run_id, b.name, b.value, b.unit, int(b.regression)) for b in results.benchmarks],
-        )
-        tx.executemany(
-            "INSERT INTO gate_results (run_id, gate, status, measured, threshold) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [(run_id, g.gate, g.status, g.measured, g.threshold) for g in results.gates],
-        )
-        tx.executemany(
-            "INSERT INTO waivers (run_id, gate, finding, reason, expires) VALUES (?, ?, ?, ?, ?)",
-            [(run_id, w.gate, w.finding, w.reason, w.expires) for w in results.waivers],
-        )
+            insert_results(tx, run_id, results)
 
     def mark_regressions(self, run_id: str, names: Iterable[str]) -> None:
         """Flag a run's recorded benchmark results as regressions (a comparison judged later)."""
@@ -249,35 +199,70 @@ class Store:
         run_id = uuid.uuid4().hex
         with self.db.transaction() as tx:
             self._insert_run(tx, run_id, info, started, 0, None)
-            self._insert_results(tx, run_id, results)
+            insert_results(tx, run_id, results)
             tx.execute(
                 "UPDATE runs SET finished = ?, outcome = ? WHERE run_id = ?",
                 (finished, outcome.value, run_id),
             )
         return run_id
 
+    def add_release_event(self, event: ReleaseEvent) -> bool:
+        """Record a release event; False when the same event was recorded before."""
+        with self.db.transaction() as tx:
+            return insert_release_event(tx, event)
+
+    def release_events(self) -> tuple[ReleaseEvent, ...]:
+        """Every recorded release event, oldest first."""
+        return read_release_events(self.db)
+
     # -- reading -------------------------------------------------------------------------
 
     def counts(self) -> dict[str, int]:
         """How many rows each table holds."""
-        tables = ("runs", "tasks", "test_cases", "coverage", "bench_results", "gate_results")
+        tables = ("runs", "tasks", "test_cases", "coverage", "bench_results", "gate_results",
+                  "release_events")  # fmt: skip
         return {
             t: int(self.db.query(f"SELECT count(*) FROM {t}")[0][0])  # nosec B608 - constant names
             for t in tables
         }
 
     def health(
-        self, last_runs: int | None = None, days: float | None = None, *, now: float | None = None
+        self,
+        last_runs: int | None = None,
+        days: float | None = None,
+        *,
+        now: float | None = None,
+        production: Sequence[str] = DEFAULT_PRODUCTION,
+        hotfix_days: int = DEFAULT_HOTFIX_DAYS,
     ) -> Health:
         """The health figures over the last ``last_runs`` runs or ``days`` days.
 
         With neither, the window is the last :data:`DEFAULT_WINDOW_RUNS` runs.
+        ``production`` names the environments whose publishes are releases
+        (DORA's four keys); ``hotfix_days`` how soon a hotfix marks a failure.
         """
         if last_runs is None and days is None:
             last_runs = DEFAULT_WINDOW_RUNS
         with contextlib.suppress(HistoryError):  # a history we may only read is still read
             self.reap_interrupted()
-        return compute_health(self.db, last_runs, days, time.time() if now is None else now)
+        now = time.time() if now is None else now
+        health = compute_health(self.db, last_runs, days, now)
+        events = read_release_events(self.db)
+        if not events:
+            return health
+        if days is not None:  # the releases of the last D days, else since the oldest run
+            since = now - days * 86400.0
+        else:
+            since = health.runs[0].started.timestamp() if health.runs else events[0].at.timestamp()
+        found = delivery(
+            events, since=_when(min(since, now)), until=_when(now), production=production,
+            hotfix_days=hotfix_days,
+        )  # fmt: skip
+        return dataclasses.replace(health, delivery=found)
+
+
+def _when(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
 
 
 def open_store(url_or_path: str | Path, *, stale_after_s: float = DEFAULT_STALE_AFTER_S) -> Store:

@@ -117,6 +117,7 @@ def render_html(health: Health, *, title: str = "Pipeline health") -> str:
             _section("Gates", dashtables.gates_section(health), "gates"),
             _section("Slowest tests", dashtables.slow_tests(health), "slow-tests"),
             "</div>",
+            _section("Delivery (DORA)", dashtables.delivery_section(health), "delivery"),
             _section("Tasks", dashtables.tasks_table(health), "tasks"),
             _section("Failure messages", dashtables.messages(health), "messages"),
         )

@@ -9,6 +9,8 @@ import hashlib
 from html import escape
 from typing import TYPE_CHECKING
 
+from gauntlet.delivery.dora import figures, release_rows
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
@@ -150,6 +152,20 @@ def gates_section(health: Health) -> str:
         f"<h3>Active waivers</h3><ul>{waivers}</ul>" if waivers else "<p>No active waivers.</p>"
     )
     return (verdict or '<p class="muted">No gate verdict recorded.</p>') + waived
+
+
+def delivery_section(health: Health) -> str:
+    """DORA's four keys and the last production releases."""
+    found = health.delivery
+    keys = table(("key", "figure"), ((escape(k), escape(t)) for k, t in figures(found)), set())
+    rows = [
+        (*(escape(c) for c in row[:4]), f'<span class="status">{escape(row[4])}</span>')
+        for row in release_rows(found)
+    ]
+    head = ("version", "environment", "published", "lead time", "status")
+    last = f"<h3>Last production releases</h3>{table(head, rows, {3})}" if rows else ""
+    where = ", ".join(found.production) if found else "production"
+    return f'<p class="muted">Releases to {escape(where)}.</p>{keys}{last}'
 
 
 def slow_tests(health: Health) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from gauntlet.delivery.dora import figures, release_rows
 from gauntlet.health.model import Outcome
 
 if TYPE_CHECKING:
@@ -186,6 +187,20 @@ def _gates(health: Health) -> list[str]:
     return lines
 
 
+def _delivery(health: Health) -> list[str]:
+    """DORA's four keys, when the history holds release events (a summary stays short)."""
+    found = health.delivery
+    if found is None:
+        return []
+    lines = [f"### Delivery (DORA), releases to {cell(', '.join(found.production))}", ""]
+    lines += _table(("key", "figure"), ((k, cell(t)) for k, t in figures(found)))
+    rows = release_rows(found)
+    if rows:
+        head = ("version", "environment", "published", "lead time", "status")
+        lines += _table(head, (tuple(cell(c) for c in row) for row in rows))
+    return lines
+
+
 def render_markdown(health: Health) -> str:
     """The Markdown summary; never over GitHub's step-summary limit."""
     lines = [
@@ -195,6 +210,7 @@ def render_markdown(health: Health) -> str:
         *_coverage_and_benchmarks(health),
         *_tests(health),
         *_gates(health),
+        *_delivery(health),
     ]
     text = "\n".join(lines).rstrip() + "\n"
     if len(text.encode("utf-8")) > LIMIT_BYTES:

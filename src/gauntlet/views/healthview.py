@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 from rich.table import Table
 
+from gauntlet.delivery.dora import figures, release_rows
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -150,11 +152,32 @@ def _rest(health: Health, console: Console) -> None:
         console.print(f"note: {escape(note)}")
 
 
+def _delivery(health: Health, console: Console) -> None:
+    found = health.delivery
+    production = ", ".join(found.production) if found else "production"
+    table = _table(f"Delivery (DORA), releases to {production}", ("key", "figure"))
+    for key, text in figures(found):
+        table.add_row(key, escape(text))
+    console.print(table)
+    rows = release_rows(found)
+    if rows:
+        table = _table(
+            "Last production releases",
+            ("version", "environment", "published", "lead time", "status"),
+        )
+        for row in rows:
+            table.add_row(*(escape(text) for text in row))
+        console.print(table)
+
+
 def print_health(health: Health, console: Console, where: str) -> None:
     """Every table of the health report."""
     if not health.runs:
         console.print(f"No runs recorded yet in {escape(where)}; run `doit` or `nox -s ci` first.")
+        if health.delivery is not None:
+            _delivery(health, console)
         return
     _overview(health, console, where)
     _tests(health, console)
     _rest(health, console)
+    _delivery(health, console)

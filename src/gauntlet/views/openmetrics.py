@@ -51,6 +51,33 @@ def _durations(stats: list[tuple[dict[str, str], DurationStats]]) -> list[Sample
     return samples
 
 
+def _delivery(health: Health) -> list[tuple[str, str, list[Sample]]]:
+    """DORA's four keys; a key without data has no sample (never a made-up 0)."""
+    found = health.delivery
+    if found is None:
+        return []
+    keys = [
+        ("gauntlet_dora_releases", "Production releases in the window.", float(found.releases)),
+        ("gauntlet_dora_deployments_per_week", "Production releases per week.", found.per_week),
+        (
+            "gauntlet_dora_lead_time_seconds",
+            "Median commit-to-production-release time of the window's changes.",
+            found.lead_time_s,
+        ),
+        (
+            "gauntlet_dora_change_failure_ratio",
+            "Share of the window's releases later yanked, rolled back or hotfixed.",
+            found.failure_rate,
+        ),
+        (
+            "gauntlet_dora_time_to_restore_seconds",
+            "Median time from a failed release to the next good one.",
+            found.restore_s,
+        ),
+    ]
+    return [(name, text, [({}, value)] if value is not None else []) for name, text, value in keys]
+
+
 def render(health: Health) -> str:
     """The OpenMetrics text of ``health``."""
     last = health.last_run
@@ -141,6 +168,7 @@ def render(health: Health) -> str:
                 ],
             )
         )
+    families += _delivery(health)
     lines: list[str] = []
     for name, help_text, samples in families:
         lines += _family(name, help_text, samples)
