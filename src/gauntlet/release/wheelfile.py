@@ -130,7 +130,7 @@ def add_requirements(members: Sequence[Member], requirements: Sequence[str]) -> 
     head, sep, body = text.partition("\n\n")
     lines = [line for line in head.splitlines() if line]
     lines += [f"Requires-Dist: {r}" for r in requirements if f"Requires-Dist: {r}" not in lines]
-    return _edit(members, name, "\n".join(lines) + "\n" + (sep + body if sep else ""))
+    return _edit(members, name, "\n".join(lines) + (sep + body if sep else "\n"))
 
 
 def wheel_name(members: Sequence[Member], tag: str) -> str:
