@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -56,7 +57,7 @@ def request(repo: Path, **fields: object) -> BuildRequest:
 
 
 def test_no_pyproject_in_the_project_folder(tmp_path: Path) -> None:
-    repo = project(tmp_path, None, **{"README": "x"})
+    repo = project(tmp_path, None, README="x")
     with pytest.raises(ConfigError) as caught:
         build_release(request(repo), tmp_path / "out")
     assert f"{repo / 'pkg' / 'pyproject.toml'}: no pyproject.toml" in str(caught.value)
@@ -82,12 +83,9 @@ def test_a_missing_mojo_package_build_names_the_doit_task(tmp_path: Path) -> Non
 
 def test_missing_build_frontend_names_the_pip_install(tmp_path: Path) -> None:
     repo = project(tmp_path, '[project]\nname = "p"\nversion = "1.0"\n')
-    bare = "/usr/bin/python3.11"  # the system Python: no `build` installed
-    if (
-        not Path(bare).exists()
-        or not subprocess.run([bare, "-c", "import build"], capture_output=True).returncode
-    ):
-        pytest.skip("needs a Python without the build frontend")
+    venv = tmp_path / "bare"  # a Python without the build frontend
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    bare = str(venv / "bin" / "python")
     with pytest.raises(ToolError) as caught:
         build_release(request(repo, python=bare), tmp_path / "out")
     assert "python -m build: not installed; pip install 'gauntlet[release]'" in str(caught.value)
@@ -121,8 +119,6 @@ def test_backend_failure_shows_its_output_and_leaves_no_manifest(tmp_path: Path)
 
 
 def test_platform_tag_is_this_cpython() -> None:
-    import sys
-
     tag = runtime.platform_tag()
     version = f"cp{sys.version_info.major}{sys.version_info.minor}"
     assert tag.startswith(f"{version}-{version}-linux_")
@@ -133,3 +129,21 @@ def test_declared_runpath_climbs_out_of_the_package() -> None:
     assert runtime.declared_runpath("a.b") == "$ORIGIN/../../modular/lib"
     assert runtime.declared_runpath("") == "$ORIGIN/modular/lib"
     assert runtime.runtime_requirement("1.2.0") == "mojo-compiler==1.2.0"
+
+
+def test_the_samples_tests_against_an_installed_wheel_never_use_the_source_tree(
+    tmp_path: Path,
+) -> None:
+    sample_tests = Path(__file__).resolve().parents[2] / "sample" / "python" / "tests"
+    env = {"PATH": "/usr/bin:/bin", "GAUNTLET_TEST_INSTALLED": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(sample_tests)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "GAUNTLET_TEST_INSTALLED=1 but tinyml is not installed" in done.stdout
+    assert " passed" not in done.stdout

@@ -107,7 +107,13 @@ def fresh_venv(where: Path, wheel: Path) -> Path:
 def probe(python: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {"PATH": "/usr/bin:/bin"}  # no LD_LIBRARY_PATH, nothing of the toolchain
     return subprocess.run(
-        [str(python), "-c", PROBE], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+        [str(python), "-c", PROBE],
+        check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
