@@ -4,6 +4,11 @@ The module is looked up in the directory named by the environment variable
 GAUNTLET_EXT_DIR, or by default in `sample/.gauntlet/build/python` (where
 `doit build` puts it). A missing build is a test failure, never a skip:
 a green run must mean the extension was really exercised.
+
+With GAUNTLET_TEST_INSTALLED=1 (set when the tests run against an installed
+wheel) the extension is the one inside the installed `tinyml` package, imported
+through the package; a module found in this source tree or its build folder
+fails every test instead.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import importlib
 import importlib.machinery
 import os
 import sys
+import sysconfig
 from pathlib import Path
 from types import ModuleType
 
@@ -44,12 +50,38 @@ def pytest_runtest_call(item: pytest.Item) -> None:
     """Fail (in the call phase, so it is reported as FAILED, not ERROR) every
     test that needs the extension when the extension has not been built."""
     directory = extension_dir()
+    if installed():
+        return
     if "ext" in getattr(item, "fixturenames", ()) and _find_built_module(directory) is None:
         pytest.fail(_missing_message(directory), pytrace=False)
 
 
+def installed() -> bool:
+    return os.environ.get("GAUNTLET_TEST_INSTALLED") == "1"
+
+
+def _installed_extension() -> ModuleType:
+    try:
+        package = importlib.import_module("tinyml")
+    except ImportError as exc:
+        pytest.fail(f"GAUNTLET_TEST_INSTALLED=1 but tinyml is not installed: {exc}", pytrace=False)
+    module = importlib.import_module("tinyml.tinyml_ext")
+    installed_at = {Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")}
+    for loaded in (package, module):
+        where = Path(loaded.__file__ or "").resolve()
+        if not any(where.is_relative_to(folder) for folder in installed_at):
+            pytest.fail(
+                f"GAUNTLET_TEST_INSTALLED=1 but {loaded.__name__} came from {where}, not "
+                f"from the installed packages; run the tests from a folder outside the source",
+                pytrace=False,
+            )
+    return module
+
+
 @pytest.fixture(scope="session")
 def ext() -> ModuleType:
+    if installed():
+        return _installed_extension()
     directory = extension_dir()
     built = _find_built_module(directory)
     if built is None:
