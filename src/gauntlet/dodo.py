@@ -9,7 +9,7 @@ the ``import *``) first asks for it, and so the project is loaded then.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gauntlet.adapters import doit_tasks
 from gauntlet.adapters.doit_tasks import (
@@ -20,14 +20,25 @@ from gauntlet.adapters.doit_tasks import (
     task_toolchain,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
 __all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
     "task_build",
+    "task_release",
     "task_report",
     "task_test",
     "task_toolchain",
 ]
+
+
+def task_release() -> Iterator[dict[str, Any]]:
+    """Build, verify and publish a release (not a default task: run `doit release`)."""
+    from gauntlet.adapters.doit_release import release_tasks  # only when tasks are listed
+
+    yield from release_tasks(doit_tasks.current().config)
 
 
 def __getattr__(name: str) -> Any:

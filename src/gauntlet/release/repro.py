@@ -114,13 +114,20 @@ def compare(first: Path, second: Path, epoch: int) -> ReproVerdict:
     return ReproVerdict(epoch, tuple(sorted(set(a) & set(b))), tuple(differences))
 
 
-def check_reproducible(request: BuildRequest, work: Path, epoch: int) -> ReproVerdict:
-    """Build ``request`` twice under ``work`` with ``epoch`` and compare the results."""
+def check_reproducible(
+    request: BuildRequest, work: Path, epoch: int, *, against: Path | None = None
+) -> ReproVerdict:
+    """Build ``request`` twice under ``work`` with ``epoch`` and compare the results.
+
+    With ``against`` (a release's ``dist``, built with ``epoch``), build once
+    more and compare with it: the release's build is the first of the two.
+    """
     first, second = work / "first", work / "second"
     shutil.rmtree(work, ignore_errors=True)
     try:
-        build_into(request, first, epoch)
+        if against is None:
+            build_into(request, first, epoch)
         build_into(request, second, epoch)
-        return compare(first, second, epoch)
+        return compare(against or first, second, epoch)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -1,0 +1,172 @@
+"""The ``release`` part of the doit graph: ``doit release``.
+
+``release:build`` (after the Mojo graph's ``build``) → one task per check
+(``release:metadata``, ``release:twine``, ``release:tests``, ``release:sbom``,
+``release:reproducible``) → ``release:publish:ENV`` for each environment, in
+promotion order → ``release``.  The steps are :mod:`gauntlet.release.flow`'s
+and :mod:`gauntlet.release.publish`'s; a task here only says when a step is
+current, prints what it did, records it in the run history and turns a
+failure into doit's ``TaskFailed`` (a refusal says why and what to do).
+
+A project without ``[tool.gauntlet.release]`` gets one ``release`` task that
+says so when asked for; every other task is unaffected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from doit.exceptions import TaskFailed
+
+from gauntlet.delivery.events import EventKind, ReleaseEvent
+from gauntlet.errors import GauntletError
+from gauntlet.health.record import record_release_event
+from gauntlet.release import flow
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from gauntlet.config.load import Config
+    from gauntlet.release.manifest import Manifest
+
+Task = dict[str, Any]
+
+
+def _say(text: str) -> None:
+    sys.stdout.write(f"release: {text}\n")
+    sys.stdout.flush()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def _event(
+    release: flow.Release, kind: EventKind, outcome: str, message: str, manifest: Manifest | None
+) -> ReleaseEvent:
+    digests = () if manifest is None else tuple(f"{a.name} {a.sha256}" for a in manifest.artifacts)
+    return ReleaseEvent(
+        kind=kind,
+        version=release.version,
+        at=_now(),
+        outcome=outcome,
+        commit="" if manifest is None else manifest.commit,
+        commit_time=None
+        if manifest is None
+        else dt.datetime.fromtimestamp(manifest.epoch, dt.timezone.utc),
+        digests=digests,
+        message=message,
+    )
+
+
+def _record(
+    release: flow.Release, kind: EventKind, outcome: str, message: str, manifest: Manifest | None
+) -> None:
+    record_release_event(release.config, _event(release, kind, outcome, message, manifest))
+
+
+def _timed(what: str, work: Callable[[], tuple[bool, str]]) -> bool:
+    _say(f"{what} ...")
+    began = time.monotonic()
+    ok, summary = work()
+    _say(f"{what}: {'ok' if ok else 'FAILED'} in {time.monotonic() - began:.1f} s: {summary}")
+    return ok
+
+
+def do_build(release: flow.Release) -> TaskFailed | None:
+    """Build the release; a failure is the task's, with the build's message."""
+    manifest: list[Manifest] = []
+
+    def work() -> tuple[bool, str]:
+        manifest.append(flow.build(release))
+        files = ", ".join(a.name for a in manifest[0].artifacts)
+        return True, f"{manifest[0].project} {release.version}: {files}"
+
+    try:
+        _timed(f"build {release.version}", work)
+    except GauntletError as exc:
+        record_release_event(
+            release.config, _event(release, EventKind.BUILD, "failed", str(exc), None)
+        )
+        return TaskFailed(f"release build failed: {exc}")
+    record_release_event(
+        release.config, _event(release, EventKind.BUILD, "passed", "", manifest[0])
+    )
+    return None
+
+
+def do_check(release: flow.Release, name: str) -> TaskFailed | None:
+    """Run one check on the build; a failed check fails its task, naming what was found."""
+    found: list[flow.CheckResult] = []
+
+    def work() -> tuple[bool, str]:
+        found.append(flow.run_check(release, name, flow.CHECKS[name]))
+        return found[0].ok, found[0].summary
+
+    try:
+        ok = _timed(f"check {name}", work)
+        manifest = release.manifest()
+    except GauntletError as exc:
+        return TaskFailed(f"release check {name} could not run: {exc}")
+    result = found[0]
+    if result.warning:
+        _say(f'warning: {name}: {result.summary} (reproducible = "warn")')
+    outcome = "passed" if ok else "failed"
+    message = f"{name}: {result.summary}"
+    record_release_event(
+        release.config, _event(release, EventKind.VERIFY, outcome, message, manifest)
+    )
+    if not ok:
+        return TaskFailed(
+            f"release check {name} failed: {result.summary}; see {release.report(name)}"
+        )
+    return None
+
+
+def _unavailable(message: str) -> Iterator[Task]:
+    def fail() -> TaskFailed:
+        return TaskFailed(message)
+
+    yield {"basename": "release", "doc": "Build, verify and publish a release", "actions": [fail]}
+
+
+def release_tasks(config: Config) -> Iterator[Task]:
+    """The tasks of ``doit release`` for ``config``'s project."""
+    if config.release is None:
+        yield from _unavailable(
+            f"{config.pyproject}: no [tool.gauntlet.release] table; add one to release "
+            "(docs/release.md)"
+        )
+        return
+    try:
+        release = flow.open_release(config)
+    except GauntletError as exc:
+        yield from _unavailable(f"release: {exc}")
+        return
+    yield {
+        "basename": "release:build",
+        "doc": f"Build {release.version}: sdist, wheel with the Mojo extensions, Mojo packages",
+        "actions": [(do_build, [release])],
+        "uptodate": [(flow.build_current, [release])],
+        "task_dep": ["build"],
+        "verbosity": 2,
+    }
+    names = [f"release:{name}" for name in flow.CHECKS]
+    for name in flow.CHECKS:
+        yield {
+            "basename": f"release:{name}",
+            "doc": f"Check the release build: {name}",
+            "actions": [(do_check, [release, name])],
+            "uptodate": [(flow.check_current, [release, name])],
+            "task_dep": ["release:build"],
+            "verbosity": 2,
+        }
+    yield {
+        "basename": "release",
+        "doc": "Build, verify and publish a release (every release:* task)",
+        "actions": None,
+        "task_dep": ["release:build", *names],
+    }
