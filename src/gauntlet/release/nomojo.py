@@ -85,8 +85,9 @@ class WithoutMojo:
             if item.error:
                 found.append(f"import {item.module} failed without Mojo: {item.error}")
             found += [
-                f"import {item.module} loaded {lib} from the Mojo toolchain: the wheel works "
-                "only where Mojo is installed; bundle the runtime (auditwheel repair)"
+                f"import {item.module} loaded {lib}, inside a forbidden folder (the Mojo "
+                "toolchain's): the wheel works only where Mojo is installed; bundle the "
+                "runtime libraries in it (auditwheel repair)"
                 for lib in item.forbidden
             ]
         return (*self.problems, *found)
