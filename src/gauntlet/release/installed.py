@@ -32,7 +32,7 @@ from gauntlet.results.jsonfile import convert, load_json
 from gauntlet.results.junitread import read_junit
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from gauntlet.release.verify import Echo, VerifyEnv
 
@@ -136,7 +136,7 @@ def _copy_tests(tests: Sequence[Path], into: Path) -> list[str]:
 
 
 def origin_problems(
-    origins: dict[str, str | None], site_packages: Path, source_tree: Path | None
+    origins: Mapping[str, str | None], site_packages: Path, source_tree: Path | None
 ) -> list[str]:
     """Why ``origins`` do not prove the installed package was tested ([] when they do)."""
     site = site_packages.resolve()
