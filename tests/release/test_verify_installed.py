@@ -223,3 +223,13 @@ def test_the_sbom_of_the_verification_venv_is_valid(
     assert scopes["libhelper.so"] is None
     lib = next(c for c in bom["components"] if c["name"] == "libhelper.so")
     assert lib["hashes"][0]["content"] == hashlib.sha256(helper).hexdigest()
+
+
+def test_test_folders_of_the_same_name_are_all_copied(env: VerifyEnv, tmp_path: Path) -> None:
+    first = _tests(
+        tmp_path / "a/tests", {"test_one.py": "import tinypkg\n\ndef test_one(): pass\n"}
+    )
+    second = _tests(tmp_path / "b/tests", {"test_two.py": "def test_two(): pass\n"})
+    result = installed_tests(env, [first, second], tmp_path / "out", echo=lambda _: None)
+    assert result.ok, result.to_json()
+    assert result.total == 2

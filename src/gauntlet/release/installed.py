@@ -126,12 +126,15 @@ def _copy_tests(tests: Sequence[Path], into: Path) -> list[str]:
     for source in tests:
         if not source.exists():
             raise GauntletError(f"{source}: no such test folder; fix [tool.gauntlet.release] tests")
-        target = into / source.name
+        target, number = into / source.name, 1
+        while target.exists():  # python/tests and other/tests: tests, tests-2
+            number += 1
+            target = into / f"{source.name}-{number}"
         if source.is_dir():
             shutil.copytree(source, target, ignore=ignore)
         else:
             shutil.copy2(source, target)
-        names.append(source.name)
+        names.append(target.name)
     return names
 
 
