@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from gauntlet.errors import GauntletError, ResultError, ToolError
-from gauntlet.release.installed import InstalledTests, origin_problems
+from gauntlet.release.installed import InstalledTests, installed_tests, origin_problems
 from gauntlet.release.nomojo import ModuleImport, WithoutMojo, without_mojo_env
 from gauntlet.release.twinecheck import FileCheck, TwineReport, parse_twine
 from gauntlet.release.verify import VerifyEnv, find_tool, read_wheel, step
@@ -204,3 +204,20 @@ def test_an_env_whose_install_failed_is_not_ok(tmp_path: Path) -> None:
     env = VerifyEnv(tmp_path, tmp_path / "t.whl", "installing t.whl failed: no index")
     assert not env.ok
     assert env.python == tmp_path / "bin/python"
+
+
+def test_a_missing_test_folder_is_named_before_anything_runs(tmp_path: Path) -> None:
+    meta = b"Name: tinypkg\nVersion: 1.0.0\n"
+    wheel = _wheel(
+        tmp_path / "tinypkg-1.0.0-py3-none-any.whl", {"tinypkg-1.0.0.dist-info/METADATA": meta}
+    )
+    env = VerifyEnv(tmp_path / "venv", wheel)
+    with pytest.raises(GauntletError, match=r"nope: no such test folder; fix \[tool\.gauntlet"):
+        installed_tests(env, [tmp_path / "nope"], tmp_path / "out", echo=lambda _: None)
+
+
+def test_an_installed_tests_report_of_another_schema_is_refused_naming_it(tmp_path: Path) -> None:
+    report = tmp_path / "installed-tests.json"
+    report.write_text(json.dumps({**InstalledTests("t.whl", "", 0).to_json(), "schema_version": 2}))
+    with pytest.raises(ResultError, match=str(report)):
+        InstalledTests.read(report)

@@ -233,3 +233,12 @@ def test_test_folders_of_the_same_name_are_all_copied(env: VerifyEnv, tmp_path: 
     result = installed_tests(env, [first, second], tmp_path / "out", echo=lambda _: None)
     assert result.ok, result.to_json()
     assert result.total == 2
+
+
+def test_tests_that_hang_are_stopped_and_reported(env: VerifyEnv, tmp_path: Path) -> None:
+    hang = "import time\n\ndef test_hangs():\n    time.sleep(600)\n"
+    tests = _tests(tmp_path / "suite", {"test_hang.py": hang})
+    result = installed_tests(env, [tests], tmp_path / "out", timeout=5, echo=lambda _: None)
+    assert not result.ok
+    assert result.problems[0] == "the tests timed out; they were stopped"
+    assert result.problems[1].startswith("pytest wrote no JUnit file")
