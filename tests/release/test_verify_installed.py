@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import textwrap
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from gauntlet.release.twinecheck import TwineReport, twine_check
 from gauntlet.release.verify import VerifyEnv, create_env
 
 pytestmark = pytest.mark.slow
+PURE_WHEEL = "Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 BROKEN = "import tinypkg\n\ndef test_wrong_answer():\n    assert tinypkg.answer() == 41\n"
 
 
@@ -242,3 +244,23 @@ def test_tests_that_hang_are_stopped_and_reported(env: VerifyEnv, tmp_path: Path
     assert not result.ok
     assert result.problems[0] == "the tests timed out; they were stopped"
     assert result.problems[1].startswith("pytest wrote no JUnit file")
+
+
+def test_a_namespace_package_is_traced_to_site_packages(built: Built, tmp_path: Path) -> None:
+    wheel = tmp_path / "nspkg-1.0-py3-none-any.whl"
+    files = {
+        "nspkg/sub.py": "VALUE = 1\n",
+        "nspkg-1.0.dist-info/METADATA": "Metadata-Version: 2.1\nName: nspkg\nVersion: 1.0\n",
+        "nspkg-1.0.dist-info/WHEEL": PURE_WHEEL,
+    }
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+        archive.writestr("nspkg-1.0.dist-info/RECORD", "")
+    venv = create_env(tmp_path / "venv", wheel, ["pytest"], wheelhouse=built.wheelhouse)
+    assert venv.ok, venv.problem
+    test = "import nspkg.sub\n\ndef test_sub():\n    assert nspkg.sub.VALUE == 1\n"
+    tests = _tests(tmp_path / "suite", {"test_ns.py": test})
+    result = installed_tests(venv, [tests], tmp_path / "out", echo=lambda _: None)
+    assert result.ok, result.to_json()
+    assert Path(dict(result.origins)["nspkg"]).is_relative_to(venv.site_packages.resolve())

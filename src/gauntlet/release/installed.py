@@ -47,7 +47,11 @@ import json, sys
 import pytest
 out, names = sys.argv[1], json.loads(sys.argv[2])
 code = int(pytest.main(sys.argv[3:]))
-origins = {n: getattr(sys.modules.get(n), "__file__", None) for n in names}
+def where(module):  # a namespace package has no __file__, only __path__
+    if module is None:
+        return None
+    return getattr(module, "__file__", None) or next(iter(getattr(module, "__path__", [])), None)
+origins = {n: where(sys.modules.get(n)) for n in names}
 with open(out, "w", encoding="utf-8") as f:
     json.dump({"exit": code, "origins": origins}, f)
 sys.exit(code)
