@@ -135,7 +135,7 @@ def test_the_samples_tests_against_an_installed_wheel_never_use_the_source_tree(
     tmp_path: Path,
 ) -> None:
     sample_tests = Path(__file__).resolve().parents[2] / "sample" / "python" / "tests"
-    env = {"PATH": "/usr/bin:/bin", "GAUNTLET_TEST_INSTALLED": "1"}
+    env = {"PATH": "/usr/bin:/bin", "GAUNTLET_INSTALLED_WHEEL": str(tmp_path / "x.whl")}
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(sample_tests)],
         cwd=tmp_path,
@@ -145,5 +145,5 @@ def test_the_samples_tests_against_an_installed_wheel_never_use_the_source_tree(
         check=False,
     )
     assert done.returncode == 1
-    assert "GAUNTLET_TEST_INSTALLED=1 but tinyml is not installed" in done.stdout
+    assert "GAUNTLET_INSTALLED_WHEEL is set but tinyml is not installed" in done.stdout
     assert " passed" not in done.stdout

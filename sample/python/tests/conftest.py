@@ -5,8 +5,8 @@ GAUNTLET_EXT_DIR, or by default in `sample/.gauntlet/build/python` (where
 `doit build` puts it). A missing build is a test failure, never a skip:
 a green run must mean the extension was really exercised.
 
-With GAUNTLET_TEST_INSTALLED=1 (set when the tests run against an installed
-wheel) the extension is the one inside the installed `tinyml` package, imported
+With GAUNTLET_INSTALLED_WHEEL set (gauntlet sets it when the tests run against an
+installed wheel) the extension is the one inside the installed `tinyml` package, imported
 through the package; a module found in this source tree or its build folder
 fails every test instead.
 """
@@ -57,21 +57,21 @@ def pytest_runtest_call(item: pytest.Item) -> None:
 
 
 def installed() -> bool:
-    return os.environ.get("GAUNTLET_TEST_INSTALLED") == "1"
+    return bool(os.environ.get("GAUNTLET_INSTALLED_WHEEL"))
 
 
 def _installed_extension() -> ModuleType:
     try:
         package = importlib.import_module("tinyml")
     except ImportError as exc:
-        pytest.fail(f"GAUNTLET_TEST_INSTALLED=1 but tinyml is not installed: {exc}", pytrace=False)
+        pytest.fail(f"GAUNTLET_INSTALLED_WHEEL is set but tinyml is not installed: {exc}", pytrace=False)
     module = importlib.import_module("tinyml.tinyml_ext")
     installed_at = {Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")}
     for loaded in (package, module):
         where = Path(loaded.__file__ or "").resolve()
         if not any(where.is_relative_to(folder) for folder in installed_at):
             pytest.fail(
-                f"GAUNTLET_TEST_INSTALLED=1 but {loaded.__name__} came from {where}, not "
+                f"GAUNTLET_INSTALLED_WHEEL is set but {loaded.__name__} came from {where}, not "
                 f"from the installed packages; run the tests from a folder outside the source",
                 pytrace=False,
             )

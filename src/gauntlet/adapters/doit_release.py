@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from doit.exceptions import TaskFailed
@@ -24,10 +25,12 @@ from doit.exceptions import TaskFailed
 from gauntlet.delivery.events import EventKind, ReleaseEvent
 from gauntlet.errors import GauntletError
 from gauntlet.health.record import record_release_event
-from gauntlet.release import flow
+from gauntlet.release import checks, flow
+from gauntlet.run import toolchain
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
+    from pathlib import Path
 
     from gauntlet.config.load import Config
     from gauntlet.release.manifest import Manifest
@@ -76,12 +79,26 @@ def _timed(what: str, work: Callable[[], tuple[bool, str]]) -> bool:
     return ok
 
 
+def mojo_home(version: str) -> tuple[Path, ...]:
+    """The Mojo toolchain's runtime folders (``modular/``), or its installation folder."""
+    try:
+        found = toolchain.find(version)
+    except GauntletError:
+        return ()
+    if found is None:
+        return ()
+    root = found.mojo.resolve().parent.parent
+    modular = tuple(sorted(root.glob("lib/python*/site-packages/modular")))
+    return modular or (() if str(root) in ("/", "/usr", "/usr/local") else (root,))
+
+
 def do_build(release: flow.Release) -> TaskFailed | None:
     """Build the release; a failure is the task's, with the build's message."""
     manifest: list[Manifest] = []
+    libs = [home / "lib" for home in mojo_home(release.config.mojo_version)]
 
     def work() -> tuple[bool, str]:
-        manifest.append(flow.build(release))
+        manifest.append(flow.build(release, next((p for p in libs if p.is_dir()), None)))
         files = ", ".join(a.name for a in manifest[0].artifacts)
         return True, f"{manifest[0].project} {release.version}: {files}"
 
@@ -101,9 +118,10 @@ def do_build(release: flow.Release) -> TaskFailed | None:
 def do_check(release: flow.Release, name: str) -> TaskFailed | None:
     """Run one check on the build; a failed check fails its task, naming what was found."""
     found: list[flow.CheckResult] = []
+    release = replace(release, mojo_home=mojo_home(release.config.mojo_version))
 
     def work() -> tuple[bool, str]:
-        found.append(flow.run_check(release, name, flow.CHECKS[name]))
+        found.append(flow.run_check(release, name, checks.CHECKS[name]))
         return found[0].ok, found[0].summary
 
     try:
@@ -154,8 +172,8 @@ def release_tasks(config: Config) -> Iterator[Task]:
         "task_dep": ["build"],
         "verbosity": 2,
     }
-    names = [f"release:{name}" for name in flow.CHECKS]
-    for name in flow.CHECKS:
+    names = [f"release:{name}" for name in checks.CHECKS]
+    for name in checks.CHECKS:
         yield {
             "basename": f"release:{name}",
             "doc": f"Check the release build: {name}",

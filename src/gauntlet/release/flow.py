@@ -30,8 +30,6 @@ from gauntlet.gates.subject import current_subject
 from gauntlet.layout import Layout
 from gauntlet.release.build import MANIFEST, BuildRequest, build_release
 from gauntlet.release.manifest import Manifest, file_sha256
-from gauntlet.release.metadata import check_wheel
-from gauntlet.release.repro import check_reproducible
 from gauntlet.release.version import release_version
 
 if TYPE_CHECKING:
@@ -51,6 +49,7 @@ class Release:
     settings: ReleaseSettings
     version: str
     folder: Path  # .gauntlet/release/<version>
+    mojo_home: tuple[Path, ...] = ()  # the Mojo toolchain: a verified wheel loads nothing there
 
     @property
     def repo(self) -> Path:
@@ -194,27 +193,3 @@ def run_check(release: Release, name: str, check: Check) -> CheckResult:
     }
     write_text_atomic(release.report(name), json.dumps(report, indent=1) + "\n")
     return result
-
-
-def check_metadata(release: Release, manifest: Manifest) -> CheckResult:
-    """Each wheel's metadata is complete for an index (:mod:`gauntlet.release.metadata`)."""
-    wheels = [a for a in manifest.artifacts if a.kind == "wheel"]
-    found = [check_wheel(release.dist / a.name, manifest.version) for a in wheels]
-    problems = [f"{c.wheel}: {p}" for c in found for p in c.problems]
-    summary = "; ".join(problems) if problems else f"{len(found)} wheel(s) complete for an index"
-    details = {"wheels": [c.to_json() for c in found]}
-    return CheckResult(bool(found) and not problems, summary if found else "no wheel", details)
-
-
-def check_reproducible_build(release: Release, manifest: Manifest) -> CheckResult:
-    """Build once more with the same epoch and compare with the release's files."""
-    work = release.folder / ".rebuild"
-    verdict = check_reproducible(release.request(), work, manifest.epoch, against=release.dist)
-    warn = not verdict.reproducible and release.settings.reproducible == "warn"
-    return CheckResult(verdict.reproducible or warn, verdict.summary(), verdict.to_json(), warn)
-
-
-CHECKS: dict[str, Check] = {
-    "metadata": check_metadata,
-    "reproducible": check_reproducible_build,
-}
