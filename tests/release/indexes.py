@@ -53,7 +53,11 @@ class Index:
 
     def files(self) -> dict[str, str]:
         """File name → sha256 of what it stores."""
-        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in self.packages.iterdir() if p.is_file()}
+        return {
+            p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in self.packages.iterdir()
+            if p.is_file()
+        }
 
 
 @contextlib.contextmanager
@@ -65,7 +69,8 @@ def pypiserver(folder: Path) -> Iterator[Index]:
     (folder / "htpasswd").write_text(f"{USER}:{{SHA}}{sha1}\n")  # htpasswd -s
     port = free_port()
     argv = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
-            "-a", "update", "-P", str(folder / "htpasswd"), "--disable-fallback", str(packages)]  # fmt: skip
+            "-a", "update", "-P", str(folder / "htpasswd"),
+            "--disable-fallback", str(packages)]  # fmt: skip
     log = (folder / "server.log").open("wb")
     server = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
@@ -91,8 +96,12 @@ def _wheel(name: str, version: str, payload: bytes) -> bytes:
     files = {
         f"{name}/__init__.py": f"VERSION = {version!r}\n".encode(),
         f"{name}/data.bin": payload,
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\n\n".encode(),
-        f"{info}/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/METADATA": (
+            f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\n\n"
+        ).encode(),
+        f"{info}/WHEEL": (
+            b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
     }
     record = "".join(f"{n},,\n" for n in files) + f"{info}/RECORD,,\n"
     out = io.BytesIO()
@@ -117,7 +126,9 @@ def _sdist(name: str, version: str) -> bytes:
     return out.getvalue()
 
 
-def build_release(version_dir: Path, name: str, version: str, commit: str, tree: str, *, payload: bytes = b"x") -> dict[str, object]:
+def build_release(
+    version_dir: Path, name: str, version: str, commit: str, tree: str, *, payload: bytes = b"x"
+) -> dict[str, object]:
     """Write a wheel, an sdist and their manifest under ``version_dir``; the manifest's JSON."""
     dist = version_dir / "dist"
     dist.mkdir(parents=True, exist_ok=True)
@@ -126,7 +137,14 @@ def build_release(version_dir: Path, name: str, version: str, commit: str, tree:
     artifacts = []
     for file, (data, kind) in made.items():
         (dist / file).write_bytes(data)
-        artifacts.append({"name": file, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "kind": kind})
+        artifacts.append(
+            {
+                "name": file,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size": len(data),
+                "kind": kind,
+            }
+        )
     manifest = {"schema_version": 1, "project": name, "version": version, "commit": commit,
                 "tree": tree, "epoch": 1700000000, "artifacts": artifacts}  # fmt: skip
     (version_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
@@ -160,7 +178,9 @@ def git(repo: Path, *args: str) -> str:
     """Run git in ``repo`` (a test's own repository); its stdout."""
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
@@ -174,12 +194,18 @@ def make_repo(repo: Path, staging: str, production: str) -> None:
     git(repo, "commit", "-q", "-m", "one")
 
 
-def write_verdict(repo: Path, subject: dict[str, object], gates: list[dict[str, object]] | None = None, waivers: list[dict[str, object]] | None = None) -> Path:
+def write_verdict(
+    repo: Path,
+    subject: dict[str, object],
+    gates: list[dict[str, str]] | None = None,
+    waivers: list[dict[str, str]] | None = None,
+) -> Path:
     """A gates verdict (as `gauntlet gates` writes it) for ``subject``."""
     gates = [{"gate": "tests", "status": "passed"}] if gates is None else gates
     failed = [g["gate"] for g in gates if g["status"] not in ("passed", "warned", "waived")]
-    verdict = {"schema_version": 1, "date": "2026-12-01", "passed": not failed, "exit_code": 1 if failed else 0,
-               "failed": failed, "gates": gates, "waivers": waivers or [], "subject": subject}  # fmt: skip
+    verdict = {"schema_version": 1, "date": "2026-12-01", "passed": not failed,
+               "exit_code": 1 if failed else 0, "failed": failed, "gates": gates,
+               "waivers": waivers or [], "subject": subject}  # fmt: skip
     path = repo / ".gauntlet" / "results" / "gates" / "verdict.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(verdict))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pytest
 
@@ -22,7 +22,7 @@ MINTED = "pypi-minted-token-AgEIcHlwaS5vcmc"
 
 
 class _Handler(BaseHTTPRequestHandler):
-    seen: list[tuple[str, str, str]] = []
+    seen: ClassVar[list[tuple[str, str, str]]] = []
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -67,7 +67,10 @@ def server() -> Iterator[str]:
 
 def test_trusted_publishing_exchanges_the_oidc_token(server: str) -> None:
     env = Environment("production", f"{server}/simple/", trusted_publishing=True)
-    environ = {"ACTIONS_ID_TOKEN_REQUEST_URL": f"{server}/token?x=1", "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-bearer-123"}
+    environ = {
+        "ACTIONS_ID_TOKEN_REQUEST_URL": f"{server}/token?x=1",
+        "ACTIONS_ID_TOKEN_REQUEST_TOKEN": "gh-request-bearer-123",
+    }
     got = credential_for(env, environ)
     assert (got.username, got.password) == ("__token__", MINTED)
     assert MINTED not in repr(got)
@@ -83,7 +86,7 @@ def test_trusted_publishing_outside_actions_says_what_to_do() -> None:
 
 
 def test_username_defaults_to_token_and_password_comes_from_its_variable() -> None:
-    env = Environment("staging", "http://127.0.0.1:9/simple/", password_env="STAGING_TOKEN")
+    env = Environment("staging", "http://127.0.0.1:9/simple/", password_env="STAGING_TOKEN")  # noqa: S106 - a variable name
     got = credential_for(env, {"STAGING_TOKEN": "pypi-abcdefghijklmnop"})
     assert (got.username, got.password) == ("__token__", "pypi-abcdefghijklmnop")
 

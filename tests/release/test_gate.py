@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -15,15 +16,22 @@ from gauntlet.gates.subject import current_subject
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
-SRC = os.path.join(os.path.dirname(__file__), "..", "..", "src")
+SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
 def gauntlet(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m gauntlet ARGS`` in ``repo``."""
     env = {**os.environ, **CREDENTIALS, "PYTHONPATH": SRC, "NO_COLOR": "1"}
-    return subprocess.run([sys.executable, "-m", "gauntlet", *args], cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "gauntlet", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -40,7 +48,11 @@ def repo(tmp_path: Path) -> Path:
 
 
 def _failed(repo: Path) -> None:
-    write_verdict(repo, _subject(repo), [{"gate": "coverage", "status": "failed"}, {"gate": "tests", "status": "passed"}])
+    write_verdict(
+        repo,
+        _subject(repo),
+        [{"gate": "coverage", "status": "failed"}, {"gate": "tests", "status": "passed"}],
+    )
 
 
 def _no_data(repo: Path) -> None:
@@ -66,12 +78,29 @@ def _missing(repo: Path) -> None:
 
 
 def _expired_waiver(repo: Path) -> None:
-    waiver = {"gate": "coverage", "finding": "", "reason": "flaky", "expires": "2020-01-01", "where": "pyproject.toml:9"}
-    write_verdict(repo, _subject(repo), [{"gate": "coverage", "status": "waived"}, {"gate": "tests", "status": "passed"}], [waiver])
+    waiver = {
+        "gate": "coverage",
+        "finding": "",
+        "reason": "flaky",
+        "expires": "2020-01-01",
+        "where": "pyproject.toml:9",
+    }
+    write_verdict(
+        repo,
+        _subject(repo),
+        [{"gate": "coverage", "status": "waived"}, {"gate": "tests", "status": "passed"}],
+        [waiver],
+    )
 
 
 def _all_waived(repo: Path) -> None:
-    waiver = {"gate": "coverage", "finding": "", "reason": "later", "expires": "2999-01-01", "where": "pyproject.toml:9"}
+    waiver = {
+        "gate": "coverage",
+        "finding": "",
+        "reason": "later",
+        "expires": "2999-01-01",
+        "where": "pyproject.toml:9",
+    }
     write_verdict(repo, _subject(repo), [{"gate": "coverage", "status": "waived"}], [waiver])
 
 
@@ -96,7 +125,10 @@ CASES: dict[str, tuple[Callable[[Path], None], str]] = {
     "other-commit": (_other_commit, "is for commit"),
     "stale": (_stale, "is stale"),
     "made-dirty": (_made_dirty, "was made on a dirty work tree"),
-    "expired-waiver": (_expired_waiver, "waived to death: it relied on coverage: flaky (until 2020-01-01"),
+    "expired-waiver": (
+        _expired_waiver,
+        "waived to death: it relied on coverage: flaky (until 2020-01-01",
+    ),
     "all-waived": (_all_waived, "waived to death: every gate passed only by waiver"),
     "dirty-now": (_dirty_now, "is dirty (new.txt)"),
     "file-changed": (_file_changed, "tinypkg-1.0.tar.gz: sha256"),
@@ -113,8 +145,11 @@ def test_each_refusal_exits_1_naming_it(repo: Path, case: str) -> None:
     assert expected in done.stderr
     if case not in ("dirty-now", "file-changed"):
         assert ".gauntlet/results/gates/verdict.json" in done.stderr
-    events = [json.loads(x) for x in (repo / ".gauntlet/release/events.jsonl").read_text().splitlines()]
-    assert events[-1]["kind"] == "refusal" and events[-1]["outcome"] == "refused"
+    events = [
+        json.loads(x) for x in (repo / ".gauntlet/release/events.jsonl").read_text().splitlines()
+    ]
+    assert events[-1]["kind"] == "refusal"
+    assert events[-1]["outcome"] == "refused"
     assert expected in events[-1]["message"]
 
 
@@ -150,7 +185,8 @@ def test_approval_for_other_digests_does_not_count(repo: Path) -> None:
     approval.write_text(json.dumps(data))
     done = gauntlet(repo, "release", "publish", "production")
     assert done.returncode == 1
-    assert "is for other files" in done.stderr and "f" * 64 in done.stderr
+    assert "is for other files" in done.stderr
+    assert "f" * 64 in done.stderr
 
 
 def test_unknown_environment_is_a_usage_error(repo: Path) -> None:
@@ -166,9 +202,18 @@ def test_unreachable_index_exits_2(repo: Path) -> None:
         "from gauntlet.config.load import load_config\n"
         "from gauntlet.release.publish import Release, publish\n"
         "from gauntlet.entry import guarded\n"
-        "sys.exit(guarded(lambda: publish(Release.of(load_config()), 'staging', sleep=lambda s: None) and 0))\n"
+        "release = Release.of(load_config())\n"
+        "sys.exit(guarded(lambda: publish(release, 'staging', sleep=lambda s: None) and 0))\n"
     )
-    done = subprocess.run([sys.executable, "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert "could not reach http://127.0.0.1:" in done.stderr
     assert PASSWORD not in done.stderr

@@ -30,7 +30,10 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def indexes(tmp_path: Path) -> Iterator[tuple[Index, Index]]:
     """Two running pypiservers: staging and production."""
-    with pypiserver(tmp_path / "staging") as staging, pypiserver(tmp_path / "production") as production:
+    with (
+        pypiserver(tmp_path / "staging") as staging,
+        pypiserver(tmp_path / "production") as production,
+    ):
         yield staging, production
 
 
@@ -39,7 +42,14 @@ def _release(repo: Path, staging: str, production: str, payload: bytes = b"x") -
     subject = current_subject(repo)
     assert subject is not None
     write_verdict(repo, subject.to_json())
-    return build_release(repo / ".gauntlet/release/1.0", "tinypkg", "1.0", subject.commit, subject.tree, payload=payload)
+    return build_release(
+        repo / ".gauntlet/release/1.0",
+        "tinypkg",
+        "1.0",
+        subject.commit,
+        subject.tree,
+        payload=payload,
+    )
 
 
 def _no_secret_in_files(root: Path) -> None:
@@ -48,7 +58,9 @@ def _no_secret_in_files(root: Path) -> None:
             assert PASSWORD.encode() not in path.read_bytes(), path
 
 
-def test_staging_then_approved_production_then_noop(tmp_path: Path, indexes: tuple[Index, Index]) -> None:
+def test_staging_then_approved_production_then_noop(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
     staging, production = indexes
     repo = tmp_path / "repo"
     manifest = _release(repo, staging.url, production.url)
@@ -58,14 +70,18 @@ def test_staging_then_approved_production_then_noop(tmp_path: Path, indexes: tup
     assert first.stdout.startswith("published: tinypkg 1.0 on staging")
     assert staging.files() == digests
     refused = gauntlet(repo, "release", "publish", "production")
-    assert refused.returncode == 1 and "requires an approval" in refused.stderr
+    assert refused.returncode == 1
+    assert "requires an approval" in refused.stderr
     assert gauntlet(repo, "release", "approve", "production", "--by", "ana").returncode == 0
     done = gauntlet(repo, "release", "publish", "production")
     assert done.returncode == 0, done.stderr
     assert production.files() == digests
     again = gauntlet(repo, "release", "publish", "production")
-    assert again.returncode == 0 and again.stdout.startswith("no-op:")
-    events = [json.loads(x) for x in (repo / ".gauntlet/release/events.jsonl").read_text().splitlines()]
+    assert again.returncode == 0
+    assert again.stdout.startswith("no-op:")
+    events = [
+        json.loads(x) for x in (repo / ".gauntlet/release/events.jsonl").read_text().splitlines()
+    ]
     assert [(e["kind"], e["env"], e["outcome"]) for e in events] == [
         ("publish", "staging", "published"), ("refusal", "production", "refused"),
         ("approval", "production", "approved"), ("publish", "production", "published"),
@@ -79,7 +95,9 @@ def test_staging_then_approved_production_then_noop(tmp_path: Path, indexes: tup
         assert PASSWORD not in out.stdout + out.stderr
 
 
-def test_same_version_other_digest_is_refused_naming_both(tmp_path: Path, indexes: tuple[Index, Index]) -> None:
+def test_same_version_other_digest_is_refused_naming_both(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
     staging, production = indexes
     other = tmp_path / "other"
     _release(other, staging.url, production.url, payload=b"first build")
@@ -90,16 +108,27 @@ def test_same_version_other_digest_is_refused_naming_both(tmp_path: Path, indexe
     done = gauntlet(repo, "release", "publish", "staging")
     assert done.returncode == 1
     assert done.stderr.startswith("release refused: ")
-    assert staging.files()[wheel["name"]] in done.stderr and wheel["sha256"] in done.stderr
+    assert staging.files()[wheel["name"]] in done.stderr
+    assert wheel["sha256"] in done.stderr
 
 
-def test_missing_credential_names_the_variable(tmp_path: Path, indexes: tuple[Index, Index]) -> None:
+def test_missing_credential_names_the_variable(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
     staging, production = indexes
     repo = tmp_path / "repo"
     _release(repo, staging.url, production.url)
     env = {k: v for k, v in os.environ.items() if k != "TEST_INDEX_PASSWORD"}
     env.update({"PYTHONPATH": SRC, "TEST_INDEX_USER": "uploader"})
-    done = subprocess.run([sys.executable, "-m", "gauntlet", "release", "publish", "staging"], cwd=repo, env=env, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "gauntlet", "release", "publish", "staging"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 3
     assert "the variable TEST_INDEX_PASSWORD (password-env) is not set" in done.stderr
 
@@ -144,15 +173,26 @@ class SlowRelay:
         self.sock.close()
 
 
-def test_kill_9_mid_upload_then_rerun_completes(tmp_path: Path, indexes: tuple[Index, Index]) -> None:
+def test_kill_9_mid_upload_then_rerun_completes(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
     staging, production = indexes
     relay = SlowRelay(int(production.url.rsplit(":", 1)[1].strip("/")))
     repo = tmp_path / "repo"
-    manifest = _release(repo, staging.url, f"http://127.0.0.1:{relay.port}/", payload=os.urandom(1 << 20))
+    manifest = _release(
+        repo, staging.url, f"http://127.0.0.1:{relay.port}/", payload=os.urandom(1 << 20)
+    )
     assert gauntlet(repo, "release", "publish", "staging").returncode == 0
     assert gauntlet(repo, "release", "approve", "production", "--by", "ana").returncode == 0
     env = {**os.environ, **CREDENTIALS, "PYTHONPATH": SRC}
-    victim = subprocess.Popen([sys.executable, "-m", "gauntlet", "release", "publish", "production"], cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    victim = subprocess.Popen(
+        [sys.executable, "-m", "gauntlet", "release", "publish", "production"],
+        cwd=repo,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     assert relay.upload_started.wait(60)
     os.killpg(victim.pid, signal.SIGKILL)  # the whole process group, as CI cancels a job
     assert victim.wait() == -signal.SIGKILL
@@ -160,9 +200,24 @@ def test_kill_9_mid_upload_then_rerun_completes(tmp_path: Path, indexes: tuple[I
         os.killpg(victim.pid, 0)  # no process left behind
     assert production.files() == {}  # the upload never finished
     relay.close()
-    text = (repo / "pyproject.toml").read_text().replace(f"127.0.0.1:{relay.port}/", production.url.removeprefix("http://"))
+    text = (
+        (repo / "pyproject.toml")
+        .read_text()
+        .replace(f"127.0.0.1:{relay.port}/", production.url.removeprefix("http://"))
+    )
     (repo / "pyproject.toml").write_text(text)  # the rerun reaches the index directly
-    subprocess.run(["git", "commit", "-qam", "direct"], cwd=repo, check=True, env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"})
+    subprocess.run(
+        ["git", "commit", "-qam", "direct"],
+        cwd=repo,
+        check=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@e",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@e",
+        },
+    )
     subject = current_subject(repo)
     assert subject is not None
     write_verdict(repo, subject.to_json())
@@ -175,7 +230,9 @@ def test_kill_9_mid_upload_then_rerun_completes(tmp_path: Path, indexes: tuple[I
     assert len(list(production.packages.iterdir())) == 2  # each file exactly once
 
 
-def test_rollback_marks_yanked_and_restores_previous(tmp_path: Path, indexes: tuple[Index, Index]) -> None:
+def test_rollback_marks_yanked_and_restores_previous(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
     staging, production = indexes
     repo = tmp_path / "repo"
     _release(repo, staging.url, production.url)

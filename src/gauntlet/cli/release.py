@@ -18,7 +18,7 @@ from gauntlet.errors import ExitCode
 from gauntlet.layout import Layout
 from gauntlet.release.approval import VIA, approve
 from gauntlet.release.events import EventKind, Outcome, event
-from gauntlet.release.gate import Refused
+from gauntlet.release.gate import RefusedError
 from gauntlet.release.publish import Release, publish
 from gauntlet.release.rollback import read_current, rollback
 
@@ -57,7 +57,7 @@ def cmd_publish(*, project: Path | None, env: str, version: str | None) -> int:
     release = Release.of(load_config(project), version)
     try:
         done = publish(release, env)
-    except Refused as exc:
+    except RefusedError as exc:
         sys.stderr.write(f"{exc}\n")
         return int(ExitCode.FAILED)
     sys.stdout.write(f"{done.outcome.value}: {done.message}\n")

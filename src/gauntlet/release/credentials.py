@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from gauntlet.config.release import Environment
 
-TOKEN_USER = "__token__"
+TOKEN_USER = "__token__"  # noqa: S105 - the user name of API tokens, not a secret
 TIMEOUT_S = 30.0
 
 
@@ -77,17 +77,18 @@ def trusted_publishing(env: Environment, environ: Mapping[str, str]) -> Credenti
         )
     masking.learn(bearer)
     origin = index_origin(env)
-    audience = _json(urllib.request.Request(f"{origin}/_/oidc/audience"), "the OIDC audience")
+    where = urllib.request.Request(f"{origin}/_/oidc/audience")  # noqa: S310 - http(s) only
+    audience = _json(where, "the OIDC audience")
     aud = str(audience.get("audience", ""))
     sep = "&" if "?" in url else "?"
-    ask = urllib.request.Request(
+    ask = urllib.request.Request(  # noqa: S310 - http(s) URLs given by the runner
         f"{url}{sep}audience={aud}", headers={"Authorization": f"bearer {bearer}"}
     )
     oidc = str(_json(ask, "the GitHub OIDC token").get("value", ""))
     if not oidc:
         raise ToolError("GitHub Actions gave no OIDC token (is `id-token: write` granted?)")
     masking.learn(oidc)
-    mint = urllib.request.Request(
+    mint = urllib.request.Request(  # noqa: S310 - the index URL is validated http(s)
         f"{origin}/_/oidc/mint-token",
         data=json.dumps({"token": oidc}).encode(),
         headers={"Content-Type": "application/json"},
@@ -102,7 +103,7 @@ def trusted_publishing(env: Environment, environ: Mapping[str, str]) -> Credenti
 
 def _from_keyring(env: Environment, username: str) -> Credential:
     try:
-        import keyring  # noqa: PLC0415 - optional, only for environments that use it
+        import keyring  # optional: only environments that use it need it
     except ImportError:
         raise ToolError(
             f"environment {env.name!r} takes its password from the keyring, which is not "

@@ -21,14 +21,13 @@ import re
 import tarfile
 import uuid
 import zipfile
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib import error, request
 from urllib.parse import urldefrag, urljoin
 
 from gauntlet.errors import ToolError
-from gauntlet.release.gate import Refused
+from gauntlet.release.gate import RefusedError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -45,7 +44,7 @@ _MULTI = {"classifier": "classifiers", "requires_dist": "requires_dist",
           "obsoletes_dist": "obsoletes_dist"}  # fmt: skip
 
 
-class Unreachable(ToolError):
+class UnreachableError(ToolError):
     """The index did not answer (or answered 5xx): worth another try."""
 
 
@@ -71,18 +70,19 @@ def _open(req: request.Request) -> tuple[bytes, str]:
             return response.read(), str(response.headers.get("Content-Type", ""))
     except error.HTTPError as exc:
         if exc.code >= 500:
-            raise Unreachable(f"could not reach {req.full_url}: HTTP {exc.code}") from None
+            raise UnreachableError(f"could not reach {req.full_url}: HTTP {exc.code}") from None
         raise
     except (error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise Unreachable(f"could not reach {req.full_url}: {reason}") from None
+        raise UnreachableError(f"could not reach {req.full_url}: {reason}") from None
 
 
 def index_files(index_url: str, project: str) -> dict[str, str]:
     """File name → sha256 ("" when the index gives none) the index has for ``project``."""
     url = urljoin(index_url.rstrip("/") + "/", normalize(project) + "/")
     try:
-        body, kind = _open(request.Request(url, headers={"Accept": ACCEPT}))
+        ask = request.Request(url, headers={"Accept": ACCEPT})  # noqa: S310 - http(s) only
+        body, kind = _open(ask)
     except error.HTTPError as exc:
         if exc.code == 404:
             return {}
@@ -133,9 +133,8 @@ def _multipart(fields: list[tuple[str, str]], path: Path) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     parts = []
     for name, value in fields:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        )
+        head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        parts.append(f"{head}{value}\r\n".encode())
     parts.append(
         f'--{boundary}\r\nContent-Disposition: form-data; name="content"; '
         f'filename="{path.name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
@@ -145,7 +144,8 @@ def _multipart(fields: list[tuple[str, str]], path: Path) -> tuple[bytes, str]:
 
 
 def upload(upload_url: str, path: Path, credential: Credential) -> None:
-    """Upload one file; a refusal raises :class:`Refused`, no answer :class:`Unreachable`."""
+    """Upload one file: a refusal raises :class:`RefusedError`, no answer
+    :class:`UnreachableError`."""
     data = path.read_bytes()
     meta = _metadata(path)
     wheel = path.name.endswith(".whl")
@@ -160,7 +160,7 @@ def upload(upload_url: str, path: Path, credential: Credential) -> None:
     ]
     body, kind = _multipart(fields, path)
     auth = base64.b64encode(f"{credential.username}:{credential.password}".encode()).decode()
-    req = request.Request(
+    req = request.Request(  # noqa: S310 - the upload URL is validated http(s)
         upload_url,
         data=body,
         method="POST",
@@ -170,7 +170,7 @@ def upload(upload_url: str, path: Path, credential: Credential) -> None:
         _open(req)
     except error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()
-        raise Refused(
+        raise RefusedError(
             f"{upload_url} refused {path.name}: HTTP {exc.code} {exc.reason}"
             + (f" ({detail[0][:200]})" if detail else "")
         ) from None

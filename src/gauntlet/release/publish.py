@@ -15,6 +15,7 @@ import datetime as dt
 import time
 import zipfile
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from gauntlet.errors import UsageError
@@ -23,7 +24,7 @@ from gauntlet.release import index, journal
 from gauntlet.release.approval import read_approval
 from gauntlet.release.credentials import credential_for
 from gauntlet.release.events import EventKind, Outcome, ReleaseEvent, append_event, event
-from gauntlet.release.gate import Refused, check_gate
+from gauntlet.release.gate import RefusedError, check_gate
 from gauntlet.release.manifest import Manifest
 from gauntlet.release.rollback import set_current
 from gauntlet.release.smoke import smoke_test
@@ -125,7 +126,7 @@ def _upload_all(
     def files() -> dict[str, str]:
         return with_retries(
             lambda: index.index_files(env.index_url, manifest.project),
-            (index.Unreachable,),
+            (index.UnreachableError,),
             sleep=sleep,
         )
 
@@ -137,15 +138,20 @@ def _upload_all(
             path = release.folder / "dist" / artifact.name
             key = credential()
             with_retries(
-                lambda: index.upload(env.upload, path, key), (index.Unreachable,), sleep=sleep
+                partial(index.upload, env.upload, path, key),
+                (index.UnreachableError,),
+                sleep=sleep,
             )
             uploaded += 1
             there = files().get(artifact.name)
             if there is None:
-                raise Refused(f"{env.index_url} does not list {artifact.name} after its upload")
+                raise RefusedError(
+                    f"{env.index_url} does not list {artifact.name} after its upload"
+                )
         if there != artifact.sha256:
-            raise Refused(
-                f"{env.index_url} already has {artifact.name} with sha256 {there or '(none given)'}, "
+            raise RefusedError(
+                f"{env.index_url} already has {artifact.name} with sha256 "
+                f"{there or '(none given)'}, "
                 f"this release's file has sha256 {artifact.sha256}; a published version cannot "
                 "change: release a new version"
             )
@@ -157,7 +163,7 @@ def _upload_all(
 def _require(release: Release, env: Environment) -> None:
     done = release.journal
     if env.promote_from and not done.done(journal.smoke_step(env.promote_from)):
-        raise Refused(
+        raise RefusedError(
             f"{env.name} takes the files of {env.promote_from}, where version "
             f"{release.manifest.version} is not published and smoke-tested yet: "
             f"run `gauntlet release publish {env.promote_from}` first"
@@ -166,16 +172,17 @@ def _require(release: Release, env: Environment) -> None:
         approval = read_approval(release.folder, env.name)
         where = release.folder / "approvals" / f"{env.name}.json"
         if approval is None:
-            raise Refused(
+            raise RefusedError(
                 f"{env.name} requires an approval and there is none ({where}): "
                 f"run `gauntlet release approve {env.name} --by NAME`"
             )
         if not approval.matches(release.manifest):
-            raise Refused(
+            raise RefusedError(
                 f"the approval {where} (by {approval.by}, {approval.time}) is for other files: "
                 + ", ".join(f"{n} {d}" for n, d in approval.artifacts)
-                + f"; these are {', '.join(f'{a.name} {a.sha256}' for a in release.manifest.uploads)}; "
-                f"approve them again"
+                + "; these are "
+                + ", ".join(f"{a.name} {a.sha256}" for a in release.manifest.uploads)
+                + "; approve them again"
             )
         if not done.done(journal.approval_step(env.name)):
             done.record(journal.approval_step(env.name))
@@ -211,7 +218,7 @@ def publish(
             return cache[0]
 
         uploaded = _upload_all(release, env, credential, sleep)
-    except Refused as exc:
+    except RefusedError as exc:
         release.record(
             event(EventKind.REFUSAL, name, manifest, Outcome.REFUSED, str(exc), waivers=waivers)
         )
