@@ -7,6 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any, ClassVar
 
+import keyring
+import keyring.backend
 import pytest
 
 from gauntlet import masking
@@ -95,3 +97,42 @@ def test_no_credential_declared_is_a_usage_error() -> None:
     env = Environment("staging", "http://127.0.0.1:9/simple/")
     with pytest.raises(UsageError, match="declares no credential"):
         credential_for(env, {})
+
+
+class _MemoryKeyring(keyring.backend.KeyringBackend):
+    """A keyring backend holding passwords in memory (the API gauntlet calls is the real one)."""
+
+    priority = 1
+
+    def __init__(self) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[_MemoryKeyring]:
+    """The keyring, for the duration of a test, in memory."""
+    before = keyring.get_keyring()
+    backend = _MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+def test_keyring_password_for_the_upload_url(memory_keyring: _MemoryKeyring) -> None:
+    env = Environment("staging", "http://127.0.0.1:9/simple/", keyring=True)
+    with pytest.raises(UsageError, match=r"keyring set http://127\.0\.0\.1:9/ __token__"):
+        credential_for(env, {})
+    keyring.set_password("http://127.0.0.1:9/", "__token__", "kr-secret-value-123")
+    got = credential_for(env, {})
+    assert (got.username, got.password) == ("__token__", "kr-secret-value-123")
+    assert masking.Masker.for_env({})("x kr-secret-value-123 y") == "x *** y"

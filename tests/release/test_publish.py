@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +21,6 @@ from gauntlet.gates.subject import current_subject
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
     from indexes import Index
 
@@ -50,6 +50,20 @@ def _release(repo: Path, staging: str, production: str, payload: bytes = b"x") -
         subject.tree,
         payload=payload,
     )
+
+
+def _processes_in(folder: Path) -> list[int]:
+    """Processes whose working folder is inside ``folder`` (what a killed run left)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cwd = (proc / "cwd").readlink()
+            except OSError:
+                continue
+            if cwd.is_relative_to(folder):
+                found.append(int(proc.name))
+    return found
 
 
 def _no_secret_in_files(root: Path) -> None:
@@ -197,7 +211,11 @@ def test_kill_9_mid_upload_then_rerun_completes(
     os.killpg(victim.pid, signal.SIGKILL)  # the whole process group, as CI cancels a job
     assert victim.wait() == -signal.SIGKILL
     with pytest.raises(ProcessLookupError):
-        os.killpg(victim.pid, 0)  # no process left behind
+        os.killpg(victim.pid, 0)
+    deadline = time.monotonic() + 30  # the watchdog notices its parent's death, then exits
+    while _processes_in(repo) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _processes_in(repo) == []  # no process left behind
     assert production.files() == {}  # the upload never finished
     relay.close()
     text = (
