@@ -51,6 +51,9 @@ def test_an_index_that_does_not_answer_is_retried_then_named(tmp_path: Path) -> 
     with pytest.raises(ToolError, match=r"could not reach http://127\.0\.0\.1:\d+/simple/tinypkg/"):
         publish(release, "staging", environ=creds, sleep=slept.append)
     assert slept == [1.0, 2.0, 4.0]
+    last = read_events(release.events)[-1]
+    assert (last.kind, last.outcome) == (EventKind.PUBLISH, Outcome.ERROR)
+    assert "could not reach" in last.message
 
 
 def test_event_json_round_trip() -> None:

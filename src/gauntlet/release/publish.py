@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from gauntlet.errors import UsageError
+from gauntlet.errors import ToolError, UsageError
 from gauntlet.layout import Layout
 from gauntlet.release import index, journal
 from gauntlet.release.approval import read_approval
@@ -222,6 +222,9 @@ def publish(
         release.record(
             event(EventKind.REFUSAL, name, manifest, Outcome.REFUSED, str(exc), waivers=waivers)
         )
+        raise
+    except ToolError as exc:  # the index or a tool could not be reached: recorded, not a refusal
+        release.record(event(EventKind.PUBLISH, name, manifest, Outcome.ERROR, str(exc)))
         raise
     smoke = journal.smoke_step(env.name)
     if not release.journal.done(smoke):
