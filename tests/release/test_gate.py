@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -13,6 +14,8 @@ import pytest
 from indexes import CREDENTIALS, PASSWORD, build_release, free_port, git, make_repo, write_verdict
 
 from gauntlet.gates.subject import current_subject
+from gauntlet.release.gate import RefusedError, check_gate
+from gauntlet.release.manifest import Manifest
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -217,3 +220,37 @@ def test_unreachable_index_exits_2(repo: Path) -> None:
     assert done.returncode == 2
     assert "could not reach http://127.0.0.1:" in done.stderr
     assert PASSWORD not in done.stderr
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_each_refusal_in_process(repo: Path, case: str) -> None:
+    change, expected = CASES[case]
+    change(repo)
+    version = repo / ".gauntlet/release/1.0"
+    manifest = Manifest.read(version / "manifest.json")
+    verdict = repo / ".gauntlet/results/gates/verdict.json"
+    with pytest.raises(RefusedError, match=r"^release refused: ") as refused:
+        check_gate(repo, verdict, manifest, version / "dist", dt.date(2026, 12, 1))
+    assert expected in str(refused.value)
+
+
+def test_a_passed_verdict_clears_with_its_waivers(repo: Path) -> None:
+    waiver = {"gate": "coverage", "finding": "x:*", "reason": "new", "expires": "2999-01-01"}
+    gates = [{"gate": "coverage", "status": "waived"}, {"gate": "tests", "status": "passed"}]
+    write_verdict(repo, _subject(repo), gates, [{**waiver, "where": "pyproject.toml:3"}])
+    version = repo / ".gauntlet/release/1.0"
+    manifest = Manifest.read(version / "manifest.json")
+    verdict = repo / ".gauntlet/results/gates/verdict.json"
+    cleared = check_gate(repo, verdict, manifest, version / "dist", dt.date(2026, 12, 1))
+    assert cleared.waivers == ("coverage [x:*]: new (until 2999-01-01, pyproject.toml:3)",)
+    assert cleared.subject.commit == manifest.commit
+
+
+def test_a_build_from_another_commit_is_refused(repo: Path) -> None:
+    version = repo / ".gauntlet/release/1.0"
+    data = json.loads((version / "manifest.json").read_text())
+    (version / "manifest.json").write_text(json.dumps({**data, "commit": "0" * 40}))
+    manifest = Manifest.read(version / "manifest.json")
+    verdict = repo / ".gauntlet/results/gates/verdict.json"
+    with pytest.raises(RefusedError, match="was built from commit 0000"):
+        check_gate(repo, verdict, manifest, version / "dist", dt.date(2026, 12, 1))
