@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from indexes import CREDENTIALS, PASSWORD, build_release, make_repo, pypiserver, write_verdict
+from indexes import (
+    CREDENTIALS,
+    PASSWORD,
+    build_release,
+    git,
+    make_repo,
+    pypiserver,
+    write_verdict,
+)
 from test_gate import SRC, gauntlet
 
 from gauntlet.gates.subject import current_subject
@@ -37,8 +45,14 @@ def indexes(tmp_path: Path) -> Iterator[tuple[Index, Index]]:
         yield staging, production
 
 
-def _release(repo: Path, staging: str, production: str, payload: bytes = b"x") -> dict[str, object]:
+def _release(
+    repo: Path, staging: str, production: str, payload: bytes = b"x", smoke: str = "tinypkg"
+) -> dict[str, object]:
     make_repo(repo, staging, production)
+    if smoke != "tinypkg":
+        text = (repo / "pyproject.toml").read_text().replace('["tinypkg"]', f'["{smoke}"]')
+        (repo / "pyproject.toml").write_text(text)
+        git(repo, "commit", "-qam", "smoke")
     subject = current_subject(repo)
     assert subject is not None
     write_verdict(repo, subject.to_json())
@@ -268,3 +282,23 @@ def test_rollback_marks_yanked_and_restores_previous(
     assert status["yanked"]["1.1"]["by"] == "ana"
     last = json.loads((repo / ".gauntlet/release/events.jsonl").read_text().splitlines()[-1])
     assert (last["kind"], last["by"], last["outcome"]) == ("rollback", "ana", "rolled-back")
+
+
+def test_a_failed_smoke_import_fails_and_blocks_promotion(
+    tmp_path: Path, indexes: tuple[Index, Index]
+) -> None:
+    staging, production = indexes
+    repo = tmp_path / "repo"
+    _release(repo, staging.url, production.url, smoke="tinypkg_absent")
+    done = gauntlet(repo, "release", "publish", "staging")
+    assert done.returncode == 1, done.stderr
+    assert "smoke test: `import tinypkg_absent` failed after installing tinypkg==1.0" in done.stderr
+    journal = json.loads((repo / ".gauntlet/release/1.0/journal.json").read_text())
+    assert "staging:smoke" not in journal["steps"]
+    last = json.loads((repo / ".gauntlet/release/events.jsonl").read_text().splitlines()[-1])
+    assert (last["kind"], last["outcome"]) == ("publish", "error")
+    assert gauntlet(repo, "release", "approve", "production", "--by", "ana").returncode == 0
+    promoted = gauntlet(repo, "release", "publish", "production")
+    assert promoted.returncode == 1
+    assert "is not published and smoke-tested yet" in promoted.stderr
+    assert production.files() == {}

@@ -27,7 +27,7 @@ from gauntlet.release.events import EventKind, Outcome, ReleaseEvent, append_eve
 from gauntlet.release.gate import RefusedError, check_gate
 from gauntlet.release.manifest import Manifest
 from gauntlet.release.rollback import set_current
-from gauntlet.release.smoke import smoke_test
+from gauntlet.release.smoke import SmokeFailedError, smoke_test
 from gauntlet.runner import with_retries
 
 if TYPE_CHECKING:
@@ -218,19 +218,19 @@ def publish(
             return cache[0]
 
         uploaded = _upload_all(release, env, credential, sleep)
+        smoke = journal.smoke_step(env.name)
+        if not release.journal.done(smoke):
+            smoke_test(env.index_url, manifest.project, manifest.version, _imports(release))
+            release.journal.record(smoke)
+            uploaded = uploaded or -1  # a publish finished now, even when the files were there
     except RefusedError as exc:
         release.record(
             event(EventKind.REFUSAL, name, manifest, Outcome.REFUSED, str(exc), waivers=waivers)
         )
         raise
-    except ToolError as exc:  # the index or a tool could not be reached: recorded, not a refusal
+    except (ToolError, SmokeFailedError) as exc:  # unreachable, or a failed smoke test
         release.record(event(EventKind.PUBLISH, name, manifest, Outcome.ERROR, str(exc)))
         raise
-    smoke = journal.smoke_step(env.name)
-    if not release.journal.done(smoke):
-        smoke_test(env.index_url, manifest.project, manifest.version, _imports(release))
-        release.journal.record(smoke)
-        uploaded = uploaded or -1  # a publish finished now, even when the files were there
     set_current(release.root, env.name, manifest.version)
     outcome = Outcome.PUBLISHED if uploaded else Outcome.NO_OP
     text = f"{manifest.project} {manifest.version} on {env.name} ({env.index_url})"

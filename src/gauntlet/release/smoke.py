@@ -18,13 +18,19 @@ import tempfile
 from pathlib import Path
 
 from gauntlet import runner
-from gauntlet.errors import ToolError
+from gauntlet.errors import ExitCode, GauntletError, ToolError
 
 TIMEOUT_S = 600.0
 _REQUIRES = (
     "import importlib.metadata as m, sys; "
     "print('\\n'.join(r for r in (m.requires(sys.argv[1]) or []) if 'extra ==' not in r))"
 )
+
+
+class SmokeFailedError(GauntletError):
+    """The published package installed, but a smoke import failed: a failed check (exit 1)."""
+
+    exit_code = ExitCode.FAILED
 
 
 def _check(done: runner.Completed, what: str) -> None:
@@ -72,7 +78,11 @@ def smoke_test(index_url: str, project: str, version: str, imports: tuple[str, .
                 "installing its dependencies",
             )
         for module in imports:
-            _check(
-                runner.run([python, "-c", f"import {module}"], cwd=tmp, timeout=TIMEOUT_S),
-                f"import {module}",
-            )
+            done = runner.run([python, "-c", f"import {module}"], cwd=tmp, timeout=TIMEOUT_S)
+            if not done.ok:
+                tail = " | ".join(done.stderr.strip().splitlines()[-3:])
+                raise SmokeFailedError(
+                    f"smoke test: `import {module}` failed after installing {wanted} from "
+                    f"{index_url}: {tail}; the files stay published there, fix and release "
+                    "a new version"
+                )
