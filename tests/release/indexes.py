@@ -94,7 +94,12 @@ def pypiserver(folder: Path) -> Iterator[Index]:
 def _wheel(name: str, version: str, payload: bytes) -> bytes:
     info = f"{name}-{version}.dist-info"
     files = {
-        f"{name}/__init__.py": f"VERSION = {version!r}\n".encode(),
+        f"{name}/__init__.py": (  # the smoke test imports it: it must not see a credential
+            "import os\n"
+            "if 'TEST_INDEX_PASSWORD' in os.environ:\n"
+            "    raise RuntimeError('the upload credential reached the smoke test')\n"
+            f"VERSION = {version!r}\n"
+        ).encode(),
         f"{name}/data.bin": payload,
         f"{info}/METADATA": (
             f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\nSummary: test\n\n"

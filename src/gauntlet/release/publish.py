@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
+from gauntlet.config.release import credential_names
 from gauntlet.errors import ToolError, UsageError
 from gauntlet.layout import Layout
 from gauntlet.release import index, journal
@@ -220,7 +221,8 @@ def publish(
         uploaded = _upload_all(release, env, credential, sleep)
         smoke = journal.smoke_step(env.name)
         if not release.journal.done(smoke):
-            smoke_test(env.index_url, manifest.project, manifest.version, _imports(release))
+            hide = credential_names(release.settings)
+            smoke_test(env.index_url, manifest.project, manifest.version, _imports(release), hide)
             release.journal.record(smoke)
             uploaded = uploaded or -1  # a publish finished now, even when the files were there
     except RefusedError as exc:

@@ -12,6 +12,7 @@ is on ``PATH`` (tens of milliseconds), else by ``python -m venv``.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
@@ -39,8 +40,21 @@ def _check(done: runner.Completed, what: str) -> None:
         raise ToolError(f"smoke test: {what} failed: " + " | ".join(tail))
 
 
-def smoke_test(index_url: str, project: str, version: str, imports: tuple[str, ...]) -> None:
-    """Install ``project==version`` from ``index_url`` into a new environment and import."""
+def _without(hide: tuple[str, ...]) -> dict[str, str]:
+    """This process's environment without the credential variables and GitHub's token."""
+    gone = {*hide, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"}
+    return {k: v for k, v in os.environ.items() if k not in gone}
+
+
+def smoke_test(
+    index_url: str, project: str, version: str, imports: tuple[str, ...], hide: tuple[str, ...] = ()
+) -> None:
+    """Install ``project==version`` from ``index_url`` into a new environment and import.
+
+    The commands run without the variables named in ``hide`` (the upload credentials):
+    an installer and an imported package have no business seeing them.
+    """
+    env = _without(hide)
     uv = shutil.which("uv")
     with tempfile.TemporaryDirectory(prefix="gauntlet-smoke-") as tmp:
         venv = Path(tmp) / "venv"
@@ -48,14 +62,16 @@ def smoke_test(index_url: str, project: str, version: str, imports: tuple[str, .
         if uv:
             _check(
                 runner.run(
-                    [uv, "venv", "-q", "--python", sys.executable, str(venv)], timeout=TIMEOUT_S
+                    [uv, "venv", "-q", "--python", sys.executable, str(venv)],
+                    timeout=TIMEOUT_S,
+                    env=env,
                 ),
                 "uv venv",
             )
             install = [uv, "pip", "install", "-q", "--python", python, "--no-cache"]
         else:
             _check(
-                runner.run([sys.executable, "-m", "venv", str(venv)], timeout=TIMEOUT_S),
+                runner.run([sys.executable, "-m", "venv", str(venv)], timeout=TIMEOUT_S, env=env),
                 "python -m venv",
             )
             install = [python, "-m", "pip", "install", "-q", "--no-cache-dir"]
@@ -65,20 +81,23 @@ def smoke_test(index_url: str, project: str, version: str, imports: tuple[str, .
                 [*install, "--no-deps", "--index-url", index_url, wanted],
                 cwd=tmp,
                 timeout=TIMEOUT_S,
+                env=env,
             ),
             f"installing {wanted} from {index_url}",
         )
-        needs = runner.run([python, "-c", _REQUIRES, project], cwd=tmp, timeout=TIMEOUT_S)
+        needs = runner.run([python, "-c", _REQUIRES, project], cwd=tmp, timeout=TIMEOUT_S, env=env)
         _check(needs, "reading its dependencies")
         if needs.stdout.strip():
             listed = Path(tmp) / "requirements.txt"
             listed.write_text(needs.stdout, encoding="utf-8")
             _check(
-                runner.run([*install, "-r", str(listed)], cwd=tmp, timeout=TIMEOUT_S),
+                runner.run([*install, "-r", str(listed)], cwd=tmp, timeout=TIMEOUT_S, env=env),
                 "installing its dependencies",
             )
         for module in imports:
-            done = runner.run([python, "-c", f"import {module}"], cwd=tmp, timeout=TIMEOUT_S)
+            done = runner.run(
+                [python, "-c", f"import {module}"], cwd=tmp, timeout=TIMEOUT_S, env=env
+            )
             if not done.ok:
                 tail = " | ".join(done.stderr.strip().splitlines()[-3:])
                 raise SmokeFailedError(
