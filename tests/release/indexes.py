@@ -18,15 +18,16 @@ import socket
 import subprocess
 import sys
 import tarfile
+import threading
 import time
 import urllib.request
 import zipfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-    from pathlib import Path
 
 USER = "uploader"
 PASSWORD = "s3cret-upload-pass-7f3a9c"  # noqa: S105 - a test index's password
@@ -215,3 +216,57 @@ def write_verdict(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(verdict))
     return path
+
+
+def processes_in(folder: Path) -> list[int]:
+    """Processes whose working folder is inside ``folder`` (what a killed run left)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cwd = (proc / "cwd").readlink()
+            except OSError:
+                continue
+            if cwd.is_relative_to(folder):
+                found.append(int(proc.name))
+    return found
+
+
+class SlowRelay:
+    """A TCP relay on 127.0.0.1 that passes a POST's bytes slowly and says when they flow."""
+
+    def __init__(self, target: int) -> None:
+        self.target = target
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.port = int(self.sock.getsockname()[1])
+        self.upload_started = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, outgoing: bool) -> None:
+        try:
+            while data := src.recv(4096):
+                if outgoing and data.startswith(b"POST"):
+                    self.upload_started.set()
+                if outgoing and self.upload_started.is_set():
+                    time.sleep(0.05)  # about 80 KB/s: an upload is in flight for seconds
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                s.close()
+
+    def close(self) -> None:
+        self.sock.close()

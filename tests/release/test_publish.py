@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,9 +15,11 @@ import pytest
 from indexes import (
     CREDENTIALS,
     PASSWORD,
+    SlowRelay,
     build_release,
     git,
     make_repo,
+    processes_in,
     pypiserver,
     write_verdict,
 )
@@ -64,20 +64,6 @@ def _release(
         subject.tree,
         payload=payload,
     )
-
-
-def _processes_in(folder: Path) -> list[int]:
-    """Processes whose working folder is inside ``folder`` (what a killed run left)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                cwd = (proc / "cwd").readlink()
-            except OSError:
-                continue
-            if cwd.is_relative_to(folder):
-                found.append(int(proc.name))
-    return found
 
 
 def _no_secret_in_files(root: Path) -> None:
@@ -161,46 +147,6 @@ def test_missing_credential_names_the_variable(
     assert "the variable TEST_INDEX_PASSWORD (password-env) is not set" in done.stderr
 
 
-class SlowRelay:
-    """A TCP relay on 127.0.0.1 that passes a POST's bytes slowly and says when they flow."""
-
-    def __init__(self, target: int) -> None:
-        self.target = target
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.port = int(self.sock.getsockname()[1])
-        self.upload_started = threading.Event()
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            upstream = socket.create_connection(("127.0.0.1", self.target))
-            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
-
-    def _pipe(self, src: socket.socket, dst: socket.socket, outgoing: bool) -> None:
-        try:
-            while data := src.recv(4096):
-                if outgoing and data.startswith(b"POST"):
-                    self.upload_started.set()
-                if outgoing and self.upload_started.is_set():
-                    time.sleep(0.05)  # about 80 KB/s: an upload is in flight for seconds
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (src, dst):
-                s.close()
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 def test_kill_9_mid_upload_then_rerun_completes(
     tmp_path: Path, indexes: tuple[Index, Index]
 ) -> None:
@@ -227,9 +173,9 @@ def test_kill_9_mid_upload_then_rerun_completes(
     with pytest.raises(ProcessLookupError):
         os.killpg(victim.pid, 0)
     deadline = time.monotonic() + 30  # the watchdog notices its parent's death, then exits
-    while _processes_in(repo) and time.monotonic() < deadline:
+    while processes_in(repo) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert _processes_in(repo) == []  # no process left behind
+    assert processes_in(repo) == []  # no process left behind
     assert production.files() == {}  # the upload never finished
     relay.close()
     text = (
