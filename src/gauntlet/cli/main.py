@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gauntlet.cli import bench, dash, health, init, project, shard
+from gauntlet.cli import bench, dash, health, init, project, release, shard
 from gauntlet.cli.parser import Command, build_parser, parse
 from gauntlet.config.load import load_config
 from gauntlet.entry import guarded
@@ -57,6 +57,9 @@ COMMANDS: dict[str, Command] = {
         "or merge the parts",
         shard.add_shard_arguments,
         subcommands=shard.COMMANDS,
+    ),
+    "release": Command(
+        None, "publish, approve and roll back releases", subcommands=release.COMMANDS
     ),
     "alerts": Command(
         dash.cmd_alerts,

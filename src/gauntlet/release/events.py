@@ -1,0 +1,138 @@
+"""The release record: every publish, approval, refusal and rollback as a typed event.
+
+Each event is appended, one JSON object a line, to ``.gauntlet/release/events.jsonl``
+(the run history imports them for the delivery figures).  An event names the
+artifacts by digest, so "what went to production" is never a file name alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from gauntlet.masking import Masker
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from gauntlet.release.manifest import Manifest
+
+SCHEMA_VERSION = 1
+
+
+class EventKind(str, Enum):
+    """What happened."""
+
+    PUBLISH = "publish"
+    APPROVAL = "approval"
+    REFUSAL = "refusal"
+    ROLLBACK = "rollback"
+
+
+class Outcome(str, Enum):
+    """How it ended."""
+
+    PUBLISHED = "published"  # files uploaded (and verified, smoke-tested)
+    NO_OP = "no-op"  # the index already had every file, same digests
+    APPROVED = "approved"
+    REFUSED = "refused"
+    ROLLED_BACK = "rolled-back"
+    ERROR = "error"  # the index or a tool could not be reached
+
+
+def utc_now() -> str:
+    """The time now, UTC, ISO 8601 to the second."""
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class ReleaseEvent:
+    """One step of a release that the record keeps."""
+
+    kind: EventKind
+    env: str  # the environment ("" for a refusal before one was chosen)
+    version: str
+    commit: str
+    commit_time: str  # ISO 8601 UTC of the commit ("" when unknown)
+    time: str  # ISO 8601 UTC of the event
+    artifacts: tuple[tuple[str, str], ...]  # (file name, sha256)
+    outcome: Outcome
+    message: str = ""
+    waivers: tuple[str, ...] = ()  # "gate: reason (until DATE, file:line)"
+    by: str = ""  # who approved or rolled back ("" otherwise)
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, with the schema version."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": self.kind.value,
+            "env": self.env,
+            "version": self.version,
+            "commit": self.commit,
+            "commit_time": self.commit_time,
+            "time": self.time,
+            "artifacts": [{"name": n, "sha256": d} for n, d in self.artifacts],
+            "outcome": self.outcome.value,
+            "message": self.message,
+            "waivers": list(self.waivers),
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReleaseEvent:
+        """The event of one line of ``events.jsonl``."""
+        return cls(
+            EventKind(data["kind"]),
+            str(data["env"]),
+            str(data["version"]),
+            str(data["commit"]),
+            str(data["commit_time"]),
+            str(data["time"]),
+            tuple((str(a["name"]), str(a["sha256"])) for a in data["artifacts"]),
+            Outcome(data["outcome"]),
+            str(data.get("message", "")),
+            tuple(str(w) for w in data.get("waivers", [])),
+            str(data.get("by", "")),
+        )
+
+
+def event(
+    kind: EventKind,
+    env: str,
+    manifest: Manifest,
+    outcome: Outcome,
+    message: str = "",
+    *,
+    commit_time: str = "",
+    waivers: tuple[str, ...] = (),
+    by: str = "",
+) -> ReleaseEvent:
+    """An event about ``manifest``'s files, stamped now."""
+    if not commit_time and manifest.epoch:
+        commit_time = dt.datetime.fromtimestamp(manifest.epoch, dt.timezone.utc).isoformat()
+    artifacts = tuple((a.name, a.sha256) for a in manifest.uploads)
+    return ReleaseEvent(
+        kind, env, manifest.version, manifest.commit, commit_time, utc_now(),
+        artifacts, outcome, message, waivers, by,
+    )  # fmt: skip
+
+
+def append_event(path: Path, item: ReleaseEvent) -> ReleaseEvent:
+    """Append ``item`` to the events file (masked: a message never carries a credential)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(Masker.for_env().data(item.to_json()), sort_keys=True)
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(line + "\n")
+    return item
+
+
+def read_events(path: Path) -> list[ReleaseEvent]:
+    """Every event recorded so far ([] when there is none)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return []
+    return [ReleaseEvent.from_json(json.loads(line)) for line in lines if line.strip()]
