@@ -203,9 +203,9 @@ def test_unreachable_index_exits_2(repo: Path) -> None:
     script = (
         "import datetime as dt, sys\n"
         "from gauntlet.config.load import load_config\n"
-        "from gauntlet.release.publish import Release, publish\n"
+        "from gauntlet.release.publish import BuiltRelease, publish\n"
         "from gauntlet.entry import guarded\n"
-        "release = Release.of(load_config())\n"
+        "release = BuiltRelease.of(load_config())\n"
         "sys.exit(guarded(lambda: publish(release, 'staging', sleep=lambda s: None) and 0))\n"
     )
     done = subprocess.run(

@@ -15,19 +15,19 @@ from gauntlet.gates.subject import current_subject
 from gauntlet.release.events import EventKind, Outcome, ReleaseEvent, read_events
 from gauntlet.release.gate import RefusedError
 from gauntlet.release.journal import Journal
-from gauntlet.release.publish import Release, publish
+from gauntlet.release.publish import BuiltRelease, publish
 
 if TYPE_CHECKING:
     from pathlib import Path
 
 
-def _ready(repo: Path, staging: str) -> Release:
+def _ready(repo: Path, staging: str) -> BuiltRelease:
     make_repo(repo, staging, staging)
     subject = current_subject(repo)
     assert subject is not None
     write_verdict(repo, subject.to_json())
     build_release(repo / ".gauntlet/release/1.0", "tinypkg", "1.0", subject.commit, subject.tree)
-    return Release.of(load_config(repo))
+    return BuiltRelease.of(load_config(repo))
 
 
 def test_a_refused_upload_is_not_retried(tmp_path: Path) -> None:

@@ -20,12 +20,15 @@ import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from doit.exceptions import TaskFailed
+from doit.exceptions import TaskError, TaskFailed
 
+from gauntlet.adapters.release_history import history_hook
 from gauntlet.delivery.events import EventKind, ReleaseEvent
-from gauntlet.errors import GauntletError
+from gauntlet.errors import GauntletError, ToolError
 from gauntlet.health.record import record_release_event
-from gauntlet.release import checks, flow
+from gauntlet.release import checks, flow, journal
+from gauntlet.release.gate import RefusedError
+from gauntlet.release.publish import BuiltRelease, publish
 from gauntlet.run import toolchain
 
 if TYPE_CHECKING:
@@ -144,6 +147,50 @@ def do_check(release: flow.Release, name: str) -> TaskFailed | None:
     return None
 
 
+def published(release: flow.Release, env: str) -> bool:
+    """Whether the journal says this build's files are on ``env`` and were smoke-tested."""
+    try:
+        manifest = release.manifest()
+    except GauntletError:
+        return False
+    done = journal.Journal(release.folder / "journal.json").steps()
+    steps = [journal.upload_step(env, a.name, a.sha256) for a in manifest.uploads]
+    return bool(steps) and all(s in done for s in [*steps, journal.smoke_step(env)])
+
+
+def do_publish(release: flow.Release, env: str) -> TaskFailed | TaskError | None:
+    """Publish the build to ``env``: gated, approved, resumable (gauntlet.release.publish)."""
+    try:
+        built = BuiltRelease.of(release.config, release.version, history_hook(release.config))
+        _say(f"publish {release.version} to {env} ...")
+        done = publish(built, env)
+    except RefusedError as exc:
+        return TaskFailed(str(exc))
+    except ToolError as exc:
+        return TaskError(str(exc))
+    except GauntletError as exc:
+        return TaskFailed(str(exc))
+    _say(f"{done.outcome.value}: {done.message}")
+    for waiver in done.waivers:
+        _say(f"waiver in force: {waiver}")
+    return None
+
+
+def _in_order(release: flow.Release) -> list[str]:
+    """The environments, each after the one it promotes from."""
+    ordered: list[str] = []
+    pending = list(release.settings.environments)
+    while pending:
+        ready = [e for e in pending if not e.promote_from or e.promote_from in ordered]
+        if not ready:  # a cycle: the configuration check names promote-from problems
+            ordered.extend(e.name for e in pending)
+            break
+        for env in ready:
+            ordered.append(env.name)
+            pending.remove(env)
+    return ordered
+
+
 def _unavailable(message: str) -> Iterator[Task]:
     def fail() -> TaskFailed:
         return TaskFailed(message)
@@ -182,9 +229,24 @@ def release_tasks(config: Config) -> Iterator[Task]:
             "task_dep": ["release:build"],
             "verbosity": 2,
         }
+    publishes = []
+    for env in _in_order(release):
+        before = release.settings.environment(env)
+        source = (
+            [f"release:publish:{before.promote_from}"] if before and before.promote_from else []
+        )
+        publishes.append(f"release:publish:{env}")
+        yield {
+            "basename": f"release:publish:{env}",
+            "doc": f"Publish the verified build to {env} (gated; resumable)",
+            "actions": [(do_publish, [release, env])],
+            "uptodate": [(published, [release, env])],
+            "task_dep": ["release:build", *names, *source],
+            "verbosity": 2,
+        }
     yield {
         "basename": "release",
         "doc": "Build, verify and publish a release (every release:* task)",
         "actions": None,
-        "task_dep": ["release:build", *names],
+        "task_dep": ["release:build", *names, *publishes],
     }

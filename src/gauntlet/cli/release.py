@@ -12,6 +12,7 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+from gauntlet.adapters.release_history import history_hook
 from gauntlet.cli.parser import Command, add_json
 from gauntlet.config.load import load_config
 from gauntlet.errors import ExitCode
@@ -19,7 +20,7 @@ from gauntlet.layout import Layout
 from gauntlet.release.approval import VIA, approve
 from gauntlet.release.events import EventKind, Outcome, event
 from gauntlet.release.gate import RefusedError
-from gauntlet.release.publish import Release, publish
+from gauntlet.release.publish import BuiltRelease, publish
 from gauntlet.release.rollback import read_current, rollback
 
 if TYPE_CHECKING:
@@ -54,7 +55,8 @@ def add_rollback_arguments(parser: argparse.ArgumentParser) -> None:
 
 def cmd_publish(*, project: Path | None, env: str, version: str | None) -> int:
     """Publish the release's files to ``env``."""
-    release = Release.of(load_config(project), version)
+    config = load_config(project)
+    release = BuiltRelease.of(config, version, history_hook(config))
     try:
         done = publish(release, env)
     except RefusedError as exc:
@@ -70,7 +72,8 @@ def cmd_approve(
     *, project: Path | None, env: str, version: str | None, by: str, note: str, via: str
 ) -> int:
     """Record an approval of the release's files for ``env``."""
-    release = Release.of(load_config(project), version)
+    config = load_config(project)
+    release = BuiltRelease.of(config, version, history_hook(config))
     release.environment(env)
     made = approve(release.folder, env, release.manifest, by, via, note)
     text = f"approved by {by} via {via}" + (f": {note}" if note else "")
@@ -83,8 +86,10 @@ def cmd_approve(
 
 def cmd_rollback(*, project: Path | None, version: str, reason: str, by: str | None) -> int:
     """Mark ``version`` yanked; the previous good version becomes current."""
-    root = Layout.of(load_config(project)).repo.release
-    for done in rollback(root, version, by or _who(), reason):
+    config = load_config(project)
+    record = history_hook(config)
+    for done in rollback(Layout.of(config).repo.release, version, by or _who(), reason):
+        record(done)
         sys.stdout.write(f"{done.env}: {done.message}\n")
     return int(ExitCode.OK)
 

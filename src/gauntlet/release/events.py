@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
+from gauntlet import runner
+from gauntlet.delivery import events as delivery
+from gauntlet.errors import GauntletError
 from gauntlet.masking import Masker
 
 if TYPE_CHECKING:
@@ -136,3 +139,78 @@ def read_events(path: Path) -> list[ReleaseEvent]:
     except FileNotFoundError:
         return []
     return [ReleaseEvent.from_json(json.loads(line)) for line in lines if line.strip()]
+
+
+# -- into the run history -------------------------------------------------------------
+
+_KINDS = {
+    EventKind.PUBLISH: delivery.EventKind.PUBLISH,
+    EventKind.APPROVAL: delivery.EventKind.APPROVE,
+    EventKind.REFUSAL: delivery.EventKind.REFUSE,
+    EventKind.ROLLBACK: delivery.EventKind.ROLLBACK,
+}
+_OUTCOMES = {
+    Outcome.PUBLISHED: "passed",
+    Outcome.NO_OP: "passed",  # the index had the files: published all the same
+    Outcome.APPROVED: "passed",
+    Outcome.REFUSED: "refused",
+    Outcome.ROLLED_BACK: "passed",
+    Outcome.ERROR: "failed",
+}
+
+
+def _instant(text: str) -> dt.datetime | None:
+    try:
+        when = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+
+
+def to_delivery(item: ReleaseEvent, changes: tuple[dt.datetime, ...] = ()) -> delivery.ReleaseEvent:
+    """The run history's form of ``item`` (what DORA's figures are computed from)."""
+    who = f" (by {item.by})" if item.by else ""
+    return delivery.ReleaseEvent(
+        kind=_KINDS[item.kind],
+        version=item.version,
+        at=_instant(item.time) or dt.datetime.now(dt.timezone.utc),
+        outcome=_OUTCOMES[item.outcome],
+        environment=item.env,
+        commit=item.commit,
+        commit_time=_instant(item.commit_time),
+        changes=changes,
+        digests=tuple(f"{name} {digest}" for name, digest in item.artifacts),
+        message=item.message + who,
+        waivers=item.waivers,
+    )
+
+
+def changes_since(repo: Path, previous: str, commit: str) -> tuple[dt.datetime, ...]:
+    """The commit times of the commits ``commit`` brings since ``previous`` (DORA's changes).
+
+    ``()`` when there is no previous release or git cannot tell (the released
+    commit's time then stands for its changes).
+    """
+    if not previous or not commit or previous == commit:
+        return ()
+    try:
+        done = runner.run(
+            ["git", "log", "--format=%cI", f"{previous}..{commit}"], cwd=repo, timeout=60
+        )
+    except GauntletError:
+        return ()
+    if not done.ok:
+        return ()
+    return tuple(t for t in map(_instant, done.stdout.split()) if t is not None)
+
+
+def previous_release(events: list[ReleaseEvent], item: ReleaseEvent) -> str:
+    """The commit of the last other version published to ``item``'s environment before it."""
+    for earlier in reversed(events):
+        if earlier is item or earlier.time > item.time:
+            continue
+        published = earlier.outcome in (Outcome.PUBLISHED, Outcome.NO_OP)
+        same_env = earlier.kind is EventKind.PUBLISH and earlier.env == item.env
+        if same_env and published and earlier.version != item.version:
+            return earlier.commit
+    return ""

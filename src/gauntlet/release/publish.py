@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Release:
+class BuiltRelease:
     """One version of a configured project's release, and where its records go."""
 
     repo: Path
@@ -50,9 +50,15 @@ class Release:
     folder: Path  # .gauntlet/release/<version>
     verdict: Path
     root: Path  # .gauntlet/release
+    on_record: Callable[[ReleaseEvent], None] | None = None  # e.g. into the run history
 
     @classmethod
-    def of(cls, config: Config, version: str | None = None) -> Release:
+    def of(
+        cls,
+        config: Config,
+        version: str | None = None,
+        on_record: Callable[[ReleaseEvent], None] | None = None,
+    ) -> BuiltRelease:
         """The release of ``version`` (default: the newest built one) of ``config``'s project."""
         if config.release is None:
             raise UsageError(f"{config.pyproject}: no [tool.gauntlet.release] table; add one")
@@ -71,6 +77,7 @@ class Release:
             folder,
             repo.gates / "verdict.json",
             repo.release,
+            on_record,
         )
 
     @property
@@ -94,11 +101,14 @@ class Release:
         return env
 
     def record(self, item: ReleaseEvent) -> ReleaseEvent:
-        """Append ``item`` to the release record."""
-        return append_event(self.events, item)
+        """Append ``item`` to the release record (and hand it to ``on_record``)."""
+        append_event(self.events, item)
+        if self.on_record is not None:
+            self.on_record(item)
+        return item
 
 
-def _imports(release: Release) -> tuple[str, ...]:
+def _imports(release: BuiltRelease) -> tuple[str, ...]:
     if release.settings.smoke_imports:
         return release.settings.smoke_imports
     for artifact in release.manifest.uploads:
@@ -116,7 +126,7 @@ def _imports(release: Release) -> tuple[str, ...]:
 
 
 def _upload_all(
-    release: Release,
+    release: BuiltRelease,
     env: Environment,
     credential: Callable[[], Credential],
     sleep: Callable[[float], None],
@@ -161,7 +171,7 @@ def _upload_all(
     return uploaded
 
 
-def _require(release: Release, env: Environment) -> None:
+def _require(release: BuiltRelease, env: Environment) -> None:
     done = release.journal
     if env.promote_from and not done.done(journal.smoke_step(env.promote_from)):
         raise RefusedError(
@@ -190,7 +200,7 @@ def _require(release: Release, env: Environment) -> None:
 
 
 def publish(
-    release: Release,
+    release: BuiltRelease,
     name: str,
     *,
     environ: Mapping[str, str] | None = None,
