@@ -62,13 +62,14 @@ class Index:
 
 
 @contextlib.contextmanager
-def pypiserver(folder: Path) -> Iterator[Index]:
-    """A pypiserver on a free port, uploads authenticated; stopped (the group killed) after."""
+def pypiserver(folder: Path, port: int | None = None) -> Iterator[Index]:
+    """A pypiserver on ``port`` (default: a free one), uploads authenticated; stopped (the
+    group killed) after."""
     packages = folder / "packages"
     packages.mkdir(parents=True)
     sha1 = base64.b64encode(hashlib.sha1(PASSWORD.encode()).digest()).decode()  # noqa: S324
     (folder / "htpasswd").write_text(f"{USER}:{{SHA}}{sha1}\n")  # htpasswd -s
-    port = free_port()
+    port = port or free_port()
     argv = [sys.executable, "-m", "pypiserver", "run", "-i", "127.0.0.1", "-p", str(port),
             "-a", "update", "-P", str(folder / "htpasswd"),
             "--disable-fallback", str(packages)]  # fmt: skip
