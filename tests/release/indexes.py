@@ -26,6 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gauntlet.release.checks import CHECKS
+from gauntlet.release.flow import manifest_key
+from gauntlet.release.manifest import Manifest
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
@@ -134,7 +138,14 @@ def _sdist(name: str, version: str) -> bytes:
 
 
 def build_release(
-    version_dir: Path, name: str, version: str, commit: str, tree: str, *, payload: bytes = b"x"
+    version_dir: Path,
+    name: str,
+    version: str,
+    commit: str,
+    tree: str,
+    *,
+    payload: bytes = b"x",
+    verified: bool = True,
 ) -> dict[str, object]:
     """Write a wheel, an sdist and their manifest under ``version_dir``; the manifest's JSON."""
     dist = version_dir / "dist"
@@ -155,7 +166,20 @@ def build_release(
     manifest = {"schema_version": 1, "project": name, "version": version, "commit": commit,
                 "tree": tree, "epoch": 1700000000, "artifacts": artifacts}  # fmt: skip
     (version_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    if verified:
+        verify(version_dir)
     return manifest
+
+
+def verify(version_dir: Path, *, failed: str = "") -> None:
+    """Reports of every release check on the build in ``version_dir``: passed (``failed``
+    names one that failed).  The checks themselves are tested in test_verify*/test_build*;
+    publishing only reads their verdicts."""
+    key = manifest_key(Manifest.read(version_dir / "manifest.json"))
+    for name in CHECKS:
+        report = {"check": name, "ok": name != failed, "manifest": key}
+        (version_dir / "checks").mkdir(exist_ok=True)
+        (version_dir / "checks" / f"{name}.json").write_text(json.dumps(report))
 
 
 PYPROJECT = """\

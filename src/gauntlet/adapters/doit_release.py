@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-import time
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -26,19 +25,19 @@ from gauntlet.adapters.release_history import history_hook
 from gauntlet.delivery.events import EventKind, ReleaseEvent
 from gauntlet.errors import GauntletError, ToolError
 from gauntlet.health.record import record_release_event
-from gauntlet.release import checks, flow, journal
-from gauntlet.release.gate import RefusedError
+from gauntlet.release import checks, flow, index, journal
 from gauntlet.release.publish import BuiltRelease, publish
 from gauntlet.run import toolchain
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Iterator
     from pathlib import Path
 
     from gauntlet.config.load import Config
     from gauntlet.release.manifest import Manifest
 
 Task = dict[str, Any]
+Result = dict[str, Any]
 
 
 def _say(text: str) -> None:
@@ -74,14 +73,6 @@ def _record(
     record_release_event(release.config, _event(release, kind, outcome, message, manifest))
 
 
-def _timed(what: str, work: Callable[[], tuple[bool, str]]) -> bool:
-    _say(f"{what} ...")
-    began = time.monotonic()
-    ok, summary = work()
-    _say(f"{what}: {'ok' if ok else 'FAILED'} in {time.monotonic() - began:.1f} s: {summary}")
-    return ok
-
-
 def mojo_home(version: str) -> tuple[Path, ...]:
     """The Mojo toolchain's runtime folders (``modular/``), or its installation folder."""
     try:
@@ -95,85 +86,83 @@ def mojo_home(version: str) -> tuple[Path, ...]:
     return modular or (() if str(root) in ("/", "/usr", "/usr/local") else (root,))
 
 
-def do_build(release: flow.Release) -> TaskFailed | None:
-    """Build the release; a failure is the task's, with the build's message."""
-    manifest: list[Manifest] = []
+def _result(ok: bool, message: str) -> Result:
+    """The task's values: the reporter prints the message and fails the run on "failed"."""
+    return {"status": "passed" if ok else "failed", "message": message}
+
+
+def do_build(release: flow.Release) -> Result | TaskError:
+    """Build the release; a failed build is the task's result, with the build's message."""
     libs = [home / "lib" for home in mojo_home(release.config.mojo_version)]
-
-    def work() -> tuple[bool, str]:
-        manifest.append(flow.build(release, next((p for p in libs if p.is_dir()), None)))
-        files = ", ".join(a.name for a in manifest[0].artifacts)
-        return True, f"{manifest[0].project} {release.version}: {files}"
-
+    _say(f"building {release.version} ...")
     try:
-        _timed(f"build {release.version}", work)
+        manifest = flow.build(release, next((p for p in libs if p.is_dir()), None))
+    except ToolError as exc:
+        return TaskError(f"release build could not run: {exc}")
     except GauntletError as exc:
-        record_release_event(
-            release.config, _event(release, EventKind.BUILD, "failed", str(exc), None)
-        )
-        return TaskFailed(f"release build failed: {exc}")
-    record_release_event(
-        release.config, _event(release, EventKind.BUILD, "passed", "", manifest[0])
-    )
-    return None
+        _record(release, EventKind.BUILD, "failed", str(exc), None)
+        return _result(False, f"release build failed: {exc}")
+    _record(release, EventKind.BUILD, "passed", "", manifest)
+    files = ", ".join(a.name for a in manifest.artifacts)
+    return _result(True, f"{manifest.project} {release.version}: {files}")
 
 
-def do_check(release: flow.Release, name: str) -> TaskFailed | None:
-    """Run one check on the build; a failed check fails its task, naming what was found."""
-    found: list[flow.CheckResult] = []
+def do_check(release: flow.Release, name: str) -> Result | TaskError:
+    """Run one check on the build; a failed check is the task's result, naming what it found."""
     release = replace(release, mojo_home=mojo_home(release.config.mojo_version))
-
-    def work() -> tuple[bool, str]:
-        found.append(flow.run_check(release, name, checks.CHECKS[name]))
-        return found[0].ok, found[0].summary
-
+    _say(f"checking {name} ...")
     try:
-        ok = _timed(f"check {name}", work)
+        result = flow.run_check(release, name, checks.CHECKS[name])
         manifest = release.manifest()
     except GauntletError as exc:
-        return TaskFailed(f"release check {name} could not run: {exc}")
-    result = found[0]
+        return TaskError(f"release check {name} could not run: {exc}")
+    outcome = "passed" if result.ok else "failed"
+    _record(release, EventKind.VERIFY, outcome, f"{name}: {result.summary}", manifest)
     if result.warning:
-        _say(f'warning: {name}: {result.summary} (reproducible = "warn")')
-    outcome = "passed" if ok else "failed"
-    message = f"{name}: {result.summary}"
-    record_release_event(
-        release.config, _event(release, EventKind.VERIFY, outcome, message, manifest)
-    )
-    if not ok:
-        return TaskFailed(
-            f"release check {name} failed: {result.summary}; see {release.report(name)}"
-        )
-    return None
+        return _result(True, f'warning (reproducible = "warn"): {result.summary}')
+    if not result.ok:
+        return _result(False, f"{result.summary}; see {release.report(name)}")
+    return _result(True, result.summary)
 
 
 def published(release: flow.Release, env: str) -> bool:
-    """Whether the journal says this build's files are on ``env`` and were smoke-tested."""
+    """Whether this build's files are on ``env``, read back from the index, and smoke-tested.
+
+    The journal says what was done; the index is asked as well, so an index
+    that lost a file (or one replaced by another) is published to again.
+    """
+    settings = release.settings.environment(env)
     try:
         manifest = release.manifest()
+        done = journal.Journal(release.folder / "journal.json").steps()
     except GauntletError:
         return False
-    done = journal.Journal(release.folder / "journal.json").steps()
     steps = [journal.upload_step(env, a.name, a.sha256) for a in manifest.uploads]
-    return bool(steps) and all(s in done for s in [*steps, journal.smoke_step(env)])
+    if (
+        settings is None
+        or not steps
+        or not all(s in done for s in [*steps, journal.smoke_step(env)])
+    ):
+        return False
+    try:
+        there = index.index_files(settings.index_url, manifest.project)
+    except GauntletError:
+        return False  # the publish task says why
+    return all(there.get(a.name) == a.sha256 for a in manifest.uploads)
 
 
-def do_publish(release: flow.Release, env: str) -> TaskFailed | TaskError | None:
+def do_publish(release: flow.Release, env: str) -> Result | TaskError:
     """Publish the build to ``env``: gated, approved, resumable (gauntlet.release.publish)."""
+    _say(f"publishing {release.version} to {env} ...")
     try:
         built = BuiltRelease.of(release.config, release.version, history_hook(release.config))
-        _say(f"publish {release.version} to {env} ...")
         done = publish(built, env)
-    except RefusedError as exc:
-        return TaskFailed(str(exc))
     except ToolError as exc:
         return TaskError(str(exc))
-    except GauntletError as exc:
-        return TaskFailed(str(exc))
-    _say(f"{done.outcome.value}: {done.message}")
-    for waiver in done.waivers:
-        _say(f"waiver in force: {waiver}")
-    return None
+    except GauntletError as exc:  # a refusal (it says why), or a failed smoke test
+        return _result(False, str(exc))
+    waivers = "".join(f"\n      waiver in force: {w}" for w in done.waivers)
+    return _result(True, f"{done.outcome.value}: {done.message}{waivers}")
 
 
 def _in_order(release: flow.Release) -> list[str]:

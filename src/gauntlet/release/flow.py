@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -168,10 +168,23 @@ def manifest_key(manifest: Manifest) -> str:
 def check_current(release: Release, name: str) -> bool:
     """Whether check ``name`` passed on the build that is on disk now."""
     try:
-        data = json.loads(release.report(name).read_text(encoding="utf-8"))
-        return bool(data["ok"]) and data["manifest"] == manifest_key(release.manifest())
-    except (OSError, ValueError, KeyError, TypeError, GauntletError):
+        return not unverified(release.folder, release.manifest(), (name,))
+    except GauntletError:
         return False
+
+
+def unverified(folder: Path, manifest: Manifest, names: Iterable[str]) -> list[str]:
+    """Of the checks ``names``, those that did not pass on exactly ``manifest``'s build."""
+    wanted = manifest_key(manifest)
+    missing = []
+    for name in names:
+        try:
+            data = json.loads((folder / "checks" / f"{name}.json").read_text(encoding="utf-8"))
+            if not (data["ok"] is True and data["manifest"] == wanted):
+                missing.append(f"{name} ({'another build' if data['ok'] else 'failed'})")
+        except (OSError, ValueError, KeyError, TypeError):
+            missing.append(f"{name} (not run)")
+    return missing
 
 
 def run_check(release: Release, name: str, check: Check) -> CheckResult:

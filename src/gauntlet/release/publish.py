@@ -23,8 +23,10 @@ from gauntlet.errors import ToolError, UsageError
 from gauntlet.layout import Layout
 from gauntlet.release import index, journal
 from gauntlet.release.approval import read_approval
+from gauntlet.release.checks import CHECKS
 from gauntlet.release.credentials import credential_for
 from gauntlet.release.events import EventKind, Outcome, ReleaseEvent, append_event, event
+from gauntlet.release.flow import unverified
 from gauntlet.release.gate import RefusedError, check_gate
 from gauntlet.release.manifest import Manifest
 from gauntlet.release.rollback import set_current
@@ -172,6 +174,12 @@ def _upload_all(
 
 
 def _require(release: BuiltRelease, env: Environment) -> None:
+    missing = unverified(release.folder, release.manifest, CHECKS)
+    if missing:
+        raise RefusedError(
+            f"the build in {release.folder} is not verified: {', '.join(missing)}; "
+            "run `doit release` (it checks the build before it publishes)"
+        )
     done = release.journal
     if env.promote_from and not done.done(journal.smoke_step(env.promote_from)):
         raise RefusedError(
