@@ -73,7 +73,9 @@ def git(repo: Path, *args: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory, mojo: Toolchain) -> tuple[Path, Path]:
+def built(
+    tmp_path_factory: pytest.TempPathFactory, mojo: Toolchain, offline: dict[str, str]
+) -> tuple[Path, Path]:
     """A committed repository with a Python package, and its Mojo extension built."""
     repo = tmp_path_factory.mktemp("repo")
     (repo / "pkg" / "src" / "hello").mkdir(parents=True)

@@ -40,9 +40,18 @@ def _check(done: runner.Completed, what: str) -> None:
         raise ToolError(f"smoke test: {what} failed: " + " | ".join(tail))
 
 
+# Indexes an installer would also ask (or ask instead): the smoke test asks only the
+# environment's index (uv's UV_DEFAULT_INDEX even beats an --index-url option).
+OTHER_INDEXES = (
+    "UV_DEFAULT_INDEX", "UV_INDEX_URL", "UV_INDEX", "UV_EXTRA_INDEX_URL", "UV_FIND_LINKS",
+    "UV_NO_INDEX", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS", "PIP_NO_INDEX",
+)  # fmt: skip
+
+
 def _without(hide: tuple[str, ...]) -> dict[str, str]:
-    """This process's environment without the credential variables and GitHub's token."""
-    gone = {*hide, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"}
+    """This process's environment without the credential variables, GitHub's token and
+    any other index."""
+    gone = {*hide, *OTHER_INDEXES, "ACTIONS_ID_TOKEN_REQUEST_TOKEN", "ACTIONS_ID_TOKEN_REQUEST_URL"}
     return {k: v for k, v in os.environ.items() if k not in gone}
 
 
