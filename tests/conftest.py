@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from cacheserver import cache_server  # noqa: F401  # a Bazel remote-cache HTTP server (nginx)
 from pgserver import history_url, postgres_server  # noqa: F401  # history stores: SQLite, PostgreSQL
+from verifydata import local_wheels, offline  # noqa: F401  # release builds from local wheels
 
 import gauntlet
 from gauntlet.config.load import DEFAULT_MOJO_VERSION

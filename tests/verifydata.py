@@ -19,9 +19,11 @@ import subprocess
 import sys
 import textwrap
 import zipfile
+from collections.abc import Iterator
 from importlib import metadata
 from pathlib import Path
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -166,3 +168,32 @@ def wheelhouse(folder: Path, names: list[str]) -> Path:
                 lines.append(_record_line(str(file), data))
             archive.writestr(record, "".join(lines) + f"{record},,\n")
     return folder
+
+
+# -- builds and installs that reach no index (tests talk to 127.0.0.1 only) -----------
+# An isolated PEP 517 build installs its backend with pip, and the verification
+# environments install the test requirements with uv; both are pointed at wheels
+# repacked from this environment's own distributions.
+
+OFFLINE_NEEDS = ["setuptools", "pytest", "packaging"]
+
+
+@pytest.fixture(scope="session")
+def local_wheels(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Wheels of setuptools, pytest, packaging and their requirements."""
+    return wheelhouse(tmp_path_factory.mktemp("wheelhouse"), OFFLINE_NEEDS)
+
+
+def offline_env(wheels: Path) -> dict[str, str]:
+    """Variables that make pip take packages from ``wheels`` only."""
+    return {"PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheels)}
+
+
+@pytest.fixture(scope="module")
+def offline(local_wheels: Path) -> Iterator[dict[str, str]]:
+    """This module's builds install their backend from :func:`local_wheels` only."""
+    variables = offline_env(local_wheels)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in variables.items():
+            patch.setenv(name, value)
+        yield variables
