@@ -97,6 +97,26 @@ def test_the_sharded_pattern_plans_runs_each_part_and_merges_once() -> None:
     assert "gauntlet shard merge shards/shard-*" in [s.get("run") for s in merge["steps"]]
 
 
+def test_a_version_tag_releases_through_staging_then_an_approved_production() -> None:
+    data = load()
+    assert data[True]["push"]["tags"] == ["v*"]  # YAML reads the key `on` as True
+    staging, production = data["jobs"]["release"], data["jobs"]["release-production"]
+    assert staging["needs"] == "ci"
+    assert staging["if"].startswith("startsWith(github.ref, 'refs/tags/v')")
+    assert staging["environment"] == "staging"
+    runs = [s["run"] for s in staging["steps"] if "run" in s]
+    assert runs[-1] == "python -m doit release:publish:staging"
+    downloads = [s["with"] for s in staging["steps"] if "download-artifact" in s.get("uses", "")]
+    assert downloads == [{"name": "gauntlet-results", "path": ".gauntlet/results/"}]
+    assert production["needs"] == "release"
+    assert production["environment"] == "production"
+    assert production["permissions"] == {"contents": "read", "id-token": "write"}
+    runs = [" ".join(s["run"].split()) for s in production["steps"] if "run" in s]
+    assert runs[-2].startswith("gauntlet release approve production --by \"$GITHUB_ACTOR\"")
+    assert "--via github-environment" in runs[-2]
+    assert runs[-1] == "gauntlet release publish production"
+
+
 def test_setup_python_installs_every_declared_version() -> None:
     from gauntlet.config.pyversions import declared_pythons
 
