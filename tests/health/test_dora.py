@@ -174,6 +174,13 @@ def test_one_release() -> None:
     assert dict(figures(found))["Time to restore"] == "no data"
 
 
+def test_a_window_shorter_than_a_week_counts_as_a_week() -> None:
+    release = _publish(1)
+    hour = dt.timedelta(hours=1)
+    found = delivery([release], since=release.at - hour, until=release.at + hour, production=[PROD])
+    assert found.per_week == 1.0  # not 84 a week from a two-hour window
+
+
 def test_all_failed_and_never_restored() -> None:
     events = [_publish(i) for i in (1, 2, 3)] + [_event(EventKind.YANK, i) for i in (1, 2, 3)]
     found = delivery(events, since=T0, until=NOW, production=[PROD])

@@ -9,7 +9,7 @@ A library has no deployments, only releases, so the four keys are read this way
   ``production`` when none is.  Publishing a version again (a resumed upload)
   is the same release.
 * **Deployment frequency**: production releases in the window per week
-  (window length / 7 days), and their count.
+  (window length / 7 days, at least one week), and their count.
 * **Lead time for changes**: the median, over every change of the window's
   releases, of the release's publish time minus the change's commit time.
 * **Change failure rate**: the share of the window's releases that failed: the
@@ -197,7 +197,8 @@ def delivery(
         hotfix_days=hotfix_days,
         events=len(events),
         releases=len(chosen),
-        per_week=len(chosen) / (window_s / _WEEK_S) if chosen and window_s > 0 else None,
+        # a window shorter than a week counts as one: 1 release in an hour is not 168 a week
+        per_week=len(chosen) / max(window_s / _WEEK_S, 1.0) if chosen and window_s > 0 else None,
         lead_time_s=_median(leads),
         changes=len(leads),
         failure_rate=bad / len(chosen) if chosen else None,
