@@ -112,7 +112,7 @@ def test_a_version_tag_releases_through_staging_then_an_approved_production() ->
     assert production["environment"] == "production"
     assert production["permissions"] == {"contents": "read", "id-token": "write"}
     runs = [" ".join(s["run"].split()) for s in production["steps"] if "run" in s]
-    assert runs[-2].startswith("gauntlet release approve production --by \"$GITHUB_ACTOR\"")
+    assert runs[-2].startswith('gauntlet release approve production --by "$GITHUB_ACTOR"')
     assert "--via github-environment" in runs[-2]
     assert runs[-1] == "gauntlet release publish production"
 
