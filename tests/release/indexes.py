@@ -182,14 +182,7 @@ def verify(version_dir: Path, *, failed: str = "") -> None:
         (version_dir / "checks" / f"{name}.json").write_text(json.dumps(report))
 
 
-PYPROJECT = """\
-[project]
-name = "tinypkg"
-version = "1.0"
-
-[tool.gauntlet.release]
-smoke-imports = ["tinypkg"]
-
+ENVIRONMENTS = """\
 [tool.gauntlet.release.environments.staging]
 index-url = "{staging}simple/"
 username-env = "TEST_INDEX_USER"
@@ -202,17 +195,43 @@ password-env = "TEST_INDEX_PASSWORD"
 requires-approval = true
 promote-from = "staging"
 """
+PYPROJECT = (
+    """\
+[project]
+name = "tinypkg"
+version = "1.0"
+
+[tool.gauntlet.release]
+smoke-imports = ["tinypkg"]
+
+"""
+    + ENVIRONMENTS
+)
 CREDENTIALS = {"TEST_INDEX_USER": USER, "TEST_INDEX_PASSWORD": PASSWORD}
 
 
+COMMIT_TIME = 1700000000  # every test commit's time: a release's SOURCE_DATE_EPOCH
+
+
 def git(repo: Path, *args: str) -> str:
-    """Run git in ``repo`` (a test's own repository); its stdout."""
+    """Run git in ``repo`` (a test's own repository, commits at COMMIT_TIME); its stdout."""
+    when = f"{COMMIT_TIME} +0000"
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}  # fmt: skip
     done = subprocess.run(
         ["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True
     )
     return done.stdout
+
+
+def run_in(
+    repo: Path, argv: list[str], env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``argv`` in ``repo`` with exactly ``env``; its output as text, never raising."""
+    return subprocess.run(
+        argv, cwd=repo, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
 def make_repo(repo: Path, staging: str, production: str) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from indexes import git
 
 from gauntlet.config.release import ReleaseSettings
 from gauntlet.errors import ConfigError, ExitCode, GauntletError, ToolError
@@ -23,20 +24,6 @@ def build_sdist(directory, config_settings=None):
     print("backend says: the sdist cannot be made")
     raise SystemExit(3)
 """
-
-
-def git(repo: Path, *args: str) -> None:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_COMMITTER_DATE": "1700000000 +0000",
-        "GIT_AUTHOR_DATE": "1700000000 +0000",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(repo),
-    }
-    subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
 
 
 def project(repo: Path, pyproject: str | None, **files: str) -> Path:

@@ -8,6 +8,7 @@ import zipfile
 from typing import TYPE_CHECKING
 
 import pytest
+from indexes import git
 
 from gauntlet.config.release import ReleaseSettings
 from gauntlet.release.build import BuildRequest, build_release
@@ -56,20 +57,6 @@ assert hello.twice(21) == 42.0
 maps = {line.split()[-1] for line in open("/proc/self/maps") if ".so" in line}
 print("\\n".join(sorted(maps)))
 """
-
-
-def git(repo: Path, *args: str) -> None:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_COMMITTER_DATE": "1700000000 +0000",
-        "GIT_AUTHOR_DATE": "1700000000 +0000",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(repo),
-    }
-    subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,15 @@ import sys
 from typing import TYPE_CHECKING
 
 import pytest
-from indexes import CREDENTIALS, PASSWORD, git, pypiserver, write_verdict
+from indexes import (
+    CREDENTIALS,
+    ENVIRONMENTS,
+    PASSWORD,
+    git,
+    pypiserver,
+    run_in,
+    write_verdict,
+)
 
 from gauntlet.gates.subject import current_subject
 from gauntlet.health.store import open_store
@@ -45,18 +53,8 @@ include = ["."]
 tests = ["tests"]
 test-requires = ["pytest"]
 
-[tool.gauntlet.release.environments.staging]
-index-url = "{staging}simple/"
-username-env = "TEST_INDEX_USER"
-password-env = "TEST_INDEX_PASSWORD"
-
-[tool.gauntlet.release.environments.production]
-index-url = "{production}simple/"
-username-env = "TEST_INDEX_USER"
-password-env = "TEST_INDEX_PASSWORD"
-requires-approval = true
-promote-from = "staging"
 """
+PYPROJECT += ENVIRONMENTS
 
 
 def _project(repo: Path, staging: str, production: str) -> None:
@@ -77,15 +75,7 @@ def _project(repo: Path, staging: str, production: str) -> None:
 
 
 def _run(repo: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    return run_in(repo, [sys.executable, "-m", *args], env, timeout=900)
 
 
 @pytest.mark.slow

@@ -18,6 +18,7 @@ from indexes import (
     free_port,
     git,
     make_repo,
+    run_in,
     verify,
     write_verdict,
 )
@@ -35,15 +36,7 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 def gauntlet(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """``python -m gauntlet ARGS`` in ``repo``."""
     env = {**os.environ, **CREDENTIALS, "PYTHONPATH": SRC, "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "gauntlet", *args],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_in(repo, [sys.executable, "-m", "gauntlet", *args], env)
 
 
 @pytest.fixture
@@ -222,15 +215,7 @@ def test_unreachable_index_exits_2(repo: Path) -> None:
         "release = BuiltRelease.of(load_config())\n"
         "sys.exit(guarded(lambda: publish(release, 'staging', sleep=lambda s: None) and 0))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_in(repo, [sys.executable, "-c", script], env)
     assert done.returncode == 2
     assert "could not reach http://127.0.0.1:" in done.stderr
     assert PASSWORD not in done.stderr

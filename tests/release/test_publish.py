@@ -21,6 +21,7 @@ from indexes import (
     make_repo,
     processes_in,
     pypiserver,
+    run_in,
     write_verdict,
 )
 from test_gate import SRC, gauntlet
@@ -134,15 +135,7 @@ def test_missing_credential_names_the_variable(
     _release(repo, staging.url, production.url)
     env = {k: v for k, v in os.environ.items() if k != "TEST_INDEX_PASSWORD"}
     env.update({"PYTHONPATH": SRC, "TEST_INDEX_USER": "uploader"})
-    done = subprocess.run(
-        [sys.executable, "-m", "gauntlet", "release", "publish", "staging"],
-        cwd=repo,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    done = run_in(repo, [sys.executable, "-m", "gauntlet", "release", "publish", "staging"], env)
     assert done.returncode == 3
     assert "the variable TEST_INDEX_PASSWORD (password-env) is not set" in done.stderr
 

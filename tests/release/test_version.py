@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
 from typing import TYPE_CHECKING
 
 import pytest
+from indexes import git
 
 from gauntlet.config.release import ReleaseSettings
 from gauntlet.errors import ConfigError, ExitCode, GauntletError
@@ -13,21 +13,6 @@ from gauntlet.release.version import commit_epoch, head_tags, release_version
 
 if TYPE_CHECKING:
     from pathlib import Path
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_COMMITTER_DATE": "1700000000 +0000",
-        "GIT_AUTHOR_DATE": "1700000000 +0000",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(repo),
-    }
-    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, check=True)
-    return done.stdout.decode()
 
 
 def repo_with(tmp_path: Path, project: str | None, *, tag: str = "") -> Path:
