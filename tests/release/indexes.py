@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
 USER = "uploader"
-PASSWORD = "s3cret-upload-pass-7f3a9c"  # noqa: S105 - a test index's password
+PASSWORD = "s3cret-upload-pass-7f3a9c"  # noqa: S105  # pragma: allowlist secret
 
 
 def free_port() -> int:

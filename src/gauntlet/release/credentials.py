@@ -45,8 +45,11 @@ class Credential:
 
 
 def _json(request: urllib.request.Request, what: str) -> dict[str, Any]:
+    if urlsplit(request.full_url).scheme not in ("http", "https"):
+        raise ToolError(f"{what}: {request.full_url} is not an http(s) URL")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+        # http(s) only, checked above
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310  # nosec B310
             data = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
         raise ToolError(f"{what}: {request.full_url} answered HTTP {exc.code}") from None

@@ -65,8 +65,11 @@ class _Links(HTMLParser):
 
 
 def _open(req: request.Request) -> tuple[bytes, str]:
+    if req.type not in ("http", "https"):
+        raise UnreachableError(f"could not reach {req.full_url}: not an http(s) URL")
     try:
-        with request.urlopen(req, timeout=TIMEOUT_S) as response:  # noqa: S310 - http(s) only
+        # http(s) only, checked above
+        with request.urlopen(req, timeout=TIMEOUT_S) as response:  # noqa: S310  # nosec B310
             return response.read(), str(response.headers.get("Content-Type", ""))
     except error.HTTPError as exc:
         if exc.code >= 500:
