@@ -1,6 +1,6 @@
 """`doit release` end to end on the sample, against two package indexes on 127.0.0.1.
 
-Usage: python benchmarks/release_flow.py REPO [--json OUT]
+Usage: python benchmarks/release_flow.py REPO [--kill] [--json OUT]
 
 REPO is a clean clone of this repository on which `nox -s ci` has passed (the
 release is gated on that verdict: `bash .ci/run` in a fresh clone leaves one).
@@ -16,6 +16,12 @@ upload password in SAMPLE_INDEX_USER / SAMPLE_INDEX_PASSWORD, then runs:
 
 It prints each step's exit code, wall time and key lines, and what each index
 holds (file and sha256) at the end.
+
+With --kill, production is reached through a slow relay on its port (the
+index itself listens elsewhere): step 3 is killed with SIGKILL (its whole
+process group) while the first file's bytes are in flight, then `doit
+release` runs again through the relay at full speed, and the production index
+must hold each file exactly once.
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +40,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests" / "release"))
 sys.path.insert(0, str(HERE.parent / "src"))
 
-from indexes import PASSWORD, USER, pypiserver  # noqa: E402
+from indexes import PASSWORD, USER, SlowRelay, free_port, pypiserver  # noqa: E402
 
 from gauntlet import runner  # noqa: E402
 
@@ -58,9 +66,26 @@ def step(repo: Path, name: str, argv: list[str], env: dict[str, str]) -> dict[st
     return {"step": name, "exit": done.returncode, "seconds": round(seconds, 1), "lines": lines}
 
 
+def killed(repo: Path, argv: list[str], env: dict[str, str], relay: SlowRelay) -> dict[str, object]:
+    """Start ``argv``; SIGKILL its process group once an upload's bytes flow."""
+    began = time.monotonic()
+    victim = subprocess.Popen(  # a process group of its own, as a CI job is
+        argv, cwd=repo, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )  # fmt: skip
+    started = relay.upload_started.wait(600)
+    os.killpg(victim.pid, signal.SIGKILL)
+    code = victim.wait()
+    seconds = time.monotonic() - began
+    print(f"\n== doit release (approved), killed: upload started {started}, exit {code} "
+          f"after {seconds:.1f} s")  # fmt: skip
+    return {"step": "doit release (killed mid-upload)", "exit": code, "seconds": round(seconds, 1)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("repo", type=Path)
+    parser.add_argument("--kill", action="store_true", help="kill -9 the production upload")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args()
     repo = args.repo.resolve()
@@ -74,13 +99,20 @@ def main() -> int:
     with (
         tempfile.TemporaryDirectory(prefix="release-flow-") as temp,
         pypiserver(Path(temp) / "staging", STAGING) as staging,
-        pypiserver(Path(temp) / "production", PRODUCTION) as production,
+        pypiserver(
+            Path(temp) / "production", free_port() if args.kill else PRODUCTION
+        ) as production,
     ):
         doit = [python, "-m", "doit", "release"]
         approve = [python, "-m", "gauntlet", "release", "approve", "production"]
         approve += ["--by", "release-manager", "--note", "benchmarks/release_flow.py"]
         steps.append(step(repo, "doit release (no approval yet)", doit, env))
         steps.append(step(repo, "gauntlet release approve production", approve, env))
+        if args.kill:
+            relay = SlowRelay(int(production.url.rsplit(":", 1)[1].strip("/")), PRODUCTION)
+            steps.append(killed(repo, doit, env, relay))
+            print(f"   production holds {len(production.files())} files after the kill")
+            relay.slow = False
         steps.append(step(repo, "doit release (approved)", doit, env))
         steps.append(step(repo, "doit release (again)", doit, env))
         held = {"staging": staging.files(), "production": production.files()}
@@ -88,7 +120,7 @@ def main() -> int:
         print(f"\n{name} index holds {len(files)} files:")
         for file, digest in sorted(files.items()):
             print(f"   {file}  sha256:{digest}")
-    expected = [1, 0, 0, 0]
+    expected = [1, 0, -signal.SIGKILL, 0, 0] if args.kill else [1, 0, 0, 0]
     ok = [s["exit"] for s in steps] == expected and held["staging"] == held["production"]
     print(
         f"\nexit codes {[s['exit'] for s in steps]} (expected {expected}); "

@@ -279,10 +279,11 @@ def processes_in(folder: Path) -> list[int]:
 class SlowRelay:
     """A TCP relay on 127.0.0.1 that passes a POST's bytes slowly and says when they flow."""
 
-    def __init__(self, target: int) -> None:
+    def __init__(self, target: int, port: int = 0) -> None:
         self.target = target
         self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind(("127.0.0.1", port))
         self.sock.listen(8)
         self.port = int(self.sock.getsockname()[1])
         self.upload_started = threading.Event()
