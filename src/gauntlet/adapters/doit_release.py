@@ -110,6 +110,8 @@ def do_build(release: flow.Release) -> Result | TaskError:
 def do_check(release: flow.Release, name: str) -> Result | TaskError:
     """Run one check on the build; a failed check is the task's result, naming what it found."""
     release = replace(release, mojo_home=mojo_home(release.config.mojo_version))
+    if not release.manifest_path.is_file():  # the build failed and said why
+        return _result(False, "not checked: there is no release build (see release:build)")
     _say(f"checking {name} ...")
     try:
         result = flow.run_check(release, name, checks.CHECKS[name])

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
     from gauntlet.config.load import Config
     from gauntlet.config.release import ReleaseSettings
+    from gauntlet.layout import BuildDir
 
 SCHEMA_VERSION = 1
 
@@ -81,10 +82,18 @@ class Release:
             repo=self.repo,
             settings=self.settings,
             extensions=tuple(build.extension(e.name) for e in self.config.extensions),
-            mojo_packages=tuple(build.package(n) for n in self.settings.mojo_packages),
+            mojo_packages=tuple(built_package(build, n) for n in self.settings.mojo_packages),
             mojo_version=self.config.mojo_version,
             runtime_libs=runtime_libs,
         )
+
+
+def built_package(build: BuildDir, name: str) -> Path:
+    """The Mojo package ``name`` as the graph built it: ``.mojoc`` (``mojo precompile``,
+    1.x) or ``.mojopkg`` (``mojo package``, 0.26 and older); the newer when both exist."""
+    found = [build.package(name, suffix) for suffix in (".mojoc", ".mojopkg")]
+    made = [p for p in found if p.is_file()]
+    return max(made, key=lambda p: p.stat().st_mtime) if made else found[0]
 
 
 def open_release(config: Config) -> Release:
