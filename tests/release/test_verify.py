@@ -106,6 +106,18 @@ def test_a_wheel_tells_its_modules_and_bundled_libraries(tmp_path: Path) -> None
         },
     )
     assert read_wheel(listed).top_level == ("b", "c")
+    # setuptools with `packages = []` writes an empty top_level.txt; the Mojo extension
+    # added to the wheel afterwards is still a top-level module
+    extension = _wheel(
+        tmp_path / "e-1.whl",
+        {
+            "e-1.dist-info/METADATA": b"Name: e\nVersion: 1\n",
+            "e-1.dist-info/top_level.txt": b"\n",
+            "emberjson_python.so": b"\x7fELF",
+            "e.libs/libKGENCompilerRTShared-74a9.so": b"lib",
+        },
+    )
+    assert read_wheel(extension).top_level == ("emberjson_python",)
 
 
 def test_a_file_that_is_no_wheel_is_named(tmp_path: Path) -> None:
@@ -133,6 +145,12 @@ def test_origins_outside_site_packages_are_refused_naming_the_tree(tmp_path: Pat
     assert "outside the venv's" in other[0]
     never = origin_problems({"tinypkg": None}, site, tree)
     assert "the tests never imported tinypkg" in never[0]
+
+
+def test_no_module_to_check_is_a_problem_not_a_pass(tmp_path: Path) -> None:
+    assert origin_problems({}, tmp_path, None) == [
+        "the wheel has no top-level module to import: nothing shows it was tested"
+    ]
 
 
 def test_installed_tests_result_round_trips_and_needs_tests_that_ran() -> None:

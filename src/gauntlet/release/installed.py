@@ -147,6 +147,8 @@ def origin_problems(
 ) -> list[str]:
     """Why ``origins`` do not prove the installed package was tested ([] when they do)."""
     site = site_packages.resolve()
+    if not origins:
+        return ["the wheel has no top-level module to import: nothing shows it was tested"]
     problems = []
     for module, file in sorted(origins.items()):
         if file is None:

@@ -172,6 +172,9 @@ def import_without_mojo(
     names = list(modules) or list(read_wheel(env.wheel).top_level)
     if not env.ok:
         return _write(WithoutMojo(str(env.wheel), folders, (), (env.problem,)), out)
+    if not names:
+        problem = "the wheel has no top-level module to import"
+        return _write(WithoutMojo(str(env.wheel), folders, (), (problem,)), out)
     run_env = without_mojo_env(forbidden)
     imports = []
     with (

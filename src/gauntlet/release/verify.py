@@ -90,11 +90,11 @@ def read_wheel(path: Path) -> WheelInfo:
             meta = HeaderParser().parsestr(archive.read(info).decode("utf-8"))
             dist_info = info[: -len("METADATA")]
             listed = dist_info + "top_level.txt"
-            if listed in names:
-                top = archive.read(listed).decode("utf-8").split()
-            else:
-                heads = {n.split("/")[0] for n in names}
-                top = [m.group(1) for h in heads if (m := _MODULE_FILE.fullmatch(h))]
+            top = archive.read(listed).decode("utf-8").split() if listed in names else []
+            # what top_level.txt leaves out: an extension module added after the backend
+            # built the wheel (a Mojo extension at the top level), or no top_level.txt
+            heads = {n.split("/")[0] for n in names if ".dist-info/" not in n}
+            top += [m.group(1) for h in heads if (m := _MODULE_FILE.fullmatch(h))]
             libs = [
                 (n, hashlib.sha256(archive.read(n)).hexdigest())
                 for n in sorted(names)
