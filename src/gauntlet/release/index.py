@@ -64,7 +64,9 @@ class _Links(HTMLParser):
             self.hrefs.append(href)
 
 
-def _open(req: request.Request) -> tuple[bytes, str]:
+def open_url(req: request.Request) -> tuple[bytes, str]:
+    """The body and content type of an http(s) request; an index that cannot be reached
+    (no answer, a 5xx, another scheme) is an :class:`UnreachableError`; a 4xx is raised."""
     if req.type not in ("http", "https"):
         raise UnreachableError(f"could not reach {req.full_url}: not an http(s) URL")
     try:
@@ -85,7 +87,7 @@ def index_files(index_url: str, project: str) -> dict[str, str]:
     url = urljoin(index_url.rstrip("/") + "/", normalize(project) + "/")
     try:
         ask = request.Request(url, headers={"Accept": ACCEPT})  # noqa: S310 - http(s) only
-        body, kind = _open(ask)
+        body, kind = open_url(ask)
     except error.HTTPError as exc:
         if exc.code == 404:
             return {}
@@ -170,7 +172,7 @@ def upload(upload_url: str, path: Path, credential: Credential) -> None:
         headers={"Content-Type": kind, "Authorization": f"Basic {auth}", "User-Agent": "gauntlet"},
     )
     try:
-        _open(req)
+        open_url(req)
     except error.HTTPError as exc:
         detail = exc.read().decode("utf-8", "replace").strip().splitlines()
         raise RefusedError(

@@ -9,13 +9,13 @@ taken for the one that was verified and approved.  It lives at
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import GauntletError
+from gauntlet.results.stamp import file_sha256
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,15 +23,6 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 KINDS = ("sdist", "wheel", "mojo-package")
 UPLOADED = ("sdist", "wheel")  # what goes to a package index; the rest ship beside
-
-
-def file_sha256(path: Path) -> str:
-    """The hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.release import archive
 from gauntlet.release.build import build_into
-from gauntlet.release.manifest import file_sha256
+from gauntlet.results.stamp import file_sha256
 
 if TYPE_CHECKING:
     from pathlib import Path

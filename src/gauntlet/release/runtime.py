@@ -34,17 +34,16 @@ no other version.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 import sysconfig
 from pathlib import Path
 
 from gauntlet import runner
 from gauntlet.errors import GauntletError, ToolError
+from gauntlet.release.verify import find_tool
 
 RUNTIME_DISTRIBUTION = "mojo-compiler"  # installs site-packages/modular/lib
 RUNTIME_FOLDER = "modular/lib"
-RELEASE_EXTRA = "pip install 'gauntlet[release]'"
 
 
 def platform_tag() -> str:
@@ -52,14 +51,6 @@ def platform_tag() -> str:
     version = f"cp{sys.version_info.major}{sys.version_info.minor}"
     platform = sysconfig.get_platform().replace("-", "_").replace(".", "_")
     return f"{version}-{version}-{platform}"
-
-
-def tool(name: str, package: str) -> str:
-    """The path of the program ``name``; a missing one raises naming the pip install."""
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    if found is None:
-        raise ToolError(f"{name} not found: {RELEASE_EXTRA} (or pip install {package})")
-    return found
 
 
 def declared_runpath(extension_package: str) -> str:
@@ -70,7 +61,7 @@ def declared_runpath(extension_package: str) -> str:
 
 def set_runpath(library: Path, runpath: str) -> None:
     """Rewrite ``library``'s ``RUNPATH`` in place (with patchelf)."""
-    patchelf = tool("patchelf", "patchelf")
+    patchelf = find_tool("patchelf", "patchelf")
     done = runner.run([patchelf, "--set-rpath", runpath, str(library)], timeout=120)
     if not done.ok:
         raise ToolError(f"patchelf could not set the RUNPATH of {library}: {done.stderr[-800:]}")
@@ -83,8 +74,8 @@ def runtime_requirement(mojo_version: str) -> str:
 
 def repair(wheel: Path, out: Path, *, runtime_libs: Path | None, epoch: int) -> Path:
     """``auditwheel repair`` of ``wheel`` into ``out``: the repaired wheel's path."""
-    tool("patchelf", "patchelf")
-    auditwheel = tool("auditwheel", "auditwheel")
+    find_tool("patchelf", "patchelf")
+    auditwheel = find_tool("auditwheel", "auditwheel")
     env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
     path = os.pathsep.join(p for p in (str(runtime_libs or ""), env.get("LD_LIBRARY_PATH")) if p)
     if path:

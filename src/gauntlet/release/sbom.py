@@ -29,9 +29,9 @@ from packaging.utils import canonicalize_name
 
 import gauntlet
 from gauntlet.atomic import write_text_atomic
-from gauntlet.release.manifest import file_sha256
 from gauntlet.release.verify import SCHEMA_VERSION, read_wheel, step
 from gauntlet.results.jsonfile import convert, load_json
+from gauntlet.results.stamp import file_sha256
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -52,14 +52,15 @@ def step(echo: Echo, what: str) -> Iterator[None]:
         echo(f"{what}: {outcome} {time.monotonic() - started:.1f} s")
 
 
-def find_tool(name: str, install: str) -> str:
-    """The path of tool ``name`` (on PATH or beside this Python), or a ToolError."""
+RELEASE_EXTRA = "pip install 'mojo-gauntlet[release]'"  # every tool a release runs
+
+
+def find_tool(name: str, package: str) -> str:
+    """The path of program ``name`` (on PATH or beside this Python); a missing one is a
+    ToolError naming the pip install."""
     found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
     if found is None:
-        raise ToolError(
-            f"{name} is not installed, and release verification needs it: "
-            f"`pip install {install}` (or `pip install 'gauntlet[release]'`)"
-        )
+        raise ToolError(f"{name} not found: {RELEASE_EXTRA} (or pip install {package})")
     return found
 
 

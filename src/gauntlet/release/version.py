@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from gauntlet import runner
 from gauntlet.errors import ConfigError, GauntletError, ToolError
+from gauntlet.release.verify import RELEASE_EXTRA
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -54,7 +55,7 @@ def parse_version(text: str, where: str) -> str:
     try:
         from packaging.version import InvalidVersion, Version
     except ImportError:  # pragma: no cover - packaging comes with the release extra
-        raise ToolError("packaging is not installed: pip install 'gauntlet[release]'") from None
+        raise ToolError(f"packaging is not installed: {RELEASE_EXTRA}") from None
     try:
         return str(Version(text))
     except InvalidVersion:
