@@ -15,6 +15,7 @@ from gauntlet.adapters import doit_tasks
 from gauntlet.adapters.doit_tasks import (
     task_benchmark,
     task_build,
+    task_coverage,
     task_report,
     task_test,
     task_toolchain,
@@ -27,6 +28,7 @@ __all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
     "task_build",
+    "task_coverage",
     "task_release",
     "task_report",
     "task_test",

@@ -68,6 +68,15 @@ class BuildDir:
         """The run record of one benchmark file, Mojo or Python."""
         return self.bench_results / f"{slug(source)}.json"
 
+    @property
+    def mojo_coverage(self) -> Path:
+        """Mojo line coverage: ``coverage.json`` (coverage.py's format) and ``coverage.xml``."""
+        return self.results / "coverage"
+
+    def coverage_trace(self, source: str) -> Path:
+        """What one test program compiled and ran under the tracer (``doit coverage``)."""
+        return self.mojo_coverage / "traces" / f"{slug(source)}.json"
+
     # -- builds -----------------------------------------------------------------------
     @property
     def builds(self) -> Path:

@@ -58,6 +58,7 @@ class GateSettings:
     coverage_line: float = 90.0
     coverage_branch: float = 80.0
     new_code_coverage: float = 90.0
+    mojo_coverage_line: float = 90.0
     base: str = "origin/main"
     bandit_severity: Severity = Severity.MEDIUM
     allow_not_audited: bool = False
@@ -113,6 +114,7 @@ GATES = Table(
         Key("coverage-line", _PERCENT, "Least line coverage of the Python tests, in percent."),
         Key("coverage-branch", _PERCENT, "Least branch coverage, in percent."),
         Key("new-code-coverage", _PERCENT, "Least coverage of lines changed since 'base'."),
+        Key("mojo-coverage-line", _PERCENT, "Least line coverage of the Mojo code, in percent."),
         Key("base", text(), "The git revision new code is measured against."),
         Key("bandit-severity", _severity(), "Least bandit severity that fails the security gate."),
         Key("allow-not-audited", flag(), "Pass the audit gate when pip-audit could not run."),

@@ -18,6 +18,7 @@ from typing import Any
 
 from gauntlet.config.alerts import ALERTS
 from gauntlet.config.bench import BENCH
+from gauntlet.config.coverage import COVERAGE
 from gauntlet.config.gates import GATES, WAIVER
 from gauntlet.config.history import CACHE, HISTORY
 from gauntlet.config.release import ENV_NAME, ENVIRONMENT, RELEASE_TABLE
@@ -84,6 +85,7 @@ def _sections() -> dict[str, Any]:
         "history": table_schema(HISTORY),
         "cache": table_schema(CACHE),
         "release": _release(),
+        "coverage": table_schema(COVERAGE),
     }
 
 

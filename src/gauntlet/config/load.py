@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.config.alerts import parse_alerts
 from gauntlet.config.bench import parse_bench
+from gauntlet.config.coverage import parse_coverage
 from gauntlet.config.gates import GateSettings, parse_gates, parse_waivers
 from gauntlet.config.history import parse_cache, parse_history
 from gauntlet.config.model import DEFAULT_MOJO_VERSION, DEFAULT_TIMEOUT_S, Config, Extension
@@ -50,6 +51,7 @@ _SETTINGS: dict[str, Callable[[dict[str, Any], Fail], object]] = {
     "alerts": parse_alerts,
     "history": parse_history,
     "cache": parse_cache,
+    "coverage": parse_coverage,
 }
 
 

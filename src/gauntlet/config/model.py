@@ -10,6 +10,7 @@ from typing import Any
 
 from gauntlet.config.alerts import AlertSettings
 from gauntlet.config.bench import BenchSettings
+from gauntlet.config.coverage import CoverageSettings
 from gauntlet.config.gates import GateSettings
 from gauntlet.config.history import CacheSettings, HistorySettings
 from gauntlet.config.release import ReleaseSettings
@@ -61,6 +62,7 @@ class Config:
     history: HistorySettings = field(default_factory=HistorySettings)
     cache: CacheSettings | None = None  # None: no [tool.gauntlet.cache] table
     release: ReleaseSettings | None = None  # None: no [tool.gauntlet.release] table
+    coverage: CoverageSettings = field(default_factory=CoverageSettings)
     raw: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property

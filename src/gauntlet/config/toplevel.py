@@ -112,6 +112,7 @@ SECTIONS = {
     "history": "Where the run history is kept.",
     "cache": "The shared cache of built artifacts and test results.",
     "release": "What a release builds and verifies, and where it is published.",
+    "coverage": "Mojo line coverage: what is measured, and whether `nox -s ci` measures it.",
 }
 
 EXTENSION = Table(

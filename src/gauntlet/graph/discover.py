@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 NOT_LIBRARIES = frozenset({"tests", "test", "examples", "example", "benchmarks", "bench"})
 
 
-def _under(path: str, places: Iterable[str]) -> bool:
+def under(path: str, places: Iterable[str]) -> bool:
+    """Whether ``path`` is one of ``places`` (paths or patterns) or in a folder among them."""
     for place in places:
         if place in (".", path) or path.startswith(place + "/"):
             return True
@@ -35,7 +36,7 @@ def _under(path: str, places: Iterable[str]) -> bool:
 def is_program(path: str, prefix: str, places: Iterable[str]) -> bool:
     """Whether ``path`` is a ``prefix*`` Mojo file (``test_``, ``bench_``) under ``places``."""
     name = path.rpartition("/")[2]  # a root-relative POSIX path (no Path: every file, every run)
-    return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and _under(path, places)
+    return name.startswith(prefix) and name.endswith(MOJO_SUFFIXES) and under(path, places)
 
 
 def declared_benchmarks(config: Config) -> tuple[str, ...]:
@@ -65,7 +66,7 @@ def library_packages(files: Mapping[str, SourceFile], config: Config) -> tuple[s
             rest = path[len(prefix) :] if path.startswith(prefix) else None
             if rest is not None and rest.count("/") == 1 and rest.endswith(INIT_FILES):
                 name = rest.split("/")[0]
-                if name not in NOT_LIBRARIES and not _under(prefix + name, places):
+                if name not in NOT_LIBRARIES and not under(prefix + name, places):
                     found.append(prefix + name)
     return tuple(sorted(set(found)))
 

@@ -48,6 +48,8 @@ from gauntlet.run.mojocaps import Capabilities
 from gauntlet.run.mojocmd import compile_command, compile_slot
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from gauntlet.config.history import CacheSettings
     from gauntlet.config.load import Config
     from gauntlet.graph.plan import Step
@@ -207,19 +209,26 @@ class Job:
             shared.store(f"program:{folder}", key, {"program": (binary, True)})
         return binary, None, done.duration_s
 
-    def run(self, binary: Path, env: dict[str, str] | None = None) -> runner.Completed:
-        """Run a compiled program with the timeout, in the root or (test-cwd "file") its folder."""
+    def run(
+        self, binary: Path, env: dict[str, str] | None = None, prefix: Sequence[str] = ()
+    ) -> runner.Completed:
+        """Run a compiled program with the timeout, in the root or (test-cwd "file") its folder.
+
+        ``prefix``: a command that runs the program (a tracer), before its path.
+        """
         cwd = str(Path(self.root, self.source).parent) if self.test_cwd == "file" else self.root
         return runner.run(
-            [str(binary)], cwd=cwd, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
+            [*prefix, str(binary)], cwd=cwd, env=env, timeout=self.timeout, keep=runner.KEEP_BYTES
         )
 
-    def run_driver(self, binary: Path, driver: Driver) -> list[DriverRun]:
+    def run_driver(
+        self, binary: Path, driver: Driver, prefix: Sequence[str] = ()
+    ) -> list[DriverRun]:
         """Run a driver program, starting it again after each test that crashes it."""
         runs: list[DriverRun] = []
         first: int | None = 0
         while first is not None and first < len(driver.calls):
-            done = self.run(binary, {**os.environ, SKIP_VARIABLE: str(first)})
+            done = self.run(binary, {**os.environ, SKIP_VARIABLE: str(first)}, prefix)
             where = str(_driver_file(binary))
             out, err = (text.replace(where, self.source) for text in (done.stdout, done.stderr))
             runs.append(
