@@ -99,11 +99,18 @@ def trace_job(job: Job, output: str, target_cpu: str, tracer: Tracer) -> Job:
 
 
 def project_path(name: str, root: Path, build: Path) -> str | None:
-    """A file name from debug information as a root-relative path; None outside the project."""
+    """A file name from debug information as a root-relative path; None outside the project.
+
+    A relative name is relative to the folder its compiler ran in: the project
+    root for the project's files, a folder elsewhere for the standard
+    library's (``Mojo/stdlib/std/...``), so it must also exist under the root.
+    """
     path = name if name.startswith("/") else posixpath.join(root.as_posix(), name)
     path = posixpath.normpath(path)
     top, out = root.as_posix().rstrip("/") + "/", build.as_posix().rstrip("/") + "/"
     if not path.startswith(top) or path.startswith(out):
+        return None
+    if not name.startswith("/") and not Path(path).is_file():
         return None
     return path[len(top) :]
 

@@ -35,7 +35,8 @@ def print_coverage(report: MojoCoverage, console: Console, threshold: float | No
     total = report.percent
     style = "" if threshold is None or total is None else ("green" if total >= threshold else "red")
     shown = f"[{style}]{_percent(total)}[/]" if style else _percent(total)
-    table.add_row("TOTAL", str(report.statements), str(report.statements - report.covered), shown, "")
+    missed = str(report.statements - report.covered)
+    table.add_row("TOTAL", str(report.statements), missed, shown, "")
     console.print(table)
     console.print(f"{len(report.traced)} test programs traced")
     for test, why in report.untraced:
