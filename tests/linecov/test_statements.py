@@ -332,7 +332,9 @@ def check_consistent(lines: SourceLines) -> None:
 
 def test_never_raises_on_mangled_real_files() -> None:
     rng = random.Random(20261202)  # noqa: S311  # a fixed seed for repeatable mangling
-    sources = sorted((REPO / "sample").rglob("*.mojo"))
+    sources = sorted(
+        p for p in (REPO / "sample").rglob("*.mojo") if p.is_file() and ".gauntlet" not in p.parts
+    )
     assert sources
     texts = [path.read_text(encoding="utf-8") for path in sources]
     texts += [MULTILINE, DOCSTRINGS, NESTED, TRAITS, OLD_STYLE, NEW_STYLE, BLOCKS]

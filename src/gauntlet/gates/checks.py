@@ -1,5 +1,6 @@
-"""The built-in gates over results and findings: tests, coverage, new code, lint, types,
-security.  The gates over measurements are in :mod:`gauntlet.gates.measured`.
+"""The built-in gates over findings: lint, types, security.  The gates over what the
+tests show are in :mod:`gauntlet.gates.testing`, the gates over measurements in
+:mod:`gauntlet.gates.measured`.
 """
 
 from __future__ import annotations
@@ -7,146 +8,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gauntlet.gates.inputs import Missing, NotRun
-from gauntlet.gates.registry import GateResult, GateStatus, findings_result, no_data, register
+from gauntlet.gates.registry import (
+    GateResult,
+    GateStatus,
+    findings_result,
+    no_data,
+    no_results,
+    register,
+)
 
 if TYPE_CHECKING:
     from gauntlet.config.gates import GateSettings
     from gauntlet.gates.inputs import Inputs
     from gauntlet.results.findings import Finding
-
-
-def _not_run(gate: str, what: str, threshold: str) -> GateResult:
-    return GateResult(
-        gate,
-        GateStatus.NO_DATA,
-        "no data",
-        threshold,
-        f"no {what} results; run the pipeline (`nox -s ci`) before the gates",
-    )
-
-
-@register("tests", "0 failed or erroring tests, Python and Mojo")
-def tests_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Every test run on disk passed; missing interpreters fail on CI unless configured."""
-    threshold = "0 failures, 0 errors"
-    runs = [*inputs.python_tests, *([inputs.mojo_tests] if inputs.mojo_tests else [])]
-    if not runs:
-        return _not_run("tests", "test", threshold)
-    absent = [r for r in runs if isinstance(r, Missing)]
-    done = [r for r in runs if not isinstance(r, Missing)]
-    total = sum(r.total for r in done)
-    bad = [p for r in done for p in r.problems]
-    failed = sum(r.failed for r in done)
-    errors = sum(r.errors for r in done)
-    measured = f"{total} tests, {failed} failed, {errors} errors"
-    if inputs.unaffected:  # left out by an affected run: passed at the test map's run
-        measured += "; " + "; ".join(u.text for u in inputs.unaffected)
-    look = ", ".join(r.source for r in done if r.problems) or (done[0].source if done else "")
-    strict = settings.missing_interpreters == "fail" or (
-        settings.missing_interpreters == "fail-on-ci" and inputs.on_ci
-    )
-    missing = ", ".join(inputs.missing_pythons)
-    if failed or errors:
-        first = bad[0] if bad else None
-        where = (
-            f"{first.file}:{first.line}" if first and first.line else (first.file if first else "")
-        )
-        message = f"{first.name} ({where}): {first.message}" if first else "suite errors"
-        if absent:
-            message += f"; and {absent[0].message}"
-        return GateResult("tests", GateStatus.FAILED, measured, threshold, message, look)
-    if absent:
-        return no_data("tests", absent[0], threshold)
-    if inputs.missing_pythons and strict:
-        return GateResult(
-            "tests",
-            GateStatus.FAILED,
-            measured,
-            threshold,
-            f"Python {missing} not found; install them or set "
-            '[tool.gauntlet.gates] missing-interpreters = "skip"',
-        )
-    if inputs.missing_pythons:
-        return GateResult(
-            "tests",
-            GateStatus.WARNED,
-            measured,
-            threshold,
-            f"skipped: Python {missing} not found on this machine",
-            look,
-        )
-    return GateResult("tests", GateStatus.PASSED, measured, threshold, look=look)
-
-
-@register("coverage", "line and branch coverage of the Python tests")
-def coverage_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Total line coverage and branch coverage at or above the thresholds."""
-    threshold = f"line ≥ {settings.coverage_line:g}%, branch ≥ {settings.coverage_branch:g}%"
-    cov = inputs.coverage
-    if cov is None:
-        return _not_run("coverage", "coverage", threshold)
-    if isinstance(cov, Missing):
-        return no_data("coverage", cov, threshold)
-    branch = cov.branch_percent
-    measured = f"line {cov.line_percent:.1f}%" + (
-        f", branch {branch:.1f}%" if branch is not None else ", no branch data"
-    )
-    problems = []
-    if cov.line_percent < settings.coverage_line:
-        problems.append(f"line coverage {cov.line_percent:.1f}% < {settings.coverage_line:g}%")
-    if branch is None and settings.coverage_branch > 0:
-        problems.append("no branch data; run coverage with --cov-branch (branch = true)")
-    elif branch is not None and branch < settings.coverage_branch:
-        problems.append(f"branch coverage {branch:.1f}% < {settings.coverage_branch:g}%")
-    if inputs.unaffected:  # a partial measurement is never judged, above or below
-        left = sum(u.unaffected for u in inputs.unaffected)
-        return GateResult(
-            "coverage",
-            GateStatus.WARNED,
-            f"partial run: {measured}",
-            threshold,
-            f"not judged: an affected run left {left} tests out; a full run measures coverage",
-            cov.source,
-        )
-    status = GateStatus.FAILED if problems else GateStatus.PASSED
-    return GateResult("coverage", status, measured, threshold, "; ".join(problems), cov.source)
-
-
-@register("new-code", "coverage of lines changed since the base revision")
-def new_code_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
-    """Like diff-cover: of the changed statements, the share that ran."""
-    from gauntlet.results.coverage import new_code_coverage
-
-    threshold = f"≥ {settings.new_code_coverage:g}% of changed lines"
-    cov = inputs.coverage
-    if cov is None:
-        return _not_run("new-code", "coverage", threshold)
-    if isinstance(cov, Missing):
-        return no_data("new-code", cov, threshold)
-    if inputs.changed is None:
-        return GateResult(
-            "new-code",
-            GateStatus.WARNED,
-            "no base revision",
-            threshold,
-            f"base revision {inputs.base!r} not found; fetch it or set GAUNTLET_BASE",
-        )
-    new = new_code_coverage(cov, inputs.changed)
-    if new.percent is None:
-        return GateResult("new-code", GateStatus.PASSED, "no changed statements", threshold)
-    measured = f"{new.percent:.1f}% of {new.statements} changed lines"
-    if new.percent >= settings.new_code_coverage:
-        return GateResult("new-code", GateStatus.PASSED, measured, threshold, look=cov.source)
-    shown = ", ".join(f"{f}:{n}" for f, n in new.uncovered[:5])
-    more = f" (and {len(new.uncovered) - 5} more)" if len(new.uncovered) > 5 else ""
-    return GateResult(
-        "new-code",
-        GateStatus.FAILED,
-        measured,
-        threshold,
-        f"changed lines not run by any test: {shown}{more}",
-        cov.source,
-    )
 
 
 def _gather(
@@ -182,7 +56,7 @@ def lint_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     """Every linter ran and found nothing."""
     found = _gather(inputs.lint)
     if found is None:
-        return _not_run("lint", "lint", "0 findings")
+        return no_results("lint", "lint", "0 findings")
     if isinstance(found, Missing):
         return no_data("lint", found, "0 findings")
     result = findings_result("lint", found, "0 findings", "lint/", "findings")
@@ -197,7 +71,7 @@ def lint_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
 def types_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     """mypy ran and reported no error."""
     if inputs.types is None:
-        return _not_run("types", "mypy", "0 errors")
+        return no_results("types", "mypy", "0 errors")
     if isinstance(inputs.types, Missing):
         return no_data("types", inputs.types, "0 errors")
     return findings_result("types", inputs.types, "0 errors", "types/mypy.json", "errors")
@@ -209,7 +83,7 @@ def security_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
     level = settings.bandit_severity
     threshold = f"0 bandit ≥ {level.value}, 0 vulnerabilities, 0 secrets"
     if inputs.bandit is None and inputs.audit is None and inputs.secrets is None:
-        return _not_run("security", "security", threshold)
+        return no_results("security", "security", threshold)
     for part in (inputs.bandit, inputs.secrets, inputs.audit):
         if isinstance(part, Missing):
             return no_data("security", part, threshold)

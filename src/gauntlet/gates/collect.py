@@ -27,7 +27,7 @@ from gauntlet.gates.inputs import (
 from gauntlet.graph.discover import declared_benchmarks
 from gauntlet.layout import Layout
 from gauntlet.results.audit import read_pip_audit
-from gauntlet.results.coverage import DIFF_OPTIONS, parse_diff, read_coverage
+from gauntlet.results.coverage import DIFF_OPTIONS, Coverage, parse_diff, read_coverage
 from gauntlet.results.findings import read_bandit, read_mypy, read_secrets
 from gauntlet.results.junitread import TestRun, read_junit
 from gauntlet.results.pipeline import read_pipeline
@@ -110,6 +110,24 @@ def _bench(config: Config, layout: Layout, mojo_output: str) -> BenchData | Miss
     )
 
 
+COVERAGE_VARIABLE = "GAUNTLET_COVERAGE"  # "1": this pipeline measures Mojo coverage
+
+
+def coverage_expected(config: Config, env: Mapping[str, str]) -> bool:
+    """Whether this pipeline measures Mojo coverage (configured, or asked for this run)."""
+    return config.coverage.ci or env.get(COVERAGE_VARIABLE, "") == "1"
+
+
+def _mojo_coverage(
+    config: Config, layout: Layout, env: Mapping[str, str]
+) -> Coverage | Missing | None:
+    """The Mojo coverage report; None when nobody measured it and nobody asked to."""
+    path = layout.build.mojo_coverage / "coverage.json"
+    if not path.exists() and not coverage_expected(config, env):
+        return None
+    return load("doit (Mojo coverage)", path, "the output of `doit coverage`", read_coverage)
+
+
 def collect(
     config: Config,
     pythons: Sequence[str],
@@ -153,6 +171,7 @@ def collect(
             "the output of `nox -s tests`",
             read_coverage,
         ),
+        mojo_coverage=_mojo_coverage(config, layout, env),
         changed=changed_lines(config.pyproject.parent, base),
         base=base,
         lint=load_lint(repo.lint, repo.log("lint")),

@@ -129,6 +129,7 @@ class Inputs:
     missing_pythons: tuple[str, ...] = ()
     mojo_tests: TestRun | Missing | None = None  # None: the project has no Mojo tests
     coverage: Coverage | Missing | None = None
+    mojo_coverage: Coverage | Missing | None = None  # None: Mojo coverage is not measured
     changed: Mapping[str, frozenset[int]] | None = None  # None: no base revision
     base: str = ""
     lint: tuple[Findings | Missing | NotRun, ...] = ()

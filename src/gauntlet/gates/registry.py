@@ -136,3 +136,14 @@ def findings_result(
 def no_data(gate: str, missing: Missing, threshold: str) -> GateResult:
     """The result of a gate whose input is missing or unreadable (named in the message)."""
     return GateResult(gate, GateStatus.NO_DATA, "no data", threshold, missing.message)
+
+
+def no_results(gate: str, what: str, threshold: str) -> GateResult:
+    """The result of a gate whose tool has not run at all: no data, and what to run."""
+    return GateResult(
+        gate,
+        GateStatus.NO_DATA,
+        "no data",
+        threshold,
+        f"no {what} results; run the pipeline (`nox -s ci`) before the gates",
+    )

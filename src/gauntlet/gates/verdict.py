@@ -13,8 +13,13 @@ from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
-import gauntlet.gates.checks as _builtin  # registers the built-in gates, in this order
-import gauntlet.gates.measured as _measured
+# The built-in gates register as their modules load, in the order reports list them.
+import gauntlet.gates.testing as _testing  # isort: split
+
+import gauntlet.gates.checks as _builtin  # isort: split
+
+import gauntlet.gates.measured as _measured  # isort: split
+
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ConfigError, ExitCode
 from gauntlet.gates.registry import GATES, GateResult, GateStatus
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 assert _builtin  # noqa: S101
+assert _testing  # noqa: S101
 assert _measured  # noqa: S101
 
 
