@@ -152,7 +152,7 @@ def test_history_import_and_info(repo: Path, capsys: pytest.CaptureFixture[str])
     assert "imported" in capsys.readouterr().out
     assert main(["history", "info"]) == 0
     out = capsys.readouterr().out
-    assert "schema version 4" in out
+    assert "schema version 5" in out
     assert "runs          5" in out
     assert main(["health", "--json", "--runs", "1"]) == 0
     (run,) = json.loads(capsys.readouterr().out)["runs"]

@@ -240,7 +240,7 @@ def test_an_old_history_gains_the_release_events_table(history_url: str) -> None
     migrate(db, upto=3)
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == 4
+    assert store.schema_version() == 5
     assert store.add_release_event(_publish(0))
     assert store.counts()["release_events"] == 1
     store.close()

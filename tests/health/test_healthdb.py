@@ -111,7 +111,7 @@ def test_sqlite_urls_and_a_new_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "h.sqlite3"
     store = open_store(f"sqlite:///{path}")  # sqlite:////abs: an absolute path
     assert store.name == str(path)
-    assert store.schema_version() == 4
+    assert store.schema_version() == 5
     store.close()
     assert path.is_file()
 

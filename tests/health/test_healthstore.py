@@ -219,7 +219,7 @@ def test_an_older_schema_is_migrated(history_url: str) -> None:
     assert stored_version(db) == 1
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == CURRENT == 4
+    assert store.schema_version() == CURRENT == 5
     add_run(store, T0 + 10)  # writes task dependencies: a table version 2 added
     health = store.health()
     store.close()
@@ -237,7 +237,7 @@ def test_a_newer_schema_is_refused_and_left_alone(history_url: str) -> None:
         tx.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
     db.close()
     before = Path(history_url).read_bytes() if "://" not in history_url else b""
-    with pytest.raises(HistoryError, match=r"schema version 99.*up to 4; upgrade gauntlet"):
+    with pytest.raises(HistoryError, match=r"schema version 99.*up to 5; upgrade gauntlet"):
         open_store(history_url)
     if before:
         assert Path(history_url).read_bytes() == before
@@ -292,7 +292,7 @@ def test_version_2_runs_gain_a_process_start_and_are_judged_by_pid(history_url: 
             )
     db.close()
     store = open_store(history_url)
-    assert store.schema_version() == 4
+    assert store.schema_version() == 5
     assert store.reap_interrupted() == ["gone"]
     rows = store.db.query("SELECT run_id, proc_start FROM runs ORDER BY run_id")
     store.close()

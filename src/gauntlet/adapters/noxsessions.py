@@ -51,6 +51,7 @@ from gauntlet.adapters.noxsteps import (
     run_mojo_graph,
     run_pytest,
 )
+from gauntlet.gates.environ import COVERAGE_VARIABLE
 from gauntlet.layout import Layout
 from gauntlet.results import pipeline
 from gauntlet.results.pipeline import STAGES
@@ -67,12 +68,20 @@ def tests(session: nox.Session) -> None:
 
 @nox.session(venv_backend=VENV_BACKEND)
 def mojo(session: nox.Session) -> None:
-    """Provision Mojo and run the doit graph on the project's Mojo code."""
+    """Provision Mojo and run the doit graph on the project's Mojo code.
+
+    Then Mojo line coverage (``doit coverage``) when ``[tool.gauntlet.coverage] ci``
+    is true or ``GAUNTLET_COVERAGE=1`` (``nox -s ci -- coverage`` sets it).
+    """
     config = project_config()
     install_project(session, config, tools=PYTEST_TOOLS)
     comparison_file(config).unlink(missing_ok=True)  # never let the gate read an old one
-    run_mojo_graph(session, config)
-    compare_benchmarks(session, config)
+    try:
+        run_mojo_graph(session, config)
+    finally:
+        compare_benchmarks(session, config)
+    if config.coverage.ci or os.environ.get(COVERAGE_VARIABLE) == "1":
+        run_mojo_graph(session, config, "coverage")
 
 
 @nox.session(venv_backend=VENV_BACKEND)
@@ -157,6 +166,11 @@ def ci(session: nox.Session) -> None:
                   for p in results.glob(pattern)):  # fmt: skip
         stale.unlink()
     results_folder(config, "logs")
+    coverage = Layout.of(config).build.mojo_coverage
+    for stale in (coverage / "coverage.json", coverage / "coverage.xml"):
+        stale.unlink(missing_ok=True)  # the gate reads only what this run measures
+    if "coverage" in session.posargs:
+        os.environ[COVERAGE_VARIABLE] = "1"  # the mojo stage traces, the gate expects a report
     pipeline.start(results, time.time(), STAGES)
     from gauntlet.health import (
         record as healthrecord,  # the run history (stdlib only, imported when used)
@@ -187,7 +201,9 @@ def ci(session: nox.Session) -> None:
             for r in runs
             if not r.reused
         ]
-        healthrecord.record_ci_end(recording, results, rows, not failed and gates_ok)
+        healthrecord.record_ci_end(
+            recording, results, rows, not failed and gates_ok, coverage / "coverage.json"
+        )
         if not _nox(session, "health"):  # shows and announces the run; never fails it
             session.warn("the health report and alerts could not be made; see the output above")
     problems = [f"stage failed: {s}" for s in failed]

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from gauntlet import runner
 from gauntlet.errors import ToolError
+from gauntlet.gates.environ import coverage_expected
 from gauntlet.gates.inputs import (
     BenchData,
     Inputs,
@@ -108,14 +109,6 @@ def _bench(config: Config, layout: Layout, mojo_output: str) -> BenchData | Miss
         f"the project declares benchmarks ({declared[0]}{more}) but they wrote no results "
         f"({folder} is missing); run `doit benchmark` or `nox -s bench`",
     )
-
-
-COVERAGE_VARIABLE = "GAUNTLET_COVERAGE"  # "1": this pipeline measures Mojo coverage
-
-
-def coverage_expected(config: Config, env: Mapping[str, str]) -> bool:
-    """Whether this pipeline measures Mojo coverage (configured, or asked for this run)."""
-    return config.coverage.ci or env.get(COVERAGE_VARIABLE, "") == "1"
 
 
 def _mojo_coverage(

@@ -5,7 +5,9 @@
   declared Python can relax it without editing the project);
 * ``GAUNTLET_ALLOW_NOT_RUN=tool,tool`` adds to ``allow-not-run``;
 * ``GAUNTLET_TIME_OVER_BUDGET=fail|warn`` replaces ``time-over-budget`` (a CI
-  machine shared with other work, whose wall-clock figures say little).
+  machine shared with other work, whose wall-clock figures say little);
+* ``GAUNTLET_COVERAGE=1``: this pipeline measures Mojo coverage (``nox -s ci --
+  coverage`` sets it), so the mojo-coverage gate expects its report.
 """
 
 from __future__ import annotations
@@ -20,6 +22,14 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from gauntlet.config.load import Config
+
+
+COVERAGE_VARIABLE = "GAUNTLET_COVERAGE"
+
+
+def coverage_expected(config: Config, environ: Mapping[str, str]) -> bool:
+    """Whether this pipeline measures Mojo coverage (configured, or asked for this run)."""
+    return config.coverage.ci or environ.get(COVERAGE_VARIABLE, "") == "1"
 
 
 def gate_settings(config: Config, environ: Mapping[str, str]) -> GateSettings:

@@ -183,6 +183,36 @@ def record_results(record: dict[str, Any], offset: float = 0.0) -> tuple[RunResu
     return RunResults(tasks=tasks, cases=tuple(cases), benchmarks=tuple(benches)), problems
 
 
+MOJO_COVERAGE = "coverage"  # the folder of `doit coverage`'s report (Layout: mojo_coverage)
+
+
+def mojo_line_percent(path: Path) -> float | None:
+    """The total of a Mojo coverage report (None: it measured no statements)."""
+    report = read_coverage(path)
+    return report.line_percent if report.statements else None
+
+
+def _coverages(
+    folder: Path, problems: list[str]
+) -> tuple[tuple[float, float | None] | None, float | None]:
+    """The Python coverage (line %, branch %) and Mojo line coverage below ``folder``."""
+    python: tuple[float, float | None] | None = None
+    mojo: float | None = None
+    reports = sorted(folder.rglob("coverage.json"))
+    try:
+        for path in [p for p in reports if p.parent.name != MOJO_COVERAGE][:1]:
+            report = read_coverage(path)
+            python = (report.line_percent, report.branch_percent)
+    except ResultError as exc:
+        problems.append(str(exc))
+    try:
+        for path in [p for p in reports if p.parent.name == MOJO_COVERAGE][:1]:
+            mojo = mojo_line_percent(path)
+    except ResultError as exc:
+        problems.append(str(exc))
+    return python, mojo
+
+
 def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list[str], bool | None]:
     """Everything recorded from a results folder: (results, problems, verdict passed or None).
 
@@ -195,7 +225,6 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
     """
     cases: list[CaseRow] = []
     problems: list[str] = []
-    coverage: tuple[float, float | None] | None = None
     benches: list[BenchRow] = []
     gates: list[GateRow] = []
     waivers: list[WaiverRow] = []
@@ -216,12 +245,7 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
             attempt(path, lambda p: cases.extend(mojo_cases(p)))
         for path in [] if mojo_files else sorted(folder.rglob("junit-mojo.xml")):
             attempt(path, lambda p: cases.extend(junit_cases(p)))
-    for path in sorted(folder.rglob("coverage.json"))[:1]:
-        try:
-            report = read_coverage(path)
-            coverage = (report.line_percent, report.branch_percent)
-        except ResultError as exc:
-            problems.append(str(exc))
+    coverage, mojo_coverage = _coverages(folder, problems)
     slower = folder_regressions(folder) if mojo else frozenset()
     for path in sorted(folder.rglob("bench/*.json")) if mojo else []:
         if not path.name.endswith(".samples.json"):
@@ -234,6 +258,7 @@ def folder_results(folder: Path, *, mojo: bool = True) -> tuple[RunResults, list
     results = RunResults(
         cases=tuple(cases),
         coverage=coverage,
+        mojo_coverage=mojo_coverage,
         benchmarks=tuple(benches),
         gates=tuple(gates),
         waivers=tuple(waivers),

@@ -9,12 +9,13 @@ be read is recorded as "no data", never as passed.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gauntlet.errors import ConfigError
 from gauntlet.health.files import doit_tasks, folder_results
 from gauntlet.health.model import Outcome
-from gauntlet.health.rows import RunResults, TaskRow
+from gauntlet.health.rows import TaskRow
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -85,10 +86,9 @@ def import_folder(store: Store, folder: Path, info: RunInfo) -> Imported:
         pipeline = _read_json(path, "pipeline record", problems)
         if pipeline is not None and "started_at" in pipeline:
             started = float(pipeline["started_at"])
-    full = RunResults(
-        tasks, results.cases, results.coverage, results.benchmarks, results.gates, results.waivers
-    )
-    evidence = (tasks, results.cases, results.coverage, results.benchmarks, results.gates)
+    full = replace(results, tasks=tasks)
+    evidence = (tasks, results.cases, results.coverage, results.mojo_coverage,
+                results.benchmarks, results.gates)  # fmt: skip
     if passed is None and not any(part for part in evidence):
         outcome = Outcome.NO_DATA
         problems.append(_unread(folder, files))

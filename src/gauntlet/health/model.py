@@ -179,6 +179,7 @@ class Health:
     notes: tuple[str, ...] = field(default=())  # e.g. "3 runs were interrupted"
     # DORA's four keys from the release events (None: the history has none)
     delivery: Delivery | None = None
+    mojo_coverage: tuple[CoveragePoint, ...] = ()  # Mojo line coverage (branch_percent None)
 
     @property
     def last_run(self) -> RunSummary | None:

@@ -184,12 +184,12 @@ def _flaky_broken(
     return tuple(flaky), tuple(broken)
 
 
-def _coverage(db: Database, since: float) -> tuple[CoveragePoint, ...]:
+def _coverage(db: Database, since: float, language: str = "python") -> tuple[CoveragePoint, ...]:
     rows = db.query(
         "SELECT x.run_id, r.commit_sha, r.started, x.line_percent, x.branch_percent "
-        "FROM coverage x JOIN runs r ON r.run_id = x.run_id WHERE r.started >= ? "
-        "ORDER BY r.started",
-        (since,),
+        "FROM coverage x JOIN runs r ON r.run_id = x.run_id "
+        "WHERE r.started >= ? AND x.language = ? ORDER BY r.started",
+        (since, language),
     )
     return tuple(CoveragePoint(r[0], r[1], _when(r[2]), r[3], r[4]) for r in rows)
 
@@ -267,6 +267,7 @@ def compute_health(db: Database, last_runs: int | None, days: float | None, now:
         slowest_tests=_slowest(db, since, totals),
         critical_path=_critical(db, runs, tasks),
         coverage=_coverage(db, since) if window else (),
+        mojo_coverage=_coverage(db, since, "mojo") if window else (),
         benchmarks=_benchmarks(db, since) if window else (),
         flaky=flaky,
         broken=broken,

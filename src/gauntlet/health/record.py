@@ -21,15 +21,21 @@ from __future__ import annotations
 import os
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from gauntlet import runner
 from gauntlet.config.history import HISTORY_SWITCH, history_on
 from gauntlet.delivery.dora import DEFAULT_HOTFIX_DAYS, DEFAULT_PRODUCTION
-from gauntlet.errors import GauntletError
+from gauntlet.errors import GauntletError, ResultError
 from gauntlet.health.calc import STAGE_PREFIX
 from gauntlet.health.dbapi import is_postgres, sqlite_path
-from gauntlet.health.files import folder_regressions, folder_results, record_results
+from gauntlet.health.files import (
+    folder_regressions,
+    folder_results,
+    mojo_line_percent,
+    record_results,
+)
 from gauntlet.health.model import Outcome
 from gauntlet.health.rows import RunInfo, RunResults, TaskRow
 from gauntlet.health.store import Store, open_store
@@ -268,12 +274,25 @@ def stage_row(name: str, started: float, run_started: float, seconds: float, ok:
     return TaskRow(f"{STAGE_PREFIX}{name}", status, seconds, started - run_started)
 
 
-def record_ci_end(recording: Recording, results_dir: Path, stages: list[TaskRow], ok: bool) -> None:
+def record_ci_end(
+    recording: Recording,
+    results_dir: Path,
+    stages: list[TaskRow],
+    ok: bool,
+    mojo_coverage: Path | None = None,
+) -> None:
     """Record the stages, Python tests, coverage and gates of a ci run; finish it.
 
     Its doit run recorded the benchmark results; the comparison flags their regressions.
+    ``mojo_coverage``: the Mojo coverage report this run wrote, when it is not under
+    ``results_dir`` (a Mojo project in a folder of the repository).
     """
     results, problems, _ = folder_results(results_dir, mojo=False)
+    if results.mojo_coverage is None and mojo_coverage is not None and mojo_coverage.is_file():
+        try:
+            results = replace(results, mojo_coverage=mojo_line_percent(mojo_coverage))
+        except ResultError as exc:
+            problems.append(str(exc))
     recording.add(RunResults(tasks=tuple(stages)), [])
     recording.add(results, problems)
     recording.mark_regressions(folder_regressions(results_dir))

@@ -82,6 +82,7 @@ class RunResults:
     tasks: tuple[TaskRow, ...] = ()
     cases: tuple[CaseRow, ...] = ()
     coverage: tuple[float, float | None] | None = None  # (line %, branch %)
+    mojo_coverage: float | None = None  # Mojo line coverage (doit coverage), in percent
     benchmarks: tuple[BenchRow, ...] = ()
     gates: tuple[GateRow, ...] = ()
     waivers: tuple[WaiverRow, ...] = ()
@@ -148,6 +149,12 @@ def insert_results(tx: Writer, run_id: str, results: RunResults) -> None:
         tx.execute(
             "INSERT INTO coverage (run_id, line_percent, branch_percent) VALUES (?, ?, ?)",
             (run_id, *results.coverage),
+        )
+    if results.mojo_coverage is not None:
+        tx.execute(
+            "INSERT INTO coverage (run_id, line_percent, branch_percent, language) "
+            "VALUES (?, ?, NULL, 'mojo')",
+            (run_id, results.mojo_coverage),
         )
     tx.executemany(
         "INSERT INTO bench_results (run_id, name, value, unit, regression) VALUES (?, ?, ?, ?, ?)",

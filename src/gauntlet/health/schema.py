@@ -125,7 +125,11 @@ CREATE TABLE IF NOT EXISTS release_events (
 CREATE INDEX IF NOT EXISTS release_events_at ON release_events (at)
 """
 
-MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4)
+V5 = """
+ALTER TABLE coverage ADD COLUMN language TEXT NOT NULL DEFAULT 'python'
+"""
+
+MIGRATIONS: tuple[str, ...] = (V1, V2, V3, V4, V5)
 CURRENT = len(MIGRATIONS)
 
 

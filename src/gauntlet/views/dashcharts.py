@@ -141,10 +141,13 @@ def coverage_chart(health: Health, runs: Runs) -> str:
         for p in health.coverage
         if (x := runs.x(p.run_id)) and p.branch_percent is not None
     ]
-    values = [v for _, v in line + branch] or [0.0, 100.0]
+    mojo = [(x, p.line_percent) for p in health.mojo_coverage if (x := runs.x(p.run_id))]
+    values = [v for _, v in line + branch + mojo] or [0.0, 100.0]
     series = [Series("line coverage", line)] + (
         [Series("branch coverage", branch)] if branch else []
     )
+    if mojo:
+        series.append(Series("Mojo line coverage", mojo))
     return svgchart.line_chart(
         "Coverage per run",
         series,
