@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 from conftest import enter_project
-from test_pipeline_mojo import run_doit
+from doitrun import run_doit
 
 from gauntlet.bench.records import MetricKind, read_results
 from gauntlet.cli.main import main

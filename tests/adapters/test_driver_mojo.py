@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from test_pipeline_mojo import result, run_doit
+from doitrun import result, run_doit
 
 from gauntlet.results.records import Status
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import LEGACY_MOJO_VERSIONS
-from test_pipeline_mojo import executed, result, run_doit
+from doitrun import executed, result, run_doit
 
 from gauntlet.results.records import Status
 from gauntlet.run import toolchain

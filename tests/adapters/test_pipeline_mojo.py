@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import signal
@@ -10,18 +9,16 @@ import subprocess
 import sys
 import textwrap
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from conftest import SUITE_MAIN, WriteTree, enter_project
-from doit.cmd_base import ModuleTaskLoader
-from doit.doit_cmd import DoitMain
+from doitrun import executed, result, run_doit
 
 from gauntlet.results.records import Status, read_result
 
 if TYPE_CHECKING:
     from pathlib import Path
-    from types import ModuleType
 
     from gauntlet.run import toolchain
 
@@ -98,27 +95,6 @@ def project(
     write_tree: WriteTree, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
 ) -> Path:
     return enter_project(write_tree, PROJECT, monkeypatch)
-
-
-def _dodo() -> ModuleType:
-    import gauntlet.dodo
-
-    return importlib.reload(gauntlet.dodo)
-
-
-def run_doit(root: Path, *args: str) -> tuple[int, dict[str, Any]]:
-    """Run doit in this process on the project in the working directory."""
-    code = DoitMain(ModuleTaskLoader(_dodo())).run(list(args))
-    record = json.loads((root / ".gauntlet/runs/last-doit-run.json").read_text(encoding="utf-8"))
-    return code, record
-
-
-def executed(record: dict[str, Any]) -> set[str]:
-    return {t["name"] for t in record["tasks"] if t["status"] == "executed"}
-
-
-def result(root: Path, test: str) -> Any:
-    return read_result(root / ".gauntlet/results/mojo" / (test.replace("/", "__") + ".json"))
 
 
 def test_cold_run_then_nothing_then_exactly_the_affected(project: Path) -> None:

@@ -1,0 +1,217 @@
+"""End-to-end: Mojo line coverage of a real project, on Mojo 0.26.1 and 1.2.0.
+
+Ground truth, known from the sources: ``add`` and ``checked_div`` are called by
+the tests, ``never_called`` by none (so no program compiles it), and the
+``raise`` of ``checked_div`` runs only in ``tests/test_zero.mojo``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from doitrun import executed, run_doit
+
+from gauntlet.cli.main import main
+from gauntlet.linecov.callgrind import executed_lines
+
+if TYPE_CHECKING:
+    from gauntlet.run import toolchain
+
+pytestmark = pytest.mark.slow
+
+OPS = '''"""Arithmetic with checks."""
+
+
+{fn} add(a: Int, b: Int) -> Int:
+    return a + b
+
+
+{fn} checked_div(a: Int, b: Int) raises -> Int:
+    """Integer division that refuses zero."""
+    if b == 0:
+        raise Error("division by zero")
+    return a // b
+
+
+{fn} never_called(x: Int) -> Int:
+    var y = x * 2
+    return y + 1
+'''
+TEST_ADD = """from calc.ops import add, checked_div
+from {std}testing import assert_equal
+
+
+{fn} test_add() raises:
+    assert_equal(add(2, 3), 5)
+
+
+{fn} test_div() raises:
+    assert_equal(checked_div(7, 2), 3)
+
+
+{fn} main() raises:
+    test_add()
+    test_div()
+"""
+TEST_ZERO = """from calc.ops import checked_div
+
+
+{fn} test_zero_raises() raises:
+    try:
+        _ = checked_div(1, 0)
+    except e:
+        return
+    raise Error("no error")
+
+
+{fn} main() raises:
+    test_zero_raises()
+"""
+ADDED = """
+
+{fn} triple(x: Int) -> Int:
+    var tripled = x * 3
+    return tripled
+"""
+OPS_FILE = "src/calc/ops.mojo"
+
+
+def _project(root: Path, compiler: toolchain.Toolchain, spelling: dict[str, str]) -> None:
+    files = {
+        "src/calc/__init__.mojo": "",
+        OPS_FILE: OPS,
+        "tests/test_add.mojo": TEST_ADD,
+        "tests/test_zero.mojo": TEST_ZERO,
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.format(**spelling), encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        '[project]\nname = "calc"\nversion = "0"\n\n[tool.gauntlet]\n'
+        f'mojo-version = "{compiler.version}"\ninclude = ["src"]\npackages = []\ntimeout = 300\n',
+        encoding="utf-8",
+    )
+
+
+def _report(root: Path) -> dict[str, Any]:
+    text = (root / ".gauntlet/results/coverage/coverage.json").read_text(encoding="utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+@pytest.mark.parametrize("release", ["0.26", "1.2"])
+def test_ground_truth_of_a_small_project(
+    release: str,
+    tmp_path: Path,
+    mojo: toolchain.Toolchain,
+    mojo_legacy: toolchain.Toolchain,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiler = mojo_legacy if release == "0.26" else mojo
+    spelling = {"fn": "fn", "std": ""} if release == "0.26" else {"fn": "def", "std": "std."}
+    _project(tmp_path, compiler, spelling)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+
+    code, _ = run_doit(tmp_path, "coverage")
+    assert code == 0
+    first = _report(tmp_path)
+    ops = first["files"][OPS_FILE]
+    # add (5), checked_div (10, 11, 12) ran; never_called (16, 17) was never compiled
+    assert ops["executed_lines"] == [5, 10, 11, 12]
+    assert ops["missing_lines"] == [16, 17]
+    assert first["gauntlet"]["uncompiled"] == {OPS_FILE: ["never_called"]}
+    assert list(first["files"]) == [OPS_FILE, "src/calc/__init__.mojo"] or list(first["files"]) == [
+        "src/calc/__init__.mojo",
+        OPS_FILE,
+    ]
+    contexts = ops["contexts"]
+    assert contexts["11"] == ["tests/test_zero.mojo"]  # the error path: only the test raising
+    assert contexts["5"] == ["tests/test_add.mojo"]
+    assert contexts["10"] == ["tests/test_add.mojo", "tests/test_zero.mojo"]
+    only_zero = {int(n) for n, tests in contexts.items() if tests == ["tests/test_zero.mojo"]}
+    assert only_zero == {11}
+    assert first["totals"]["num_statements"] == 6
+    assert first["totals"]["covered_lines"] == 4
+
+    # Without the test that raises, exactly the lines only it ran are lost; the
+    # other program is not traced again.
+    (tmp_path / "tests/test_zero.mojo").unlink()
+    code, record = run_doit(tmp_path, "coverage")
+    assert code == 0
+    assert "coverage:tests/test_add.mojo" not in executed(record)
+    second = _report(tmp_path)["files"][OPS_FILE]
+    assert set(ops["executed_lines"]) - set(second["executed_lines"]) == only_zero
+    assert second["missing_lines"] == [11, 16, 17]
+
+
+def test_new_untested_mojo_function_fails_the_new_code_gate(
+    tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, mojo, {"fn": "def", "std": "std."})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
+    env = {**os.environ, **git}
+    for command in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "base"]):
+        subprocess.run(["git", *command], cwd=tmp_path, check=True, env=env)
+    with (tmp_path / OPS_FILE).open("a", encoding="utf-8") as handle:
+        handle.write(ADDED.format(fn="def"))  # lines 20-22: nothing calls it
+    subprocess.run(["git", "commit", "-qam", "triple"], cwd=tmp_path, check=True, env=env)
+
+    code, _ = run_doit(tmp_path, "coverage")
+    assert code == 0
+    monkeypatch.setenv("GAUNTLET_BASE", "main~1")
+    assert main(["gates"]) == 1
+    verdict = json.loads((tmp_path / ".gauntlet/results/gates/verdict.json").read_text())
+    gates = {g["gate"]: g for g in verdict["gates"]}
+    new_code = gates["new-code"]
+    assert new_code["status"] == "failed"
+    assert new_code["measured"].startswith("0.0% of 2 changed lines")
+    assert f"{OPS_FILE}:21, {OPS_FILE}:22" in new_code["message"]
+    assert gates["mojo-coverage"]["status"] == "failed"  # 4 of 8 statements
+
+
+def test_the_profile_reader_agrees_with_callgrind_annotate(
+    tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _project(tmp_path, mojo, {"fn": "def", "std": "std."})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    code, _ = run_doit(tmp_path, "coverage:tests/test_zero.mojo")
+    assert code == 0
+    programs = [p for p in (tmp_path / ".gauntlet/build").rglob("test_zero*") if p.is_file()]
+    program = next(p for p in programs if os.access(p, os.X_OK) and p.suffix == "")
+    profile = tmp_path / "profile.out"
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--dump-line=yes", f"--callgrind-out-file={profile}",
+         str(program)], cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    with profile.open(encoding="utf-8") as lines:
+        ours = executed_lines(lines)
+    annotated = subprocess.run(
+        ["callgrind_annotate", "--auto=yes", "--context=0", str(profile)],
+        cwd=tmp_path, check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    shown = annotated.split(f"-- Auto-annotated source: {OPS_FILE}")[1].split("-- Auto")[0]
+    theirs = {int(n) for n in _annotated_lines(shown)}
+    assert ours[OPS_FILE] == theirs
+
+
+def _annotated_lines(section: str) -> list[str]:
+    """The line numbers callgrind_annotate shows with a cost (``-- line N ---`` markers)."""
+    found = []
+    lines = section.splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("-- line ") and i + 1 < len(lines):
+            cost = lines[i + 1].strip().split(" ")[0].replace(",", "")
+            if cost.isdigit() and int(cost) > 0:
+                found.append(line.split()[2])
+    return found
