@@ -101,6 +101,7 @@ def run_gates(config: Config) -> int:
     from gauntlet.gates.report import github_annotations, publish
     from gauntlet.gates.subject import current_subject
     from gauntlet.gates.verdict import evaluate
+    from gauntlet.results.coverage import Coverage
     from gauntlet.views.console import make_console, print_verdict
 
     settings = gate_settings(config, os.environ)
@@ -109,7 +110,8 @@ def run_gates(config: Config) -> int:
     verdict = evaluate(inputs, settings, dt.datetime.now(dt.timezone.utc).date(), subject=subject)
     out = Layout.of(config).repo.gates
     summary = os.environ.get("GITHUB_STEP_SUMMARY")
-    publish(verdict, out, config.pyproject.parent, summary, inputs.tools_ran)
+    mojo_coverage = inputs.mojo_coverage if isinstance(inputs.mojo_coverage, Coverage) else None
+    publish(verdict, out, config.pyproject.parent, summary, inputs.tools_ran, mojo_coverage)
     if os.environ.get("GITHUB_ACTIONS") == "true":
         for line in github_annotations(verdict):
             print(line, flush=True)

@@ -16,17 +16,20 @@ from typing import TYPE_CHECKING
 from gauntlet.atomic import write_bytes_atomic
 from gauntlet.gates.registry import GateStatus
 from gauntlet.gates.verdict import write_verdict
+from gauntlet.linecov.report import line_ranges
 from gauntlet.results.junit import xml_escape
 from gauntlet.results.sarif import write_sarif
 from gauntlet.results.workflowcmd import escape_data, escape_property
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from gauntlet.gates.verdict import Verdict
+    from gauntlet.results.coverage import Coverage
 
 SUMMARY_LIMIT = 1024 * 1024  # bytes GitHub accepts per step summary
 ANNOTATION_LIMIT = 10  # annotations GitHub shows per step
+MISSING_SHOWN = 80  # characters of a coverage table's "missing" column
 _ICON = {
     GateStatus.PASSED: "✅",
     GateStatus.WARNED: "⚠️",
@@ -40,8 +43,28 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def markdown(verdict: Verdict, limit: int = SUMMARY_LIMIT) -> str:
-    """The verdict as Markdown, at most ``limit`` bytes (UTF-8)."""
+def coverage_table(cov: Coverage, title: str) -> list[str]:
+    """A per-file coverage table in Markdown (the console's, for the step summary)."""
+    lines = [
+        f"### {title}: {cov.line_percent:.1f}% of {cov.statements} statements",
+        "",
+        "| file | stmts | miss | cover | missing |",
+        "| --- | ---: | ---: | ---: | --- |",
+    ]
+    for entry in cov.files:
+        total = len(entry.executed) + len(entry.missing)
+        percent = f"{100 * len(entry.executed) / total:.1f}%" if total else "-"
+        missing = line_ranges(entry.missing)
+        if len(missing) > MISSING_SHOWN:
+            missing = missing[: MISSING_SHOWN - 1] + "…"
+        lines.append(f"| {_cell(entry.path)} | {total} | {len(entry.missing)} | {percent} "
+                     f"| {missing} |")  # fmt: skip
+    return lines
+
+
+def markdown(verdict: Verdict, limit: int = SUMMARY_LIMIT, tables: Sequence[str] = ()) -> str:
+    """The verdict as Markdown, at most ``limit`` bytes (UTF-8); ``tables``: more sections
+    (such as :func:`coverage_table`) after the waivers."""
     head = "passed" if verdict.passed else "FAILED: " + ", ".join(r.gate for r in verdict.failures)
     lines = [
         f"## Quality gates: {head}",
@@ -64,6 +87,8 @@ def markdown(verdict: Verdict, limit: int = SUMMARY_LIMIT) -> str:
         ]
     else:
         lines.append("none")
+    if tables:
+        lines += ["", *tables]
     tail: list[str] = []
     for r in verdict.failures:
         if r.findings:
@@ -144,6 +169,7 @@ def publish(
     repo: Path,
     step_summary: str | None,
     tools: Iterable[str] = (),
+    mojo_coverage: Coverage | None = None,
 ) -> None:
     """Write ``verdict.json``, ``junit-gates.xml``, ``gates.sarif`` and ``summary.md`` in ``out``.
 
@@ -155,7 +181,8 @@ def publish(
     write_gate_junit(out / "junit-gates.xml", verdict)
     findings = (f for r in verdict.results for f in r.findings)
     write_sarif(out / "gates.sarif", findings, repo, tools)
-    summary = markdown(verdict)
+    tables = coverage_table(mojo_coverage, "Mojo line coverage") if mojo_coverage else []
+    summary = markdown(verdict, tables=tables)
     (out / "summary.md").write_text(summary, encoding="utf-8")
     if step_summary:
         with Path(step_summary).open("a", encoding="utf-8") as handle:
