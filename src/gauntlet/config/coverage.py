@@ -10,8 +10,10 @@ ci = true               # `nox -s ci` measures Mojo coverage (also: `nox -s ci -
 
 By default every Mojo file of the project is measured except tests,
 benchmarks, examples, the files in their folders and the sources of Python
-extension modules (Python's tests run those, not a Mojo test program).  The
-threshold is ``[tool.gauntlet.gates] mojo-coverage-line``.
+extension modules (Python's tests run those, not a Mojo test program), and
+the programs of their own that no test imports (a file with a module-level
+``main`` or ``PyInit_*``: a benchmark, fuzzer or tool); name such a file in
+``source`` to measure it anyway.  The threshold is ``[tool.gauntlet.gates] mojo-coverage-line``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ The rule for one source file (also in ``docs/coverage.md``):
 * **Executable** (the denominator): for a function some program compiled (its
   body has line-table entries), the statements the line tables have code for;
   for a function no program compiled (Mojo compiles lazily: no test reaches
-  it), every statement the scanner finds in its body.
+  it), every statement the scanner finds in its body; none for an
+  ``@always_inline`` function that has no line-table entries (its code carries
+  its callers' lines, so its call sites are what count).
 * **Executed**: the executable statements some test program ran, with the test
   files that ran each (the report's ``contexts``).
 """
@@ -97,7 +99,7 @@ def file_lines(path: str, text: str, traces: Sequence[Trace]) -> FileLines:
             compiled.add(function)
             if line in statement_of:
                 executable.add(statement_of[line])
-    uncompiled = [f for f in scan.functions if f not in compiled]
+    uncompiled = [f for f in scan.functions if f not in compiled and not f.inlined]
     for function in uncompiled:
         executable.update(function.statements)
     contexts: dict[int, list[str]] = {}

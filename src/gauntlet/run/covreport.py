@@ -3,7 +3,12 @@
 The sources are the project's Mojo files minus tests, benchmarks, examples
 and the files in their folders, the sources of Python extension modules and
 ``exclude``; ``[tool.gauntlet.coverage] source`` narrows them and ``omit``
-drops more (:mod:`gauntlet.config.coverage`).  Each planned test's trace
+drops more (:mod:`gauntlet.config.coverage`).  A file that is a program of its
+own (a module-level ``main``: a benchmark, fuzzer or tool at the root of a
+repository; or ``PyInit_*``: a Python extension module) and that no test
+program imports is left out too: no Mojo test can run it, and counting it
+as missed would only say that it is not a library.  A ``source`` entry naming
+the file itself keeps it.  Each planned test's trace
 (:mod:`gauntlet.run.covtrace`) is read if it was made for the test's current
 key; a test with no current trace is listed as not traced, never silently
 left out.
@@ -19,6 +24,7 @@ from gauntlet.graph.discover import NOT_LIBRARIES, under
 from gauntlet.graph.resolve import MOJO_SUFFIXES
 from gauntlet.linecov.merge import MojoCoverage, Trace, merge
 from gauntlet.linecov.report import write_reports
+from gauntlet.linecov.statements import scan_statements
 from gauntlet.run.covtrace import current_trace
 
 if TYPE_CHECKING:
@@ -44,14 +50,23 @@ def is_measured(path: str, config: Config) -> bool:
     return not settings.source or under(path, settings.source)
 
 
+def is_program(text: str) -> bool:
+    """Whether a Mojo source is a program of its own: a module-level ``main`` or ``PyInit_*``."""
+    names = [function.name for function in scan_statements(text).functions]
+    return any(name == "main" or name.startswith("PyInit_") for name in names)
+
+
 def coverage_sources(context: Context) -> dict[str, str]:
     """The measured Mojo sources of the project, path → text."""
-    config = context.config
+    config, project = context.config, context.project
+    tested = {path for test in project.tests for path in project.closure((test,))}
+    named = set(config.coverage.source)
     found = {}
-    for path in sorted(context.project.files):
+    for path in sorted(project.files):
         if path.endswith(MOJO_SUFFIXES) and is_measured(path, config):
             text = (config.root / path).read_text(encoding="utf-8", errors="replace")
-            found[path] = text
+            if path in tested or path in named or not is_program(text):
+                found[path] = text
     return found
 
 
