@@ -1,3 +1,5 @@
+"""Functions the compiler always inlines: their bodies carry the call site's line."""
+
 from __future__ import annotations
 
 from gauntlet.linecov.merge import Trace, file_lines, merge
