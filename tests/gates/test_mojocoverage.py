@@ -84,3 +84,18 @@ def test_collect_expects_a_report_only_when_coverage_is_measured(tmp_path: Path)
         tmp_path / "pyproject.toml", text + "\n[tool.gauntlet.coverage]\nci = true\n"
     )
     assert isinstance(collect(configured, (), 0.0, {}).mojo_coverage, Missing)
+
+
+def test_a_missing_report_matters_only_for_the_language_that_changed() -> None:
+    python_missing = Missing("coverage", "python/coverage.json", "nox -s tests")
+    mojo_only = {"src/b.mojo": frozenset({2, 3})}
+    judged = new_code_gate(
+        Inputs(coverage=python_missing, mojo_coverage=MOJO, changed=mojo_only), GateSettings()
+    )
+    assert judged.status is GateStatus.FAILED
+    assert judged.measured == "0.0% of 2 changed lines"
+    both = {**mojo_only, "pkg/m.py": frozenset({1})}
+    missing = new_code_gate(
+        Inputs(coverage=python_missing, mojo_coverage=MOJO, changed=both), GateSettings()
+    )
+    assert missing.status is GateStatus.NO_DATA

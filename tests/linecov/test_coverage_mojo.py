@@ -169,7 +169,7 @@ def test_new_untested_mojo_function_fails_the_new_code_gate(
     code, _ = run_doit(tmp_path, "coverage")
     assert code == 0
     monkeypatch.setenv("GAUNTLET_BASE", "main~1")
-    assert main(["gates"]) == 1
+    assert main(["gates"]) != 0  # the Python gates have no data here: nothing ran pytest
     verdict = json.loads((tmp_path / ".gauntlet/results/gates/verdict.json").read_text())
     gates = {g["gate"]: g for g in verdict["gates"]}
     new_code = gates["new-code"]
@@ -197,7 +197,7 @@ def test_the_profile_reader_agrees_with_callgrind_annotate(
     with profile.open(encoding="utf-8") as lines:
         ours = executed_lines(lines)
     annotated = subprocess.run(
-        ["callgrind_annotate", "--auto=yes", "--context=0", str(profile)],
+        ["callgrind_annotate", "--auto=yes", "--context=0", "--threshold=100", str(profile)],
         cwd=tmp_path, check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     shown = annotated.split(f"-- Auto-annotated source: {OPS_FILE}")[1].split("-- Auto")[0]

@@ -152,16 +152,24 @@ def mojo_coverage_gate(inputs: Inputs, settings: GateSettings) -> GateResult:
 
 
 def _combined(inputs: Inputs) -> tuple[Coverage | Missing | None, str]:
-    """Python and Mojo coverage as one report for the new-code gate, and a note on Mojo."""
-    parts = [c for c in (inputs.coverage, inputs.mojo_coverage) if c is not None]
-    missing = [c for c in parts if isinstance(c, Missing)]
-    if missing:
-        return missing[0], ""
-    found = [c for c in parts if isinstance(c, Coverage)]
+    """Python and Mojo coverage as one report for the new-code gate, and a note on Mojo.
+
+    A missing report matters when lines of its language changed (or the changes are
+    unknown): a Mojo-only change is judged without Python's report, and the reverse.
+    """
+    changed = inputs.changed
+    mojo_changed = any(path.endswith(".mojo") for path in changed or {})
+    other_changed = any(not path.endswith(".mojo") for path in changed or {})
+    found: list[Coverage] = []
+    for part, needed in ((inputs.coverage, other_changed), (inputs.mojo_coverage, mojo_changed)):
+        if isinstance(part, Missing):
+            if changed is None or needed:
+                return part, ""
+        elif part is not None:
+            found.append(part)
     if not found:
         return None, ""
-    changed_mojo = any(path.endswith(".mojo") for path in inputs.changed or {})
-    note = "; Mojo lines not measured" if inputs.mojo_coverage is None and changed_mojo else ""
+    note = "; Mojo lines not measured" if inputs.mojo_coverage is None and mojo_changed else ""
     if len(found) == 1:
         return found[0], note
     files = tuple(f for c in found for f in c.files)
