@@ -16,6 +16,30 @@ if TYPE_CHECKING:
     from types import ModuleType
 
 
+# How each release spells a function and the standard library's modules.
+SPELLING = {"0.26": {"fn": "fn", "std": ""}, "1.2": {"fn": "def", "std": "std."}}
+
+
+def write_mojo_project(
+    root: Path,
+    files: dict[str, str],
+    spelling: dict[str, str],
+    name: str,
+    version: str,
+    include: str = ".",
+) -> None:
+    """Write Mojo files (``spelling`` fills ``{fn}``/``{std}``) and a pyproject for ``version``."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text.format(**spelling), encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f'[project]\nname = "{name}"\nversion = "0"\n\n[tool.gauntlet]\n'
+        f'mojo-version = "{version}"\ninclude = ["{include}"]\npackages = []\ntimeout = 300\n',
+        encoding="utf-8",
+    )
+
+
 def _dodo() -> ModuleType:
     import gauntlet.dodo
 

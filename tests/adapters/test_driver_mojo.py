@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from doitrun import result, run_doit
+from doitrun import SPELLING, result, run_doit, write_mojo_project
 
 from gauntlet.results.records import Status
 
@@ -115,16 +115,8 @@ def test_every_test_function_gets_its_own_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     compiler = mojo_legacy if release == "0.26" else mojo
-    spelling = {"fn": "fn", "std": ""} if release == "0.26" else {"fn": "def", "std": "std."}
-    for name, text in FILES.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.format(**spelling), encoding="utf-8")
-    (tmp_path / "pyproject.toml").write_text(
-        '[project]\nname = "styles"\nversion = "0"\n\n[tool.gauntlet]\n'
-        f'mojo-version = "{compiler.version}"\ninclude = ["."]\npackages = []\ntimeout = 300\n',
-        encoding="utf-8",
-    )
+    spelling = SPELLING[release]
+    write_mojo_project(tmp_path, FILES, spelling, "styles", compiler.version)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
     monkeypatch.delenv("GAUNTLET_MOJO", raising=False)

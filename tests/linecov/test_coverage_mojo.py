@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from doitrun import executed, run_doit
+from doitrun import SPELLING, executed, run_doit, write_mojo_project
 
 from gauntlet.cli.main import main
 from gauntlet.linecov.callgrind import executed_lines
@@ -88,15 +88,16 @@ def _project(root: Path, compiler: toolchain.Toolchain, spelling: dict[str, str]
         "tests/test_add.mojo": TEST_ADD,
         "tests/test_zero.mojo": TEST_ZERO,
     }
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text.format(**spelling), encoding="utf-8")
-    (root / "pyproject.toml").write_text(
-        '[project]\nname = "calc"\nversion = "0"\n\n[tool.gauntlet]\n'
-        f'mojo-version = "{compiler.version}"\ninclude = ["src"]\npackages = []\ntimeout = 300\n',
-        encoding="utf-8",
-    )
+    write_mojo_project(root, files, spelling, "calc", compiler.version, "src")
+
+
+@pytest.fixture
+def calc(tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The project on Mojo 1.2, as the working directory."""
+    _project(tmp_path, mojo, SPELLING["1.2"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    return tmp_path
 
 
 def _report(root: Path) -> dict[str, Any]:
@@ -114,7 +115,7 @@ def test_ground_truth_of_a_small_project(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     compiler = mojo_legacy if release == "0.26" else mojo
-    spelling = {"fn": "fn", "std": ""} if release == "0.26" else {"fn": "def", "std": "std."}
+    spelling = SPELLING[release]
     _project(tmp_path, compiler, spelling)
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
@@ -152,11 +153,9 @@ def test_ground_truth_of_a_small_project(
 
 
 def test_new_untested_mojo_function_fails_the_new_code_gate(
-    tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+    calc: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _project(tmp_path, mojo, {"fn": "def", "std": "std."})
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    tmp_path = calc
     git = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}  # fmt: skip
     env = {**os.environ, **git}
@@ -179,12 +178,8 @@ def test_new_untested_mojo_function_fails_the_new_code_gate(
     assert gates["mojo-coverage"]["status"] == "failed"  # 4 of 8 statements
 
 
-def test_the_profile_reader_agrees_with_callgrind_annotate(
-    tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _project(tmp_path, mojo, {"fn": "def", "std": "std."})
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+def test_the_profile_reader_agrees_with_callgrind_annotate(calc: Path) -> None:
+    tmp_path = calc
     code, _ = run_doit(tmp_path, "coverage:tests/test_zero.mojo")
     assert code == 0
     programs = [p for p in (tmp_path / ".gauntlet/build").rglob("test_zero*") if p.is_file()]
