@@ -1,14 +1,18 @@
-"""End-to-end: Mojo line coverage of a real project, on Mojo 0.26.1 and 1.2.0.
+"""End-to-end: Mojo line coverage of real projects, on Mojo 0.26.1 and 1.2.0.
 
-Ground truth, known from the sources: ``add`` and ``checked_div`` are called by
-the tests, ``never_called`` by none (so no program compiles it), and the
-``raise`` of ``checked_div`` runs only in ``tests/test_zero.mojo``.
+Ground truth, known from the sources: in the small project, ``add`` and
+``checked_div`` are called by the tests, ``never_called`` by none (so no program
+compiles it), and the ``raise`` of ``checked_div`` runs only in
+``tests/test_zero.mojo``; in the sample, ``Linear.in_features`` and
+``out_features`` are called by no test, and each error path below is raised by
+one test file only.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -79,6 +83,8 @@ ADDED = """
     return tripled
 """
 OPS_FILE = "src/calc/ops.mojo"
+LINEAR = "src/tinynn/linear.mojo"
+NORMS = "src/tinytensor/linalg/norms.mojo"
 
 
 def _project(root: Path, compiler: toolchain.Toolchain, spelling: dict[str, str]) -> None:
@@ -210,3 +216,48 @@ def _annotated_lines(section: str) -> list[str]:
             if cost.isdigit() and int(cost) > 0:
                 found.append(line.split()[2])
     return found
+
+
+def test_ground_truth_on_the_sample(
+    tmp_path: Path, mojo: toolchain.Toolchain, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample's own code, with two of its test files (the others left out for time)."""
+    sample = Path(__file__).resolve().parents[2] / "sample"
+    shutil.copytree(sample / "src", tmp_path / "src")
+    (tmp_path / "tests").mkdir()
+    for name in ("helpers.mojo", "test_linear.mojo", "test_norms.mojo"):
+        shutil.copy(sample / "tests" / name, tmp_path / "tests" / name)
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "s"\nversion = "0"\n\n[tool.gauntlet]\nmojo-version = "{mojo.version}"'
+        "\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GAUNTLET_PROJECT", raising=False)
+    code, _ = run_doit(tmp_path, "coverage")
+    assert code == 0
+    first = _report(tmp_path)
+    linear, norms = first["files"][LINEAR], first["files"][NORMS]
+    # Linear.in_features (46) and out_features (49): no test calls them, no program has them
+    assert {46, 49} <= set(linear["missing_lines"])
+    assert first["gauntlet"]["uncompiled"][LINEAR] == ["Linear.in_features", "Linear.out_features"]
+    # error paths, each run only by the test that makes them raise
+    assert linear["contexts"]["38"] == ["tests/test_linear.mojo"]
+    assert norms["contexts"]["35"] == ["tests/test_norms.mojo"]
+    only_norms = {
+        (path, int(line))
+        for path, entry in first["files"].items()
+        for line, tests in entry["contexts"].items()
+        if tests == ["tests/test_norms.mojo"]
+    }
+    assert (NORMS, 35) in only_norms
+    (tmp_path / "tests/test_norms.mojo").unlink()
+    code, _ = run_doit(tmp_path, "coverage")
+    assert code == 0
+    second = _report(tmp_path)
+    lost = {
+        (path, line)
+        for path, entry in first["files"].items()
+        for line in set(entry["executed_lines"]) - set(second["files"][path]["executed_lines"])
+    }
+    assert lost == only_norms
