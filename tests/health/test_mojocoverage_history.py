@@ -13,6 +13,7 @@ from gauntlet.health.store import open_store
 from gauntlet.linecov.merge import Trace, merge
 from gauntlet.linecov.report import write_reports
 from gauntlet.views.dashboard import render_html
+from gauntlet.views.openmetrics import render
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -49,6 +50,9 @@ def test_the_history_keeps_mojo_coverage_and_the_dashboard_draws_it(tmp_path: Pa
     assert [p.line_percent for p in health.coverage] == [90.0]
     assert [round(p.line_percent, 2) for p in health.mojo_coverage] == [66.67]
     assert [p.branch_percent for p in health.mojo_coverage] == [None]
+    metrics = [ln for ln in render(health).splitlines() if ln.startswith("gauntlet_coverage")]
+    assert metrics[0] == 'gauntlet_coverage_percent{kind="line"} 90.0'
+    assert metrics[-1].startswith('gauntlet_coverage_percent{kind="mojo-line"} 66.66')
     page = render_html(health)
     chart = page.split('id="chart-coverage"')[1].split("</svg>")[0]
     assert "Mojo line coverage" in chart

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Plan
     from gauntlet.layout import BuildDir
     from gauntlet.run.actions import Job
+    from gauntlet.run.context import Context
 
 Outcome: TypeAlias = "dict[str, Any] | TaskFailed | TaskError"
 
@@ -327,7 +328,7 @@ def tracer_missing() -> Outcome:
     return TaskError(TRACER_HINT)
 
 
-def coverage_report(context: Any, keys: dict[str, str]) -> Outcome:
+def coverage_report(context: Context, keys: dict[str, str]) -> Outcome:
     """Merge the traces into coverage.json / coverage.xml and print the per-file table."""
     from gauntlet.run.covreport import report_coverage
     from gauntlet.views.console import make_console

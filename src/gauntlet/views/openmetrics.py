@@ -144,11 +144,15 @@ def render(health: Health) -> str:
             [({}, float(len(health.broken)))],
         ),
     ]
+    cover: list[Sample] = []
     if health.coverage:
         point = health.coverage[-1]
-        cover: list[Sample] = [({"kind": "line"}, point.line_percent)]
+        cover.append(({"kind": "line"}, point.line_percent))
         if point.branch_percent is not None:
             cover.append(({"kind": "branch"}, point.branch_percent))
+    if health.mojo_coverage:
+        cover.append(({"kind": "mojo-line"}, health.mojo_coverage[-1].line_percent))
+    if cover:
         families.append(("gauntlet_coverage_percent", "Coverage of the newest run.", cover))
     bench = [
         ({"benchmark": b.name, "unit": b.points[-1].unit}, b.points[-1].value)
