@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError, ToolError
+from gauntlet.graph.resolve import MOJO_SUFFIXES
 from gauntlet.linecov.callgrind import executed_lines
 from gauntlet.linecov.linetable import line_table
 from gauntlet.linecov.merge import Trace
@@ -223,7 +224,7 @@ def trace_test(job: Job, tracer: Tracer) -> dict[str, Any]:
                 for name, numbers in executed_lines(lines, str(profile)).items():
                     executed.setdefault(name, set()).update(numbers)
     root, build = Path(job.root), Path(job.out_dir)
-    compiled = _in_project(line_table(binary, ".mojo"), root, build)
+    compiled = _in_project(line_table(binary, MOJO_SUFFIXES), root, build)
     trace = Trace(job.source, _in_project(executed, root, build), compiled)
     return _write(target, TraceRecord(job.key, trace, "", compile_s, run_s), job)
 
@@ -240,7 +241,7 @@ def _summary(record: TraceRecord, job: Job, *, unchanged: bool = False) -> dict[
     files = sum(1 for lines in record.trace.executed.values() if lines)
     return {
         "status": "passed",
-        "message": f"{files} project files ran",
+        "message": f"ran lines of {files} project files",
         "compile_s": round(record.compile_s, 3),
         "run_s": round(record.run_s, 3),
         "output": job.output,
