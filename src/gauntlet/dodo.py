@@ -15,7 +15,6 @@ from gauntlet.adapters import doit_tasks
 from gauntlet.adapters.doit_tasks import (
     task_benchmark,
     task_build,
-    task_coverage,
     task_report,
     task_test,
     task_toolchain,
@@ -53,3 +52,10 @@ def __getattr__(name: str) -> Any:
 def __dir__() -> list[str]:
     """The public names, ``DOIT_CONFIG`` included (``inspect.getmembers`` lists these)."""
     return sorted({*globals(), "DOIT_CONFIG"})
+
+
+def task_coverage() -> Iterator[dict[str, Any]]:
+    """Mojo line coverage: trace each test program under valgrind, merge, report."""
+    from gauntlet.adapters.doit_coverage import coverage_tasks  # only when tasks are listed
+
+    yield from coverage_tasks(doit_tasks.current(), task_coverage.__doc__)

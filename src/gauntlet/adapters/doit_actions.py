@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     from gauntlet.graph.plan import Plan
     from gauntlet.layout import BuildDir
     from gauntlet.run.actions import Job
-    from gauntlet.run.context import Context
 
 Outcome: TypeAlias = "dict[str, Any] | TaskFailed | TaskError"
 
@@ -74,7 +73,8 @@ def toolchain_ready(version: str) -> bool:
         return False
 
 
-def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> Outcome:
+def run_job(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> Outcome:
+    """``work`` on ``job`` with the installed compiler; expected errors become doit's."""
     forget_verdicts()
     mojo = _mojo(version)
     if isinstance(mojo, TaskFailed):
@@ -89,14 +89,14 @@ def _guarded(work: Callable[[Job], dict[str, Any]], version: str, job: Job) -> O
 
 def build(version: str, job: Job) -> Outcome:
     """Build one artifact."""
-    return _guarded(actions.build_artifact, version, job)
+    return run_job(actions.build_artifact, version, job)
 
 
 def run_test(version: str, job: Job) -> Outcome:
     """Compile and run one test file."""
     from gauntlet.run import testfile  # what writes results: not needed on a no-op run
 
-    return _guarded(testfile.run_test_file, version, job)
+    return run_job(testfile.run_test_file, version, job)
 
 
 def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
@@ -114,7 +114,7 @@ def run_benchmark(version: str, job: Job, config: Config) -> Outcome:
     def work(job: Job) -> dict[str, Any]:
         return benchtask.run_benchmark_file(job, settings, commit)
 
-    return _guarded(work, version, job)
+    return run_job(work, version, job)
 
 
 def outcome_current(kind: str, output: str, key: str, programs: Sequence[str] = ()) -> bool:
@@ -291,60 +291,3 @@ def signed(*functions: Callable[..., Any]) -> None:
 
 
 signed(toolchain_ready, outcome_current, all_current)
-
-
-# -- Mojo line coverage (doit coverage) ---------------------------------------------
-
-
-def trace_coverage(version: str, job: Job) -> Outcome:
-    """Build one test file for coverage and run it under the tracer (gauntlet.run.covtrace)."""
-    from gauntlet.run import covtrace
-
-    try:
-        tracer = covtrace.ensure_tracer()
-    except GauntletError as exc:
-        return TaskError(str(exc))
-
-    def work(job: Job) -> dict[str, Any]:
-        return covtrace.trace_test(job, tracer)
-
-    done = _guarded(work, version, job)
-    if isinstance(done, dict) and done.get("status") == "error":
-        return TaskFailed(f"{job.source}: {done['message']}")
-    return done
-
-
-def trace_current(output: str, key: str) -> bool:
-    """Up-to-date check of one trace: recorded for ``key`` (a compile error included)."""
-    from gauntlet.run.covtrace import current_trace
-
-    return current_trace(Path(output), key) is not None
-
-
-def tracer_missing() -> Outcome:
-    """The ``coverage`` task when valgrind is not installed: say how to install it (exit 2)."""
-    from gauntlet.run.covtrace import TRACER_HINT
-
-    return TaskError(TRACER_HINT)
-
-
-def coverage_report(context: Context, keys: dict[str, str]) -> Outcome:
-    """Merge the traces into coverage.json / coverage.xml and print the per-file table."""
-    from gauntlet.run.covreport import report_coverage
-    from gauntlet.views.console import make_console
-    from gauntlet.views.covtable import print_coverage
-
-    try:
-        report, as_json, as_xml = report_coverage(context, keys.get)
-    except GauntletError as exc:
-        return failure(exc)
-    console = make_console()
-    gates = context.config.gates
-    print_coverage(report, console, gates.mojo_coverage_line if gates else None)
-    console.print(f"reports: {as_json}  {as_xml}")
-    if report.untraced:
-        return TaskFailed(f"{len(report.untraced)} test file(s) could not be traced (see above)")
-    return {"message": f"{report.percent or 0:.1f}% of {report.statements} Mojo statements"}
-
-
-signed(trace_current)

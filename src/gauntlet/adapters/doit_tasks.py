@@ -48,7 +48,6 @@ __all__ = [  # noqa: F822  (DOIT_CONFIG is computed on access: see __getattr__)
     "DOIT_CONFIG",
     "task_benchmark",
     "task_build",
-    "task_coverage",
     "task_report",
     "task_test",
     "task_toolchain",
@@ -174,39 +173,6 @@ class Graph:
         steps = plan.of_kind(StepKind.BENCHMARK) + plan.of_kind(StepKind.PY_BENCHMARK)
         yield from self.kind_tasks("benchmark", steps, act.run_benchmark, doc, extra=(self.config,))
 
-    def coverage(self, doc: str | None) -> Iterator[Task]:
-        """One trace per test file (``coverage:FILE``) and the merged report (``coverage``)."""
-        from gauntlet.run import covtrace
-
-        tracer = covtrace.find_tracer()
-        if tracer is None:
-            yield {"basename": "coverage", "doc": doc, "actions": [(act.tracer_missing, [])]}
-            return
-        build, target_cpu = self.build_dir, self.config.coverage.target_cpu
-        keys: dict[str, str] = {}
-        names = []
-        for step in self.context.plan.tests:
-            output = str(build.coverage_trace(step.source))
-            job = covtrace.trace_job(self.job(step), output, target_cpu, tracer)
-            keys[step.source] = job.key
-            names.append(f"coverage:{step.name}")
-            yield {
-                "basename": names[-1],
-                "doc": f"trace {step.source} for Mojo line coverage",
-                "actions": [(act.trace_coverage, [self.version, job])],
-                "uptodate": [(act.trace_current, [output, job.key])],
-                "targets": [output],
-                "clean": True,
-                "task_dep": ["toolchain"],
-            }
-        yield {
-            "basename": "coverage",
-            "doc": doc,
-            "actions": [(act.coverage_report, [self.context, keys])],
-            "task_dep": names,
-            "verbosity": 2,
-        }
-
     def report(self) -> Task:
         """The merged report of the planned tests."""
         plan = self.context.plan
@@ -325,11 +291,6 @@ def task_test() -> Iterator[Task]:
 def task_benchmark() -> Iterator[Task]:
     """Run each Mojo and Python benchmark whose inputs changed; store results as JSON."""
     yield from current().benchmarks(task_benchmark.__doc__)
-
-
-def task_coverage() -> Iterator[Task]:
-    """Mojo line coverage: trace each test program under valgrind, merge, report."""
-    yield from current().coverage(task_coverage.__doc__)
 
 
 def task_report() -> Task:

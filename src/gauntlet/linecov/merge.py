@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from gauntlet.linecov.statements import Function, scan_statements
-
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from gauntlet.linecov.statements import Function
 
 
 @dataclass(frozen=True)
@@ -87,6 +87,8 @@ class MojoCoverage:
 
 def file_lines(path: str, text: str, traces: Sequence[Trace]) -> FileLines:
     """The coverage of one source file (its text) from every trace."""
+    from gauntlet.linecov.statements import scan_statements  # not needed to read a trace
+
     scan = scan_statements(text)
     statement_of = scan.statement_of
     compiled: set[Function] = set()

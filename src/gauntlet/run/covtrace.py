@@ -29,8 +29,6 @@ from typing import TYPE_CHECKING, Any
 from gauntlet.atomic import write_text_atomic
 from gauntlet.errors import ResultError, ToolError
 from gauntlet.graph.resolve import MOJO_SUFFIXES
-from gauntlet.linecov.callgrind import executed_lines
-from gauntlet.linecov.linetable import line_table
 from gauntlet.linecov.merge import Trace
 from gauntlet.results.jsonfile import convert, load_json
 from gauntlet.results.testoutput import clean, tail
@@ -205,6 +203,10 @@ def _profiles(job: Job, binary: Path, tracer: Tracer, scratch: Path) -> tuple[li
 
 def trace_test(job: Job, tracer: Tracer) -> dict[str, Any]:
     """Build, run under the tracer and record one test file (``job`` from :func:`trace_job`)."""
+    # what reads profiles and line tables: not imported when doit only lists the tasks
+    from gauntlet.linecov.callgrind import executed_lines
+    from gauntlet.linecov.linetable import line_table
+
     target = Path(job.output)
     known = current_trace(target, job.key)
     if known is not None:
