@@ -183,9 +183,6 @@ def record_results(record: dict[str, Any], offset: float = 0.0) -> tuple[RunResu
     return RunResults(tasks=tasks, cases=tuple(cases), benchmarks=tuple(benches)), problems
 
 
-MOJO_COVERAGE = "coverage"  # the folder of `doit coverage`'s report (Layout: mojo_coverage)
-
-
 def mojo_line_percent(path: Path) -> float | None:
     """The total of a Mojo coverage report (None: it measured no statements)."""
     report = read_coverage(path)
@@ -195,21 +192,20 @@ def mojo_line_percent(path: Path) -> float | None:
 def _coverages(
     folder: Path, problems: list[str]
 ) -> tuple[tuple[float, float | None] | None, float | None]:
-    """The Python coverage (line %, branch %) and Mojo line coverage below ``folder``."""
+    """The Python coverage (line %, branch %) and Mojo line coverage below ``folder``:
+    the first report of each language (a report of ``doit coverage`` says it is Mojo's)."""
     python: tuple[float, float | None] | None = None
     mojo: float | None = None
-    reports = sorted(folder.rglob("coverage.json"))
-    try:
-        for path in [p for p in reports if p.parent.name != MOJO_COVERAGE][:1]:
+    for path in sorted(folder.rglob("coverage.json")):
+        try:
             report = read_coverage(path)
+        except ResultError as exc:
+            problems.append(str(exc))
+            continue
+        if report.language == "mojo" and mojo is None:
+            mojo = report.line_percent if report.statements else None
+        elif report.language != "mojo" and python is None:
             python = (report.line_percent, report.branch_percent)
-    except ResultError as exc:
-        problems.append(str(exc))
-    try:
-        for path in [p for p in reports if p.parent.name == MOJO_COVERAGE][:1]:
-            mojo = mojo_line_percent(path)
-    except ResultError as exc:
-        problems.append(str(exc))
     return python, mojo
 
 

@@ -98,6 +98,17 @@ def project_health(
     return store.health(last_runs, days, production=production, hotfix_days=hotfix_days)
 
 
+def _open_or_warn(config: Config, env: Mapping[str, str] | None) -> Store | None:
+    """The project's history when recording is on and it opens; None (with a warning)."""
+    if not enabled(env):
+        return None
+    try:
+        return open_project_store(config, env)
+    except GauntletError as exc:
+        _warn(str(exc))
+        return None
+
+
 def record_release_event(
     config: Config, event: ReleaseEvent, env: Mapping[str, str] | None = None
 ) -> bool:
@@ -106,12 +117,8 @@ def record_release_event(
     False when recording is off (``GAUNTLET_HISTORY=off``), the history cannot
     be written (a warning says why) or the same event is there already.
     """
-    if not enabled(env):
-        return False
-    try:
-        store = open_project_store(config, env)
-    except GauntletError as exc:
-        _warn(str(exc))
+    store = _open_or_warn(config, env)
+    if store is None:
         return False
     try:
         return store.add_release_event(event)
@@ -165,12 +172,8 @@ class Recording:
     ) -> Recording | None:
         """Start a run, or join the one ``GAUNTLET_RUN_ID`` names; None when off or failing."""
         env = os.environ if env is None else env
-        if not enabled(env):
-            return None
-        try:
-            store = open_project_store(config, env)
-        except GauntletError as exc:
-            _warn(str(exc))
+        store = _open_or_warn(config, env)
+        if store is None:
             return None
         try:
             parent = env.get(ENV_RUN, "")

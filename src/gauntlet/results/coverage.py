@@ -38,6 +38,7 @@ class Coverage:
     branches: int
     covered_branches: int
     files: tuple[FileCoverage, ...]
+    language: str = "python"  # "mojo": a report of `doit coverage` (its "gauntlet" block)
 
     @property
     def line_percent(self) -> float:
@@ -75,6 +76,7 @@ def _convert(data: dict[str, Any], source: str) -> Coverage:
         int(totals.get("num_branches", 0)),
         int(totals.get("covered_branches", 0)),
         files,
+        str(data.get("gauntlet", {}).get("language", "python")),
     )
 
 
